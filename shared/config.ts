@@ -1,0 +1,156 @@
+// Every setting of the system, read from the environment once and checked with zod.
+//
+// APP_ENV=local (the default) fills in values that make the local stack work (emulators on
+// loopback, development secrets). APP_ENV=production has no such defaults: a missing secret or
+// URL is an error naming the variable, never a silent fallback to a local value.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid settings:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOCAL_DEFAULTS = {
+  GOOGLE_INVITE_ENABLED: 'true',
+  PUBLIC_BASE_URL: 'http://127.0.0.1:8080',
+  CALENDAR_API_ROOT: 'http://127.0.0.1:8085',
+  GOOGLE_OAUTH_TOKEN_URL: 'http://127.0.0.1:8085/token',
+  GOOGLE_OAUTH_AUTH_URL: 'http://127.0.0.1:8085/o/oauth2/v2/auth',
+  GOOGLE_OAUTH_CERTS_URL: 'http://127.0.0.1:8085/oauth2/v1/certs',
+  GOOGLE_OAUTH_CLIENT_ID: 'local-client-id.apps.googleusercontent.com',
+  GOOGLE_OAUTH_CLIENT_SECRET: 'local-client-secret',
+  SENDGRID_API_KEY: 'SG.local-development-key',
+  SENDGRID_API_ROOT: 'http://127.0.0.1:8025',
+  MAIL_FROM: 'Bookings <bookings@example.test>',
+  LINK_SIGNING_SECRET: 'local-development-link-signing-secret-0123456789',
+  // "local-development-key-32-bytes!!" in base64: for the local stack only.
+  TOKEN_ENCRYPTION_KEY: 'bG9jYWwtZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzISE=',
+  GOOGLE_CLOUD_PROJECT: 'demo-calendar-invites',
+} as const;
+
+/** Where Google itself lives: production needs no value for these. */
+const PRODUCTION_DEFAULTS = {
+  GOOGLE_INVITE_ENABLED: 'false',
+  CALENDAR_API_ROOT: 'https://www.googleapis.com',
+  GOOGLE_OAUTH_TOKEN_URL: 'https://oauth2.googleapis.com/token',
+  GOOGLE_OAUTH_AUTH_URL: 'https://accounts.google.com/o/oauth2/v2/auth',
+  GOOGLE_OAUTH_CERTS_URL: 'https://www.googleapis.com/oauth2/v1/certs',
+  SENDGRID_API_ROOT: 'https://api.sendgrid.com',
+} as const;
+
+const flag = z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).transform((v) => v === 'true');
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** The generated Google client keeps only the origin of its rootUrl, so a path would be dropped silently. */
+const originOnly = httpUrl.refine((v) => new URL(v).pathname === '/' && !new URL(v).search, {
+  error: 'must be an origin only (scheme, host, port): the Calendar client ignores any path',
+});
+
+const mailbox = z
+  .string()
+  .transform((value, ctx) => {
+    const match = /^\s*(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(value);
+    const email = match?.[2] ?? match?.[3];
+    if (!email || !z.email().safeParse(email).success) {
+      ctx.addIssue({ code: 'custom', message: 'must be "Name <address>" or an address' });
+      return z.NEVER;
+    }
+    const name = match?.[1]?.replace(/^"|"$/g, '') || undefined;
+    return { email, name };
+  });
+
+const encryptionKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, {
+  error: 'must be 32 bytes, base64-encoded (AES-256)',
+});
+
+const schema = z.object({
+  APP_ENV: z.enum(['local', 'production']),
+  GOOGLE_INVITE_ENABLED: flag,
+  PUBLIC_BASE_URL: httpUrl.transform((v) => v.replace(/\/+$/, '')),
+  CALENDAR_API_ROOT: originOnly.transform((v) => new URL(v).origin),
+  GOOGLE_OAUTH_TOKEN_URL: httpUrl,
+  GOOGLE_OAUTH_AUTH_URL: httpUrl,
+  GOOGLE_OAUTH_CERTS_URL: httpUrl,
+  GOOGLE_OAUTH_CLIENT_ID: z.string().min(1),
+  GOOGLE_OAUTH_CLIENT_SECRET: z.string().min(1),
+  SENDGRID_API_KEY: z.string().min(1),
+  SENDGRID_API_ROOT: httpUrl.transform((v) => v.replace(/\/+$/, '')),
+  MAIL_FROM: mailbox,
+  LINK_SIGNING_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }),
+  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  GOOGLE_CLOUD_PROJECT: z.string().min(1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+type Settings = z.output<typeof schema>;
+
+export interface Config {
+  env: Settings['APP_ENV'];
+  googleInviteEnabled: boolean;
+  publicBaseUrl: string;
+  google: {
+    apiRoot: string;
+    tokenUrl: string;
+    authUrl: string;
+    certsUrl: string;
+    clientId: string;
+    clientSecret: string;
+  };
+  sendgrid: { apiKey: string; apiRoot: string };
+  mailFrom: { email: string; name: string | undefined };
+  linkSigningSecret: string;
+  tokenEncryptionKey: Buffer;
+  projectId: string;
+  logLevel: Settings['LOG_LEVEL'];
+}
+
+/** Parses settings from an environment; pure, so tests pass their own. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const appEnv = env.APP_ENV ?? 'local';
+  const defaults: Record<string, string> = appEnv === 'production' ? { ...PRODUCTION_DEFAULTS } : { ...LOCAL_DEFAULTS };
+  const raw: Record<string, string | undefined> = { APP_ENV: appEnv, LOG_LEVEL: 'info' };
+  for (const key of Object.keys(schema.shape)) {
+    const given = env[key];
+    raw[key] = given !== undefined && given !== '' ? given : (defaults[key] ?? raw[key]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '?');
+        return raw[name] === undefined ? `${name} is required (APP_ENV=${appEnv})` : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  const s = parsed.data;
+  return {
+    env: s.APP_ENV,
+    googleInviteEnabled: s.GOOGLE_INVITE_ENABLED,
+    publicBaseUrl: s.PUBLIC_BASE_URL,
+    google: {
+      apiRoot: s.CALENDAR_API_ROOT,
+      tokenUrl: s.GOOGLE_OAUTH_TOKEN_URL,
+      authUrl: s.GOOGLE_OAUTH_AUTH_URL,
+      certsUrl: s.GOOGLE_OAUTH_CERTS_URL,
+      clientId: s.GOOGLE_OAUTH_CLIENT_ID,
+      clientSecret: s.GOOGLE_OAUTH_CLIENT_SECRET,
+    },
+    sendgrid: { apiKey: s.SENDGRID_API_KEY, apiRoot: s.SENDGRID_API_ROOT },
+    mailFrom: s.MAIL_FROM,
+    linkSigningSecret: s.LINK_SIGNING_SECRET,
+    tokenEncryptionKey: Buffer.from(s.TOKEN_ENCRYPTION_KEY, 'base64'),
+    projectId: s.GOOGLE_CLOUD_PROJECT,
+    logLevel: s.LOG_LEVEL,
+  };
+}
+
+let loaded: Config | undefined;
+
+/** The settings of this process, parsed on first use (instances are reused: parse once). */
+export function config(): Config {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}
