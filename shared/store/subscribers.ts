@@ -1,0 +1,87 @@
+// `subscribers/{id}`: a host, their Google connection and their booking schedule.
+// The refresh token is stored sealed (./token-cipher); the schema below is the document's shape.
+import type { Firestore } from '@google-cloud/firestore';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { withDates } from './firestore';
+
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
+
+const availabilityWindow = z
+  .object({ start: timeOfDay, end: timeOfDay })
+  .refine((w) => w.start < w.end, { error: 'end must be after start' });
+
+export const scheduleSchema = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, 'must be 3-64 characters of a-z, 0-9 and -'),
+  slotMinutes: z.number().int().min(5).max(480),
+  /** Free windows per weekday, in the host's time zone. */
+  weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(availabilityWindow)),
+  /** Earliest booking, in hours from now. */
+  minNoticeHours: z.number().min(0).max(24 * 90).default(24),
+  /** Farthest booking, in days from now. */
+  maxDaysAhead: z.number().int().min(1).max(365).default(14),
+  /** "Automatically confirm bookings if time is available". */
+  autoConfirm: z.boolean().default(false),
+});
+
+export const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), { error: 'must be an IANA time zone' });
+
+export const googleConnectionSchema = z.object({
+  accountEmail: z.email(),
+  /** Sealed with TokenCipher; never the plain token. */
+  refreshToken: z.string().startsWith('v1.'),
+  status: z.enum(['ok', 'broken']),
+  connectedAt: z.date(),
+});
+
+export const subscriberSchema = z.object({
+  name: z.string().min(1).max(200),
+  email: z.email(),
+  timezone: timeZone,
+  google: googleConnectionSchema.nullable(),
+  defaultCalendar: z.object({ provider: z.enum(['google', 'other']), calendarId: z.string().min(1) }).nullable(),
+  schedule: scheduleSchema,
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export type Subscriber = z.infer<typeof subscriberSchema>;
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export class SlugTaken extends Error {
+  constructor(readonly slug: string) {
+    super(`the booking link "${slug}" belongs to another host`);
+    this.name = 'SlugTaken';
+  }
+}
+
+export class SubscriberRepository {
+  constructor(private readonly db: Firestore) {}
+
+  private get collection() {
+    return this.db.collection('subscribers');
+  }
+
+  async get(id: string): Promise<Subscriber | undefined> {
+    const snap = await this.collection.doc(id).get();
+    return snap.exists ? subscriberSchema.parse(withDates(snap.data())) : undefined;
+  }
+
+  async findBySlug(slug: string): Promise<{ id: string; subscriber: Subscriber } | undefined> {
+    const found = await this.collection.where('schedule.slug', '==', slug).limit(1).get();
+    const doc = found.docs[0];
+    return doc ? { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) } : undefined;
+  }
+
+  /** Creates or replaces a host; a slug is one host's only (checked in the same transaction). */
+  async put(id: string, subscriber: Subscriber): Promise<void> {
+    const valid = subscriberSchema.parse(subscriber);
+    await this.db.runTransaction(async (tx) => {
+      const sameSlug = await tx.get(this.collection.where('schedule.slug', '==', valid.schedule.slug).limit(2));
+      if (sameSlug.docs.some((doc) => doc.id !== id)) throw new SlugTaken(valid.schedule.slug);
+      tx.set(this.collection.doc(id), valid);
+    });
+  }
+}
