@@ -1,8 +1,7 @@
 // The checks SendGrid's POST /v3/mail/send makes before it answers 202, with its own
 // wording, field paths and help links, so code that handles SendGrid's 400s can be
 // exercised locally. Sources: the Mail Send "Errors" and "Limitations" pages of the
-// SendGrid v3 docs. Unlike SendGrid, which often stops at the first problem, every
-// problem found is reported at once.
+// SendGrid v3 docs. Every problem found is reported in the one answer.
 
 export interface SendGridError {
   message: string;
@@ -160,6 +159,7 @@ function checkPersonalizations(personalizations: unknown): SendGridError[] {
     const seen = new Set<string>();
     for (const kind of ['to', 'cc', 'bcc'] as const) {
       const list = personalization[kind];
+      // A missing or malformed `to` has been reported above.
       if (list === undefined || (kind === 'to' && !Array.isArray(list))) continue;
       if (!Array.isArray(list)) {
         errors.push(error(`The ${kind} parameter must be an array of email objects.`, `${path}.${kind}`, `personalizations.${kind}`));
