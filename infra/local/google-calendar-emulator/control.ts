@@ -1,0 +1,138 @@
+// The emulator's own control API under /emulator/v1 (no auth): set up accounts and calendars, act
+// as a guest answering in Google, inject faults, steer push delivery, read the mail "Google" sent,
+// move the clock, count requests and reset. Bad input answers 400 with a message.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { readBody, sendJson } from '../http';
+import { DEFAULT_TIME_ZONE } from './calendars';
+import { ControlInputError } from './errors';
+import { eventResource } from './event-resource';
+import type { EmulatorState } from './state';
+
+const emailSchema = z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
+
+const accountSchema = z.object({ email: emailSchema, name: z.string().optional() });
+const calendarSchema = z.object({
+  summary: z.string().min(1),
+  timeZone: z
+    .string()
+    .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone')
+    .optional(),
+});
+const respondSchema = z.object({ email: emailSchema, responseStatus: z.enum(['accepted', 'declined', 'tentative']) });
+const faultSchema = z
+  .object({
+    method: z.string().min(1).optional(),
+    pathContains: z.string().min(1).optional(),
+    status: z.number().int().refine((status) => status === 0 || (status >= 400 && status <= 599), 'must be 0 or an HTTP error status').optional(),
+    reason: z.string().min(1).optional(),
+    count: z.number().int().min(1),
+    delayMs: z.number().int().min(0).max(120_000).optional(),
+  })
+  .refine((fault) => Boolean(fault.status) || fault.delayMs !== undefined, 'give a status, a delayMs, or both');
+const pushSchema = z.object({ mode: z.enum(['normal', 'drop', 'duplicate', 'reorder']) });
+const clockSchema = z
+  .object({ nowMs: z.number().int().min(0).optional(), advanceMs: z.number().int().optional() })
+  .refine((clock) => clock.nowMs !== undefined || clock.advanceMs !== undefined, 'give nowMs or advanceMs');
+
+async function input<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
+  const text = (await readBody(req)).toString('utf8');
+  let body: unknown;
+  try {
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ControlInputError('the body is not JSON');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ControlInputError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+function notFound(what: string): ControlInputError {
+  return new ControlInputError(`no such ${what}`, 404);
+}
+
+/** Serves one control call; `path` is what follows /emulator/v1/. */
+export async function handleControl(state: EmulatorState, method: string, path: string[], url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const [first, second, third, fourth, fifth] = path;
+  const route = `${method} ${first ?? ''}`;
+
+  if (route === 'POST accounts' && path.length === 1) {
+    const { email, name } = await input(req, accountSchema);
+    return sendJson(res, 200, state.createAccount(email, name ?? email.split('@')[0] ?? email));
+  }
+  if (route === 'POST accounts' && second !== undefined && path.length === 3) {
+    const account = state.accounts.find(second);
+    if (!account) throw notFound(`account ${second}`);
+    if (third === 'calendars') {
+      const { summary, timeZone } = await input(req, calendarSchema);
+      return sendJson(res, 200, { calendarId: state.createCalendar(account, summary, timeZone ?? DEFAULT_TIME_ZONE).id });
+    }
+    if (third === 'revoke') {
+      state.oauth.revokeAccount(account.email);
+      return sendJson(res, 200, { email: account.email, revoked: true });
+    }
+  }
+  if (route === 'POST calendars' && second !== undefined) {
+    const calendar = state.calendars.find(second);
+    if (third === 'events' && fourth !== undefined && fifth === 'respond' && path.length === 5) {
+      const { email, responseStatus } = await input(req, respondSchema);
+      if (!calendar) throw notFound(`calendar ${second}`);
+      const event = state.events.respond(calendar, fourth, email, responseStatus);
+      return sendJson(res, 200, eventResource(event, calendar));
+    }
+    if (third === 'sync-tokens' && fourth === 'invalidate' && path.length === 4) {
+      if (!calendar) throw notFound(`calendar ${second}`);
+      calendar.syncGeneration += 1;
+      return sendJson(res, 200, { calendarId: calendar.id });
+    }
+  }
+  if (path.length === 1) {
+    switch (route) {
+      case 'POST faults': {
+        const fault = await input(req, faultSchema);
+        state.faults.add(fault);
+        return sendJson(res, 200, fault);
+      }
+      case 'DELETE faults':
+        state.faults.clear();
+        return void res.writeHead(204).end();
+      case 'POST push': {
+        const { mode } = await input(req, pushSchema);
+        state.push.setMode(mode);
+        return sendJson(res, 200, { mode });
+      }
+      case 'GET mail':
+        return sendJson(res, 200, state.mailbox.list(url.searchParams.get('to') ?? undefined));
+      case 'GET channels':
+        return sendJson(
+          res,
+          200,
+          state.push.liveChannels().map((channel) => ({
+            id: channel.id,
+            resourceId: channel.resourceId,
+            calendarId: channel.calendarId,
+            address: channel.address,
+            expiration: channel.expirationMs,
+          })),
+        );
+      case 'GET clock':
+        return sendJson(res, 200, { nowMs: state.clock.now() });
+      case 'POST clock': {
+        const { nowMs, advanceMs } = await input(req, clockSchema);
+        if (nowMs !== undefined) state.clock.set(nowMs);
+        if (advanceMs !== undefined) state.clock.advance(advanceMs);
+        return sendJson(res, 200, { nowMs: state.clock.now() });
+      }
+      case 'GET requests':
+        return sendJson(res, 200, state.requests.snapshot());
+      case 'POST reset':
+        state.reset();
+        return void res.writeHead(204).end();
+    }
+  }
+  throw new ControlInputError(`the control API has no ${method} /emulator/v1/${path.join('/')}`, 404);
+}

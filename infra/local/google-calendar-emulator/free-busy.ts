@@ -1,0 +1,60 @@
+// freeBusy.query: the busy time of each requested calendar within [timeMin, timeMax), from its
+// events that are neither cancelled nor transparent ("Freebusy: query"). Overlapping events make one
+// busy period, clipped to the range. A calendar the caller cannot see answers with a notFound error
+// in its entry, not a failure of the whole query.
+import type { Account } from './accounts';
+import type { Calendar, Calendars } from './calendars';
+import { badRequest, GoogleApiError } from './errors';
+import { parseQueryTime } from './event-model';
+
+interface FreeBusyRequest {
+  timeMin?: unknown;
+  timeMax?: unknown;
+  items?: unknown;
+}
+
+/** Google writes free/busy instants as RFC 3339 UTC without fractional seconds. */
+function instant(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function busyPeriods(calendar: Calendar, fromMs: number, toMs: number): { start: string; end: string }[] {
+  const periods: [number, number][] = [];
+  for (const event of calendar.events.values()) {
+    if (event.status === 'cancelled' || event.transparency === 'transparent') continue;
+    if (event.startMs >= toMs || event.endMs <= fromMs) continue;
+    periods.push([Math.max(event.startMs, fromMs), Math.min(event.endMs, toMs)]);
+  }
+  periods.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const period of periods) {
+    const last = merged[merged.length - 1];
+    if (last && period[0] <= last[1]) last[1] = Math.max(last[1], period[1]);
+    else merged.push([period[0], period[1]]);
+  }
+  return merged.map(([start, end]) => ({ start: instant(start), end: instant(end) }));
+}
+
+export function queryFreeBusy(account: Account, calendars: Calendars, body: unknown): unknown {
+  const request = (body ?? {}) as FreeBusyRequest;
+  if (typeof request.timeMin !== 'string') throw badRequest('required', 'Missing timeMin parameter.', { location: 'timeMin', locationType: 'parameter' });
+  if (typeof request.timeMax !== 'string') throw badRequest('required', 'Missing timeMax parameter.', { location: 'timeMax', locationType: 'parameter' });
+  const fromMs = parseQueryTime(request.timeMin, 'timeMin');
+  const toMs = parseQueryTime(request.timeMax, 'timeMax');
+  if (toMs <= fromMs) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { domain: 'calendar', location: 'timeMax', locationType: 'parameter' });
+  const items = Array.isArray(request.items) ? (request.items as { id?: unknown }[]) : [];
+  const result: Record<string, unknown> = {};
+  for (const item of items) {
+    if (typeof item.id !== 'string') throw badRequest('required', 'Missing calendar id in items.');
+    let calendar: Calendar;
+    try {
+      calendar = calendars.visibleTo(account, item.id);
+    } catch (error) {
+      if (!(error instanceof GoogleApiError)) throw error;
+      result[item.id] = { errors: [{ domain: 'global', reason: 'notFound' }], busy: [] };
+      continue;
+    }
+    result[item.id] = { busy: busyPeriods(calendar, fromMs, toMs) };
+  }
+  return { kind: 'calendar#freeBusy', timeMin: instant(fromMs), timeMax: instant(toMs), calendars: result };
+}
