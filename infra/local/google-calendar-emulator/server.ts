@@ -38,11 +38,11 @@ function findRoute(state: EmulatorState, req: IncomingMessage, res: ServerRespon
     const baseUrl = `http://${req.headers.host ?? 'localhost'}`;
     return { operation: route.operation, faultable: true, handle: () => route.handle({ req, res, url, segments, baseUrl }) };
   }
-  if (method === 'POST' && pathname === '/token') return { operation: 'oauth2.token', faultable: true, handle: () => handleToken(state, req, res) };
-  if (method === 'POST' && pathname === '/revoke') return { operation: 'oauth2.revoke', faultable: true, handle: () => handleRevoke(state, url, req, res) };
-  if (method === 'GET' && pathname === '/o/oauth2/v2/auth') return { operation: 'oauth2.auth', faultable: false, handle: () => handleConsent(state, url, res) };
-  if (method === 'GET' && pathname === '/oauth2/v1/certs') return { operation: 'oauth2.certs', faultable: false, handle: () => handleCerts(state, 'v1', res) };
-  if (method === 'GET' && pathname === '/oauth2/v3/certs') return { operation: 'oauth2.certs', faultable: false, handle: () => handleCerts(state, 'v3', res) };
+  if (method === 'POST' && pathname === '/token') return { operation: 'oauth.token', faultable: true, handle: () => handleToken(state, req, res) };
+  if (method === 'POST' && pathname === '/revoke') return { operation: 'oauth.revoke', faultable: true, handle: () => handleRevoke(state, url, req, res) };
+  if (method === 'GET' && pathname === '/o/oauth2/v2/auth') return { operation: 'oauth.consent', faultable: false, handle: () => handleConsent(state, url, res) };
+  if (method === 'GET' && pathname === '/oauth2/v1/certs') return { operation: 'oauth.certs', faultable: false, handle: () => handleCerts(state, 'v1', res) };
+  if (method === 'GET' && pathname === '/oauth2/v3/certs') return { operation: 'oauth.certs', faultable: false, handle: () => handleCerts(state, 'v3', res) };
   return undefined;
 }
 
