@@ -118,6 +118,8 @@ export class WebhookReceiver {
   readonly received: ReceivedNotification[] = [];
   /** Statuses to answer with, one per request; 200 once they are used up. */
   statuses: number[] = [];
+  /** How many of the next requests get their connection cut instead of an answer. */
+  hangUps = 0;
 
   private constructor(
     private readonly server: Server,
@@ -138,6 +140,11 @@ export class WebhookReceiver {
           messageNumber: Number(req.headers['x-goog-message-number']),
           state: req.headers['x-goog-resource-state'] as string | undefined,
         });
+        if (receiver.hangUps > 0) {
+          receiver.hangUps -= 1;
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(receiver.statuses.shift() ?? 200).end();
       });
     });
@@ -162,6 +169,7 @@ export class WebhookReceiver {
   clear(): void {
     this.received.length = 0;
     this.statuses = [];
+    this.hangUps = 0;
   }
 
   close(): Promise<void> {
