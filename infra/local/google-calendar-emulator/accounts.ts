@@ -11,7 +11,7 @@ export interface Account {
   calendarIds: string[];
 }
 
-export function normalizeEmail(email: string): string {
+function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 

@@ -77,7 +77,7 @@ export class Calendars {
   }
 }
 
-export function calendarEtag(calendar: Calendar): string {
+function calendarEtag(calendar: Calendar): string {
   return `"${calendar.updatedMs * 1000 + (calendar.changeCount % 1000)}"`;
 }
 

@@ -127,7 +127,7 @@ export function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
 
 /** Keeps only the fields a caller may write, so read-only fields in a body are ignored. */
 export function writablePart(body: unknown): JsonObject {
-  if (!isJsonObject(body)) throw badRequest('parseError', 'This API does not support parsing form-encoded input.');
+  if (!isJsonObject(body)) throw badRequest('parseError', 'Parse Error');
   return Object.fromEntries(Object.entries(body).filter(([key]) => WRITABLE_KEYS.has(key)));
 }
 

@@ -2,7 +2,7 @@
 import type { Calendar } from './calendars';
 import { rfc3339, type StoredEvent } from './event-model';
 
-export function eventEtag(event: StoredEvent): string {
+function eventEtag(event: StoredEvent): string {
   return `"${event.updatedMs * 1000 + (event.changeNumber % 1000)}"`;
 }
 
@@ -12,7 +12,7 @@ function htmlLink(event: StoredEvent): string {
 }
 
 /** The organizer's displayName is the calendar's name on a secondary calendar, as Google shows it. */
-export function organizerOf(event: StoredEvent, calendar: Calendar): { email: string; displayName?: string; self?: true } {
+function organizerOf(event: StoredEvent, calendar: Calendar): { email: string; displayName?: string; self?: true } {
   const self = event.organizer.email === calendar.id.toLowerCase();
   return { ...event.organizer, ...(self ? { self: true as const } : {}) };
 }

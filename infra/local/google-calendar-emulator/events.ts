@@ -35,7 +35,7 @@ function duplicate(): GoogleApiError {
   return new GoogleApiError(409, 'duplicate', 'The requested identifier already exists.');
 }
 
-export function defaultOrganizer(calendar: Calendar): StoredEvent['organizer'] {
+function defaultOrganizer(calendar: Calendar): StoredEvent['organizer'] {
   return calendar.primary ? { email: calendar.ownerEmail } : { email: calendar.id.toLowerCase(), displayName: calendar.summary };
 }
 

@@ -28,11 +28,9 @@ function failureFor(status: number, reason: string | undefined): GoogleApiError 
       const chosen = reason ?? 'rateLimitExceeded';
       return new GoogleApiError(403, chosen, FORBIDDEN_MESSAGES[chosen] ?? 'Forbidden', { domain: FORBIDDEN_MESSAGES[chosen] ? 'usageLimits' : 'global' });
     }
-    case 500:
-    case 503:
-      return new GoogleApiError(status, reason ?? 'backendError', 'Backend Error');
     default:
-      return new GoogleApiError(status, reason ?? 'error', `Injected failure ${status}`);
+      if (status >= 500) return new GoogleApiError(status, reason ?? 'backendError', 'Backend Error');
+      return new GoogleApiError(status, reason ?? 'badRequest', `Injected failure ${status}`);
   }
 }
 

@@ -24,7 +24,7 @@ const REORDER_WINDOW_MS = 50;
 const RETRIED_STATUSES = new Set([500, 502, 503, 504]);
 
 export type PushMode = 'normal' | 'drop' | 'duplicate' | 'reorder';
-export type ResourceState = 'sync' | 'exists';
+type ResourceState = 'sync' | 'exists';
 
 export interface PushRetry {
   initialDelayMs: number;

@@ -38,7 +38,7 @@ function decode(token: string): unknown {
   }
 }
 
-export function fullSyncRequired(): GoogleApiError {
+function fullSyncRequired(): GoogleApiError {
   return new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
 }
 

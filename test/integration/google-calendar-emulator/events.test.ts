@@ -76,9 +76,9 @@ describe('events through the real Calendar client', () => {
     });
   });
 
-  it('refuses an event without an end, with 400 required', async () => {
+  it.each(['start', 'end'] as const)('refuses an event without its %s, with 400 required', async (missing) => {
     const body = timedEvent(1);
-    delete body.end;
+    delete body[missing];
     expect(await failureOf(api.events.insert({ calendarId: 'primary', requestBody: body }))).toMatchObject({ status: 400, reason: 'required' });
   });
 
