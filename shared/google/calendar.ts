@@ -4,7 +4,7 @@
 // inside the client (./retry); access tokens are cached per connection (./connections).
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
 import { ConnectionCache, type GoogleConnection, type OAuthSettings } from './connections';
-import { ConnectionRevoked, CalendarNotFound, toCalendarError, type Operation } from './errors';
+import { ConnectionRevoked, CalendarNotFound, statusOf, toCalendarError, type Operation } from './errors';
 import { DEFAULT_RETRY_POLICY, retryConfigFor, type RetryPolicy } from './retry';
 
 export type GoogleEvent = calendar_v3.Schema$Event;
@@ -70,6 +70,8 @@ export class CalendarGateway {
       version: 'v3',
       rootUrl: `${settings.apiRoot}/`,
       timeout: settings.requestTimeoutMs ?? 20_000,
+      // Node's own fetch, as for the token requests (./connections).
+      fetchImplementation: fetch,
       retryConfig: retryConfigFor({ ...DEFAULT_RETRY_POLICY, ...settings.retry }),
     });
   }
@@ -89,7 +91,16 @@ export class CalendarSession {
 
   private async call<T>(operation: Operation, request: (auth: ReturnType<ConnectionCache['clientFor']>) => Promise<{ data: T }>): Promise<T> {
     try {
-      return (await request(this.connections.clientFor(this.connection))).data;
+      try {
+        return (await request(this.connections.clientFor(this.connection))).data;
+      } catch (error) {
+        // A 401 on an access token we believed valid (revoked and re-granted, clocks that
+        // disagree): one new token, one more try. Only 401: the library's own option would also
+        // refresh on every 403, rate limits included.
+        if (statusOf(error) !== 401) throw error;
+        this.connections.dropAccessToken(this.connection);
+        return (await request(this.connections.clientFor(this.connection))).data;
+      }
     } catch (error) {
       const failure = toCalendarError(error, operation);
       if (failure instanceof ConnectionRevoked) this.connections.forget(this.connection.id);
@@ -127,8 +138,8 @@ export class CalendarSession {
    * carries `nextSyncToken`: save it only after the pages before it are applied. An invalid or
    * invalidated token → SyncTokenExpired (410): do a full sync.
    */
-  changesSince(calendarId: string, syncToken: string): AsyncGenerator<EventPage> {
-    return this.pages(calendarId, { syncToken, showDeleted: true });
+  changesSince(calendarId: string, syncToken: string, pageSize?: number): AsyncGenerator<EventPage> {
+    return this.pages(calendarId, { syncToken, showDeleted: true, maxResults: pageSize });
   }
 
   /** Events matching a query (no sync token), page by page; the last page carries a sync token. */

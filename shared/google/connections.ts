@@ -1,6 +1,8 @@
 // One OAuth2 client per host connection, kept at module scope by the caller so an instance that
 // serves many requests refreshes a host's access token once an hour, not once a call.
 // OAuth2Client caches the access token itself and refreshes it shortly before expiry.
+// Requests use Node's own fetch: gaxios would otherwise import node-fetch dynamically on first
+// use, one more module at cold start (and a dynamic import that jest's CommonJS sandbox refuses).
 import { OAuth2Client } from 'google-auth-library';
 
 export interface GoogleConnection {
@@ -37,8 +39,7 @@ export class ConnectionCache {
       clientId: this.settings.clientId,
       clientSecret: this.settings.clientSecret,
       endpoints: { oauth2TokenUrl: this.settings.tokenUrl, oauth2AuthBaseUrl: this.settings.authUrl },
-      // A 401 on a token we believe valid (revoked and re-granted, clock skew) earns one refresh.
-      forceRefreshOnFailure: true,
+      transporterOptions: { fetchImplementation: fetch },
     });
     client.setCredentials({ refresh_token: connection.refreshToken });
     this.clients.delete(connection.id);
@@ -49,6 +50,11 @@ export class ConnectionCache {
       this.clients.delete(oldest);
     }
     return client;
+  }
+
+  /** Forgets the cached access token (Google said 401 to it), keeping the refresh token. */
+  dropAccessToken(connection: GoogleConnection): void {
+    this.clientFor(connection).setCredentials({ refresh_token: connection.refreshToken });
   }
 
   /** Drops a connection whose grant is gone, so nothing keeps using its access token. */

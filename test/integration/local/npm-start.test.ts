@@ -1,0 +1,76 @@
+// `npm start` as a newcomer runs it: the stack comes up, writes .local/stack.json with the
+// contracted keys, every URL answers, and Ctrl-C (SIGINT) stops all of it, Firestore included.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../../infra/local/ports';
+
+jest.setTimeout(90_000);
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  let child: ChildProcess;
+  let output = '';
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('brings the local stack up, describes it in stack.json, and stops all of it on Ctrl-C', async () => {
+    const stackFile = join(mkdtempSync(join(tmpdir(), 'stack-')), 'stack.json');
+    const ports = { FUNCTIONS_PORT: await freePort(), FIRESTORE_PORT: await freePort(), GOOGLE_EMULATOR_PORT: await freePort(), MAIL_SINK_PORT: await freePort() };
+    const env: NodeJS.ProcessEnv = { ...process.env, STACK_FILE: stackFile, LOG_LEVEL: 'warn' };
+    delete env.FIRESTORE_EMULATOR_HOST;
+    for (const [k, v] of Object.entries(ports)) env[k] = String(v);
+    child = spawn('npm', ['start', '--silent'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+
+    await waitFor(() => (existsSync(stackFile) ? true : undefined), 60_000).catch(() => {
+      throw new Error(`stack.json never appeared; output:\n${output}`);
+    });
+    const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as Record<string, unknown> & { demoHost: Record<string, string> };
+    expect(Object.keys(stack).sort()).toEqual(['demoHost', 'firestoreHost', 'functionsUrl', 'googleTokenUrl', 'googleUrl', 'mailUrl']);
+    expect(stack.functionsUrl).toBe(`http://127.0.0.1:${ports.FUNCTIONS_PORT}`);
+    expect(stack.firestoreHost).toBe(`127.0.0.1:${ports.FIRESTORE_PORT}`);
+    expect(stack.demoHost).toEqual({
+      slug: 'demo',
+      email: 'demo.host@example.test',
+      calendarId: 'demo.host@example.test',
+      bookingUrl: `http://127.0.0.1:${ports.FUNCTIONS_PORT}/booking/demo`,
+    });
+    expect(output).toContain(stack.demoHost.bookingUrl);
+
+    const channels = (await (await fetch(`${stack.googleUrl as string}/emulator/v1/channels`)).json()) as unknown[];
+    expect(Array.isArray(channels)).toBe(true);
+    expect((await fetch(`${stack.mailUrl as string}/messages`)).status).toBe(200);
+    expect((await fetch(`http://${stack.firestoreHost as string}/`)).status).toBe(200);
+    expect((await fetch(`${stack.functionsUrl as string}/no-such-function`)).status).toBe(404);
+
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    for (const url of [stack.functionsUrl, stack.googleUrl, stack.mailUrl, `http://${stack.firestoreHost as string}/`]) {
+      expect(await answers(url as string)).toBe(false);
+    }
+  });
+});
