@@ -1,0 +1,47 @@
+// `slots/{id}`: one booking request and everything that happened to it. Its time is held by
+// `slotClaims` documents (./slot-claims) while it is requested or booked.
+import { z } from 'zod';
+import { timeZone } from './subscribers';
+
+export const SLOT_STATUSES = ['requested', 'booked', 'declined', 'cancelled'] as const;
+export type SlotStatus = (typeof SLOT_STATUSES)[number];
+
+export const GUEST_RESPONSES = ['needsAction', 'accepted', 'declined', 'tentative'] as const;
+export type GuestResponse = (typeof GUEST_RESPONSES)[number];
+
+export const guestSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(320),
+  timezone: timeZone,
+});
+export type Guest = z.infer<typeof guestSchema>;
+
+export const transitionSchema = z.object({
+  from: z.enum(SLOT_STATUSES).nullable(),
+  to: z.enum(SLOT_STATUSES),
+  /** Why: `guest_booked`, `host_confirmed`, `host_denied`, `auto_confirmed`, `google_failed`, ... */
+  cause: z.string().min(1),
+  at: z.date(),
+});
+export type Transition = z.infer<typeof transitionSchema>;
+
+export const slotSchema = z.object({
+  subscriberId: z.string().min(1),
+  start: z.date(),
+  end: z.date(),
+  guest: guestSchema,
+  message: z.string().max(2000).nullable(),
+  status: z.enum(SLOT_STATUSES),
+  /** `google`: Google sends the invite (events.insert); `ics`: our own mail with an .ics file. */
+  inviteMode: z.enum(['google', 'ics']),
+  calendarId: z.string().min(1),
+  /** Derived from the slot id (shared/google/event-identity). */
+  eventId: z.string().min(5),
+  guestResponse: z.enum(GUEST_RESPONSES),
+  /** `slotClaims` document ids holding this slot's time; empty once the time is freed. */
+  claimIds: z.array(z.string()),
+  history: z.array(transitionSchema),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Slot = z.infer<typeof slotSchema>;
