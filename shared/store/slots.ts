@@ -41,7 +41,38 @@ export const slotSchema = z.object({
   /** `slotClaims` document ids holding this slot's time; empty once the time is freed. */
   claimIds: z.array(z.string()),
   history: z.array(transitionSchema),
+  /**
+   * The host's decision while it is being carried out at Google: taken in a transaction before
+   * any Calendar call, so a confirm and a deny racing each other cannot both reach Google.
+   */
+  decision: z.object({ action: z.enum(['confirm', 'deny']), at: z.date() }).nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
 export type Slot = z.infer<typeof slotSchema>;
+
+export class SlotNotFound extends Error {
+  constructor(readonly slotId: string) {
+    super(`no slot ${slotId}`);
+    this.name = 'SlotNotFound';
+  }
+}
+
+/** Another booking holds some of this time (a claim cell already exists). */
+export class TimeTaken extends Error {
+  constructor() {
+    super('the time is no longer free');
+    this.name = 'TimeTaken';
+  }
+}
+
+/** The slot changed under us (another request moved it on): read it again and judge again. */
+export class SlotMoved extends Error {
+  constructor(
+    readonly slotId: string,
+    readonly status: SlotStatus,
+  ) {
+    super(`slot ${slotId} is ${status} now`);
+    this.name = 'SlotMoved';
+  }
+}

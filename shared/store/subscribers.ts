@@ -7,7 +7,9 @@ import { withDates } from './firestore';
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 
-const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)');
+// Times and lengths in steps of 5 minutes: a slot's time is held by 5-minute claim cells
+// (slot-claims.ts), which are exact only when every boundary falls on one.
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5][05]$/, 'must be HH:MM (24 h), in steps of 5 minutes');
 
 const availabilityWindow = z
   .object({ start: timeOfDay, end: timeOfDay })
@@ -15,7 +17,7 @@ const availabilityWindow = z
 
 export const scheduleSchema = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, 'must be 3-64 characters of a-z, 0-9 and -'),
-  slotMinutes: z.number().int().min(5).max(480),
+  slotMinutes: z.number().int().min(5).max(480).multipleOf(5),
   /** Free windows per weekday, in the host's time zone. */
   weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(availabilityWindow)),
   /** Earliest booking, in hours from now. */

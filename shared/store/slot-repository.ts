@@ -1,0 +1,122 @@
+// Firestore access for slots and the claim cells that hold their time.
+import { FieldPath, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { canTransition, holdsTime } from '../booking/slot-state';
+import { withDates } from './firestore';
+import { busyFromClaims, claimIdsFor, claimNameRange } from './slot-claims';
+import { slotSchema, SlotMoved, SlotNotFound, TimeTaken, type Slot, type SlotStatus } from './slots';
+
+/** gRPC ALREADY_EXISTS: create() met a document that is there. */
+const ALREADY_EXISTS = 6;
+
+export interface TransitionRequest {
+  to: SlotStatus;
+  cause: string;
+  at: Date;
+  /** Only from these statuses; any other current status → SlotMoved. */
+  from: readonly SlotStatus[];
+  /** Other fields to set in the same write. */
+  set?: Partial<Pick<Slot, 'start' | 'end' | 'guestResponse' | 'decision'>>;
+}
+
+export class SlotRepository {
+  constructor(private readonly db: Firestore) {}
+
+  private slotRef(slotId: string) {
+    return this.db.collection('slots').doc(slotId);
+  }
+
+  private claimRef(claimId: string) {
+    return this.db.collection('slotClaims').doc(claimId);
+  }
+
+  async get(slotId: string): Promise<Slot | undefined> {
+    const snap = await this.slotRef(slotId).get();
+    return snap.exists ? slotSchema.parse(withDates(snap.data())) : undefined;
+  }
+
+  async require(slotId: string): Promise<Slot> {
+    const slot = await this.get(slotId);
+    if (!slot) throw new SlotNotFound(slotId);
+    return slot;
+  }
+
+  /**
+   * Writes a new slot and its claim cells in one atomic batch of create()s: if any cell is held
+   * the whole write fails → TimeTaken. `extra` documents (e.g. the idempotency record) are
+   * created in the same batch.
+   */
+  async create(slotId: string, slot: Omit<Slot, 'claimIds'>, extra: { ref: DocumentReference; data: object }[] = []): Promise<Slot> {
+    const claimIds = claimIdsFor(slot.subscriberId, slot.start, slot.end);
+    const full = slotSchema.parse({ ...slot, claimIds });
+    const batch = this.db.batch();
+    batch.create(this.slotRef(slotId), full);
+    for (const id of claimIds) batch.create(this.claimRef(id), { slotId, subscriberId: slot.subscriberId });
+    for (const doc of extra) batch.create(doc.ref, doc.data);
+    try {
+      await batch.commit();
+    } catch (error) {
+      if ((error as { code?: number }).code === ALREADY_EXISTS) throw new TimeTaken();
+      throw error;
+    }
+    return full;
+  }
+
+  /** Removes a slot that never became real (Google refused its event) with its claims. */
+  async discard(slotId: string, alsoDelete: DocumentReference[] = []): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.slotRef(slotId));
+      if (!snap.exists) return;
+      const slot = slotSchema.parse(withDates(snap.data()));
+      for (const id of slot.claimIds) tx.delete(this.claimRef(id));
+      for (const ref of alsoDelete) tx.delete(ref);
+      tx.delete(this.slotRef(slotId));
+    });
+  }
+
+  /** The time a host's requested and booked slots hold in [start, end). */
+  async heldTime(subscriberId: string, start: Date, end: Date): Promise<{ start: Date; end: Date }[]> {
+    const { from, to } = claimNameRange(subscriberId, start, end);
+    const found = await this.db
+      .collection('slotClaims')
+      .where(FieldPath.documentId(), '>=', this.claimRef(from))
+      .where(FieldPath.documentId(), '<', this.claimRef(to))
+      .select()
+      .get();
+    return busyFromClaims(found.docs.map((doc) => doc.id));
+  }
+
+  /** Reads a slot in a transaction, lets `change` decide, and writes what it returns. */
+  async update<T>(slotId: string, change: (slot: Slot, tx: Transaction) => { slot?: Slot; result: T }): Promise<T> {
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.slotRef(slotId));
+      if (!snap.exists) throw new SlotNotFound(slotId);
+      const before = slotSchema.parse(withDates(snap.data()));
+      const { slot, result } = change(before, tx);
+      if (slot) {
+        const after = slotSchema.parse(slot);
+        // A slot that stops holding time gives its claim cells back in the same write.
+        if (!holdsTime(after.status) && after.claimIds.length > 0) {
+          for (const id of after.claimIds) tx.delete(this.claimRef(id));
+          after.claimIds = [];
+        }
+        tx.set(this.slotRef(slotId), after);
+      }
+      return result;
+    });
+  }
+
+  /** Moves a slot to a new status, recording the transition; refuses if it is not in `from`. */
+  transition(slotId: string, request: TransitionRequest): Promise<Slot> {
+    return this.update(slotId, (slot) => {
+      if (!request.from.includes(slot.status) || !canTransition(slot.status, request.to)) throw new SlotMoved(slotId, slot.status);
+      const next: Slot = {
+        ...slot,
+        ...request.set,
+        status: request.to,
+        history: [...slot.history, { from: slot.status, to: request.to, cause: request.cause, at: request.at }],
+        updatedAt: request.at,
+      };
+      return { slot: next, result: next };
+    });
+  }
+}
