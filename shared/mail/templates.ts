@@ -1,0 +1,231 @@
+// What each mail of a booking says. Pure: a view of the booking in, an OutgoingMail out.
+// Wording only; the card, the escaping and the text part come from ./layout.
+import { DateTime } from 'luxon';
+import { calendarInvite, type InviteMethod, type InviteStatus } from './ics';
+import { renderHtml, renderText, type Block, type MailContent } from './layout';
+import type { MailAddress, MailAttachment, OutgoingMail } from './outgoing-mail';
+
+export interface BookingView {
+  slotId: string;
+  hostName: string;
+  hostEmail: string;
+  hostTimezone: string;
+  guestName: string;
+  guestEmail: string;
+  guestTimezone: string;
+  message: string | null;
+  start: Date;
+  end: Date;
+}
+
+export type InviteMode = 'google' | 'ics';
+
+export interface DecisionLinks {
+  confirmUrl: string;
+  denyUrl: string;
+}
+
+/**
+ * "Monday 10 March 2025, 10:00–10:30 (Europe/Berlin, UTC+01:00)": the zone is named because
+ * host and guest may read the same booking in different zones, and the offset because zone
+ * abbreviations are ambiguous or missing for much of the world.
+ */
+export function formatTimeRange(start: Date, end: Date, zone: string): string {
+  const from = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
+  const to = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
+  const day = 'cccc d LLLL yyyy';
+  const until = from.hasSame(to, 'day') ? to.toFormat('HH:mm') : to.toFormat(`${day}, HH:mm`);
+  const offset = from.offset === 0 && to.offset === 0 ? 'UTC' : `UTC${from.toFormat('ZZ')}`;
+  const where = zone === 'UTC' ? 'UTC' : `${zone}, ${offset}`;
+  return `${from.toFormat(`${day}, HH:mm`)}–${until} (${where})`;
+}
+
+/** A short form for subjects, where the full range would be cut off on a phone. */
+function shortStart(start: Date, zone: string): string {
+  return DateTime.fromJSDate(start, { zone }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm');
+}
+
+// A name typed on a booking page may hold line breaks; in a subject they would end the header.
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function mail(to: MailAddress, replyTo: MailAddress, subject: string, content: MailContent, attachment?: MailAttachment): OutgoingMail {
+  return {
+    to,
+    replyTo,
+    subject: oneLine(subject),
+    text: renderText(content),
+    html: renderHtml(content),
+    ...(attachment ? { attachments: [attachment] } : {}),
+  };
+}
+
+const host = (view: BookingView): MailAddress => ({ email: view.hostEmail, name: view.hostName });
+const guest = (view: BookingView): MailAddress => ({ email: view.guestEmail, name: view.guestName });
+
+function guestDetails(view: BookingView): Block {
+  return {
+    kind: 'details',
+    rows: [
+      { label: 'When', value: formatTimeRange(view.start, view.end, view.hostTimezone) },
+      { label: 'Guest', value: `${view.guestName} <${view.guestEmail}>` },
+    ],
+  };
+}
+
+function hostDetails(view: BookingView): Block {
+  return {
+    kind: 'details',
+    rows: [
+      { label: 'When', value: formatTimeRange(view.start, view.end, view.guestTimezone) },
+      { label: 'With', value: `${view.hostName} <${view.hostEmail}>` },
+    ],
+  };
+}
+
+function guestMessage(view: BookingView): Block[] {
+  return view.message?.trim() ? [{ kind: 'quote', label: `${view.guestName} wrote`, text: view.message.trim() }] : [];
+}
+
+function icsAttachment(view: BookingView, sequence: number, method: InviteMethod, status: InviteStatus): MailAttachment {
+  const ics = calendarInvite({
+    slotId: view.slotId,
+    sequence,
+    method,
+    status,
+    start: view.start,
+    end: view.end,
+    summary: `${view.guestName} and ${view.hostName}`,
+    description: view.message?.trim() ? `Booked by ${view.guestName}.\n\n${view.message.trim()}` : `Booked by ${view.guestName}.`,
+    organizer: { name: view.hostName, email: view.hostEmail },
+    guest: { name: view.guestName, email: view.guestEmail },
+  });
+  return {
+    filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
+    type: 'text/calendar',
+    content: Buffer.from(ics, 'utf8').toString('base64'),
+    disposition: 'attachment',
+  };
+}
+
+export function hostDecisionRequest(view: BookingView, links: DecisionLinks, inviteMode: InviteMode): OutgoingMail {
+  const when = formatTimeRange(view.start, view.end, view.hostTimezone);
+  const invited =
+    inviteMode === 'google'
+      ? `Google Calendar has sent ${view.guestName} an invitation, marked tentative until you decide.`
+      : `We emailed ${view.guestName} a tentative invitation; they will get the final one, or a cancellation, when you decide.`;
+  return mail(host(view), guest(view), `Booking request from ${view.guestName}: ${shortStart(view.start, view.hostTimezone)}`, {
+    preview: `${view.guestName} asked for ${when}. Confirm or deny.`,
+    heading: `${view.guestName} would like to book a time with you`,
+    blocks: [
+      guestDetails(view),
+      ...guestMessage(view),
+      { kind: 'paragraph', text: invited },
+      {
+        kind: 'actions',
+        actions: [
+          { label: 'Confirm', url: links.confirmUrl, tone: 'primary' },
+          { label: 'Deny', url: links.denyUrl, tone: 'danger' },
+        ],
+      },
+      { kind: 'paragraph', text: 'Each link opens a page that asks you once more before anything happens.' },
+    ],
+  });
+}
+
+export function hostNewBookingNotice(view: BookingView, inviteMode: InviteMode): OutgoingMail {
+  const invited =
+    inviteMode === 'google'
+      ? `Google Calendar has sent ${view.guestName} an invitation.`
+      : `We emailed ${view.guestName} a calendar invitation.`;
+  return mail(host(view), guest(view), `New booking: ${view.guestName}, ${shortStart(view.start, view.hostTimezone)}`, {
+    preview: `${view.guestName} booked ${formatTimeRange(view.start, view.end, view.hostTimezone)}.`,
+    heading: `New booking with ${view.guestName}`,
+    blocks: [
+      guestDetails(view),
+      ...guestMessage(view),
+      { kind: 'paragraph', text: `The time was free, so the booking was confirmed automatically. ${invited}` },
+    ],
+  });
+}
+
+export function guestIcsInvitation(view: BookingView, sequence: number): OutgoingMail {
+  return mail(
+    guest(view),
+    host(view),
+    `Booking request sent: ${view.hostName}, ${shortStart(view.start, view.guestTimezone)}`,
+    {
+      preview: `${view.hostName} will confirm your booking.`,
+      heading: `Your booking with ${view.hostName} is waiting for confirmation`,
+      blocks: [
+        hostDetails(view),
+        { kind: 'paragraph', text: `${view.hostName} will confirm the time, and we will email you as soon as they do.` },
+        { kind: 'paragraph', text: 'The attached invitation adds the booking to your calendar as tentative until then.' },
+      ],
+    },
+    icsAttachment(view, sequence, 'REQUEST', 'TENTATIVE'),
+  );
+}
+
+export function guestIcsConfirmation(view: BookingView, sequence: number): OutgoingMail {
+  return mail(
+    guest(view),
+    host(view),
+    `Confirmed: ${view.hostName}, ${shortStart(view.start, view.guestTimezone)}`,
+    {
+      preview: `${view.hostName} confirmed your booking.`,
+      heading: `${view.hostName} confirmed your booking`,
+      blocks: [
+        hostDetails(view),
+        { kind: 'paragraph', text: 'The attached invitation updates the booking in your calendar to confirmed.' },
+      ],
+    },
+    icsAttachment(view, sequence, 'REQUEST', 'CONFIRMED'),
+  );
+}
+
+export function guestIcsCancellation(view: BookingView, sequence: number): OutgoingMail {
+  return mail(
+    guest(view),
+    host(view),
+    `${view.hostName} can't make it: ${shortStart(view.start, view.guestTimezone)}`,
+    {
+      preview: `Sorry, ${view.hostName} can't make this time.`,
+      heading: `Sorry, ${view.hostName} can't make it`,
+      blocks: [
+        hostDetails(view),
+        { kind: 'paragraph', text: `${view.hostName} is not able to meet at this time, so the booking is cancelled.` },
+        { kind: 'paragraph', text: 'The attached cancellation removes it from your calendar. You are welcome to book another time.' },
+      ],
+    },
+    icsAttachment(view, sequence, 'CANCEL', 'CANCELLED'),
+  );
+}
+
+export function hostGuestDeclinedNotice(view: BookingView): OutgoingMail {
+  return mail(host(view), guest(view), `${view.guestName} declined: ${shortStart(view.start, view.hostTimezone)}`, {
+    preview: `${view.guestName} declined the invitation.`,
+    heading: `${view.guestName} declined the invitation`,
+    blocks: [guestDetails(view), { kind: 'paragraph', text: `${view.guestName} answered "no" to the invitation for this booking.` }],
+  });
+}
+
+export function hostGuestTentativeNotice(view: BookingView): OutgoingMail {
+  return mail(host(view), guest(view), `${view.guestName} might come: ${shortStart(view.start, view.hostTimezone)}`, {
+    preview: `${view.guestName} answered "maybe".`,
+    heading: `${view.guestName} answered "maybe"`,
+    blocks: [guestDetails(view), { kind: 'paragraph', text: `${view.guestName} marked the invitation for this booking as tentative.` }],
+  });
+}
+
+export function hostEventCancelledNotice(view: BookingView): OutgoingMail {
+  return mail(host(view), guest(view), `Booking cancelled: ${view.guestName}, ${shortStart(view.start, view.hostTimezone)}`, {
+    preview: `The calendar event for your booking with ${view.guestName} was cancelled.`,
+    heading: `Your booking with ${view.guestName} was cancelled`,
+    blocks: [
+      guestDetails(view),
+      { kind: 'paragraph', text: 'The calendar event for this booking was cancelled, so the booking is cancelled too.' },
+    ],
+  });
+}
