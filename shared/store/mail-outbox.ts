@@ -1,0 +1,188 @@
+// `mailOutbox/{id}`: mail SendGrid did not take when we first sent it, kept until a later
+// attempt gets it through or we give up. The document id comes from the mail's dedupe key,
+// so one mail can be queued once only, however often the action that sent it is repeated.
+//
+// `due()` filters on status and orders by nextAttemptAt: in production that needs the
+// composite index (status ASC, nextAttemptAt ASC) in infra/firestore/firestore.indexes.json.
+import { createHash } from 'node:crypto';
+import type { Firestore } from '@google-cloud/firestore';
+import { z } from 'zod';
+import { mailAddressSchema, outgoingMailSchema } from '../mail/outgoing-mail';
+import { withDates } from './firestore';
+
+export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+/** The mail as it goes to SendGrid: ours plus the sender and the fields that identify it. */
+export const mailRequestSchema = outgoingMailSchema.extend({
+  from: mailAddressSchema,
+  headers: z.record(z.string(), z.string()),
+  customArgs: z.record(z.string(), z.string()),
+});
+export type MailRequest = z.infer<typeof mailRequestSchema>;
+
+/** What went wrong on an attempt: SendGrid's status (null when no answer came) and its words. */
+export const sendFailureSchema = z.object({
+  status: z.number().int().nullable(),
+  message: z.string(),
+  /** True when sending the same request again cannot succeed (SendGrid refused its content). */
+  permanent: z.boolean(),
+});
+export type SendFailure = z.infer<typeof sendFailureSchema>;
+
+export const outboxMailSchema = z.object({
+  dedupeKey: z.string().min(1),
+  request: mailRequestSchema,
+  status: z.enum(OUTBOX_STATUSES),
+  /** Attempts made so far, the first one (before the mail was queued) included. */
+  attempts: z.number().int().min(1),
+  lastError: sendFailureSchema,
+  nextAttemptAt: z.date(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type OutboxMail = z.infer<typeof outboxMailSchema>;
+export type OutboxEntry = OutboxMail & { id: string };
+
+export interface BackoffPolicy {
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { initialDelayMs: 60_000, maxDelayMs: 60 * 60_000 };
+
+export class OutboxMailNotFound extends Error {
+  constructor(readonly id: string) {
+    super(`no mail ${id} in the outbox`);
+    this.name = 'OutboxMailNotFound';
+  }
+}
+
+// Firestore's gRPC codes: create() on an existing document, update() on a missing one.
+const ALREADY_EXISTS = 6;
+const NOT_FOUND = 5;
+
+/**
+ * The wait before attempt `attempts + 1`: 1, 2, 4 ... minutes, capped at an hour. The jitter
+ * takes up to half of it away, so mail that failed together (SendGrid down) is not retried in
+ * one burst, while the wait still grows with every failure.
+ */
+export function retryDelayMs(attempts: number, policy: BackoffPolicy = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(cap / 2 + (random() * cap) / 2);
+}
+
+export class MailOutboxRepository {
+  constructor(
+    private readonly db: Firestore,
+    private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  private get collection() {
+    return this.db.collection('mailOutbox');
+  }
+
+  /** Hashed because dedupe keys are ours to choose and may hold '/', which a document id may not. */
+  static idFor(dedupeKey: string): string {
+    return createHash('sha256').update(dedupeKey).digest('base64url');
+  }
+
+  private parse(id: string, data: unknown): OutboxEntry {
+    return { id, ...outboxMailSchema.parse(withDates(data)) };
+  }
+
+  async get(id: string): Promise<OutboxEntry | undefined> {
+    const snap = await this.collection.doc(id).get();
+    return snap.exists ? this.parse(id, snap.data()) : undefined;
+  }
+
+  async findByDedupeKey(dedupeKey: string): Promise<OutboxEntry | undefined> {
+    return this.get(MailOutboxRepository.idFor(dedupeKey));
+  }
+
+  /**
+   * Queues a mail after its first attempt failed. A permanent failure is stored as `failed`
+   * straight away, so it stays on record without being retried. Queuing a dedupe key again
+   * leaves the first document as it is.
+   */
+  async enqueue(request: MailRequest, dedupeKey: string, error: SendFailure, now: Date): Promise<{ id: string; created: boolean }> {
+    const id = MailOutboxRepository.idFor(dedupeKey);
+    const mail: OutboxMail = outboxMailSchema.parse({
+      dedupeKey,
+      request,
+      status: error.permanent ? 'failed' : 'pending',
+      attempts: 1,
+      lastError: error,
+      nextAttemptAt: new Date(now.getTime() + retryDelayMs(1, this.backoff, this.random)),
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.collection.doc(id).create(mail);
+      return { id, created: true };
+    } catch (err) {
+      if ((err as { code?: unknown }).code === ALREADY_EXISTS) return { id, created: false };
+      throw err;
+    }
+  }
+
+  /** Pending mail whose next attempt is due, longest waiting first. */
+  async due(now: Date, limit: number): Promise<OutboxEntry[]> {
+    const found = await this.collection
+      .where('status', '==', 'pending')
+      .where('nextAttemptAt', '<=', now)
+      .orderBy('nextAttemptAt')
+      .limit(limit)
+      .get();
+    return found.docs.map((doc) => this.parse(doc.id, doc.data()));
+  }
+
+  /**
+   * Takes a due mail for one attempt: pushes its nextAttemptAt `leaseMs` ahead in a
+   * transaction, so a second job running at the same time finds it not due and leaves it.
+   * If the attempt's outcome is never recorded (the instance died), the lease runs out and
+   * the mail becomes due again. Undefined when the mail is not pending or not yet due.
+   */
+  async claim(id: string, now: Date, leaseMs: number): Promise<OutboxEntry | undefined> {
+    const ref = this.collection.doc(id);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists) throw new OutboxMailNotFound(id);
+      const entry = this.parse(id, snap.data());
+      if (entry.status !== 'pending' || entry.nextAttemptAt.getTime() > now.getTime()) return undefined;
+      const nextAttemptAt = new Date(now.getTime() + leaseMs);
+      tx.update(ref, { nextAttemptAt, updatedAt: now });
+      return { ...entry, nextAttemptAt, updatedAt: now };
+    });
+  }
+
+  async markSent(id: string, now: Date): Promise<void> {
+    try {
+      await this.collection.doc(id).update({ status: 'sent', updatedAt: now });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === NOT_FOUND) throw new OutboxMailNotFound(id);
+      throw err;
+    }
+  }
+
+  /**
+   * Records one more failed attempt. The mail is given up (`failed`) when the failure is
+   * permanent or this was attempt `maxAttempts`; otherwise it waits a longer backoff.
+   * A mail no longer pending (another attempt got it through) is left alone.
+   */
+  async markAttemptFailed(id: string, error: SendFailure, now: Date, maxAttempts: number): Promise<OutboxStatus> {
+    const ref = this.collection.doc(id);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (!snap.exists) throw new OutboxMailNotFound(id);
+      const entry = this.parse(id, snap.data());
+      if (entry.status !== 'pending') return entry.status;
+      const attempts = entry.attempts + 1;
+      const status: OutboxStatus = error.permanent || attempts >= maxAttempts ? 'failed' : 'pending';
+      const nextAttemptAt = status === 'pending' ? new Date(now.getTime() + retryDelayMs(attempts, this.backoff, this.random)) : entry.nextAttemptAt;
+      tx.update(ref, { attempts, lastError: sendFailureSchema.parse(error), status, nextAttemptAt, updatedAt: now });
+      return status;
+    });
+  }
+}
