@@ -1,0 +1,220 @@
+import {
+  formatTimeRange,
+  guestIcsCancellation,
+  guestIcsConfirmation,
+  guestIcsInvitation,
+  hostDecisionRequest,
+  hostEventCancelledNotice,
+  hostGuestDeclinedNotice,
+  hostGuestTentativeNotice,
+  hostNewBookingNotice,
+  type BookingView,
+} from '../../../shared/mail/templates';
+import { UnsafeLink } from '../../../shared/mail/layout';
+import { outgoingMailSchema, type OutgoingMail } from '../../../shared/mail/outgoing-mail';
+import { parseIcs, prop } from './parse-ics';
+
+const SCRIPT = '<script>alert(1)</script>';
+
+function view(overrides: Partial<BookingView> = {}): BookingView {
+  return {
+    slotId: 'slot-42',
+    hostName: 'Jo Host',
+    hostEmail: 'jo@host.example',
+    hostTimezone: 'Europe/Berlin',
+    guestName: 'Ann Guest',
+    guestEmail: 'ann@guest.example',
+    guestTimezone: 'America/New_York',
+    message: 'About the roof & the "gutter".\nThanks!',
+    start: new Date('2030-03-11T09:00:00Z'),
+    end: new Date('2030-03-11T09:30:00Z'),
+    ...overrides,
+  };
+}
+
+const LINKS = { confirmUrl: 'https://book.example/decide?t=abc&a=confirm', denyUrl: 'https://book.example/decide?t=abc&a=deny' };
+
+function icsOf(mail: OutgoingMail) {
+  const [attachment, ...more] = mail.attachments ?? [];
+  expect(more).toEqual([]);
+  expect(attachment).toMatchObject({ type: 'text/calendar', disposition: 'attachment', filename: expect.stringMatching(/\.ics$/) });
+  return parseIcs(Buffer.from(attachment?.content ?? '', 'base64').toString('utf8'));
+}
+
+const everyTemplate: [string, (v: BookingView) => OutgoingMail][] = [
+  ['hostDecisionRequest', (v) => hostDecisionRequest(v, LINKS, 'google')],
+  ['hostNewBookingNotice', (v) => hostNewBookingNotice(v, 'ics')],
+  ['guestIcsInvitation', (v) => guestIcsInvitation(v, 0)],
+  ['guestIcsConfirmation', (v) => guestIcsConfirmation(v, 1)],
+  ['guestIcsCancellation', (v) => guestIcsCancellation(v, 1)],
+  ['hostGuestDeclinedNotice', hostGuestDeclinedNotice],
+  ['hostGuestTentativeNotice', hostGuestTentativeNotice],
+  ['hostEventCancelledNotice', hostEventCancelledNotice],
+];
+
+const hostTemplates = new Set(['hostDecisionRequest', 'hostNewBookingNotice', 'hostGuestDeclinedNotice', 'hostGuestTentativeNotice', 'hostEventCancelledNotice']);
+
+describe('formatTimeRange', () => {
+  it('shows the time in the given zone and names the zone and its offset', () => {
+    expect(formatTimeRange(new Date('2030-03-11T09:00:00Z'), new Date('2030-03-11T09:30:00Z'), 'Europe/Berlin')).toBe(
+      'Monday 11 March 2030, 10:00–10:30 (Europe/Berlin, UTC+01:00)',
+    );
+  });
+
+  it('follows daylight saving time of the zone', () => {
+    expect(formatTimeRange(new Date('2030-07-01T09:00:00Z'), new Date('2030-07-01T10:00:00Z'), 'America/New_York')).toBe(
+      'Monday 1 July 2030, 05:00–06:00 (America/New_York, UTC-04:00)',
+    );
+  });
+
+  it('gives the end its own date when the booking crosses midnight in that zone', () => {
+    expect(formatTimeRange(new Date('2030-03-11T22:30:00Z'), new Date('2030-03-11T23:30:00Z'), 'Europe/Berlin')).toBe(
+      'Monday 11 March 2030, 23:30–Tuesday 12 March 2030, 00:30 (Europe/Berlin, UTC+01:00)',
+    );
+  });
+
+  it('says plain UTC for the UTC zone', () => {
+    expect(formatTimeRange(new Date('2030-03-11T09:00:00Z'), new Date('2030-03-11T09:30:00Z'), 'UTC')).toBe('Monday 11 March 2030, 09:00–09:30 (UTC)');
+  });
+});
+
+describe.each(everyTemplate)('%s', (name, template) => {
+  const toHost = hostTemplates.has(name);
+
+  it('is a mail SendGrid will take: both parts, one recipient, a one-line subject', () => {
+    const mail = template(view({ guestName: 'Ann\nGuest' }));
+
+    expect(outgoingMailSchema.parse(mail)).toEqual(mail);
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+  });
+
+  it('goes to the right person, with replies going to the other one', () => {
+    const mail = template(view());
+
+    expect(mail.to).toEqual(toHost ? { email: 'jo@host.example', name: 'Jo Host' } : { email: 'ann@guest.example', name: 'Ann Guest' });
+    expect(mail.replyTo).toEqual(toHost ? { email: 'ann@guest.example', name: 'Ann Guest' } : { email: 'jo@host.example', name: 'Jo Host' });
+  });
+
+  it('escapes a name that holds HTML in the html part and keeps it as typed in the text part', () => {
+    const mail = template(view({ guestName: SCRIPT, hostName: `Jo ${SCRIPT}`, message: `${SCRIPT} hello` }));
+
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(mail.text).toContain(SCRIPT);
+  });
+
+  it("shows the time in the recipient's zone, naming the zone, in both parts", () => {
+    const mail = template(view());
+    const expected = toHost ? 'Monday 11 March 2030, 10:00–10:30 (Europe/Berlin, UTC+01:00)' : 'Monday 11 March 2030, 05:00–05:30 (America/New_York, UTC-04:00)';
+
+    expect(mail.text).toContain(expected);
+    expect(mail.html).toContain(expected);
+  });
+
+  it('is laid out for a phone with inline styles only', () => {
+    const { html } = template(view());
+
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).not.toMatch(/<style|<link|<img|<script/i);
+  });
+});
+
+describe('hostDecisionRequest', () => {
+  it('carries the Confirm and Deny links in both parts, escaped in the html', () => {
+    const mail = hostDecisionRequest(view(), LINKS, 'google');
+
+    expect(mail.text).toContain(`Confirm: ${LINKS.confirmUrl}`);
+    expect(mail.text).toContain(`Deny: ${LINKS.denyUrl}`);
+    expect(mail.html).toContain('href="https://book.example/decide?t=abc&amp;a=confirm"');
+    expect(mail.html).toContain('href="https://book.example/decide?t=abc&amp;a=deny"');
+  });
+
+  it('says the links ask once more before acting', () => {
+    expect(hostDecisionRequest(view(), LINKS, 'google').text).toContain('asks you once more before anything happens');
+  });
+
+  it("shows who asked and the guest's message, escaped", () => {
+    const mail = hostDecisionRequest(view(), LINKS, 'google');
+
+    expect(mail.subject).toBe('Booking request from Ann Guest: Mon 11 Mar, 10:00');
+    expect(mail.text).toContain('Guest: Ann Guest <ann@guest.example>');
+    expect(mail.text).toContain('> About the roof & the "gutter".\n> Thanks!');
+    expect(mail.html).toContain('About the roof &amp; the &quot;gutter&quot;.\nThanks!');
+  });
+
+  it('leaves out the message block when the guest wrote none', () => {
+    expect(hostDecisionRequest(view({ message: null }), LINKS, 'google').text).not.toContain('wrote');
+    expect(hostDecisionRequest(view({ message: '  ' }), LINKS, 'google').text).not.toContain('wrote');
+  });
+
+  it('says who sent the guest the invitation, by invite mode', () => {
+    expect(hostDecisionRequest(view(), LINKS, 'google').text).toContain('Google Calendar has sent Ann Guest an invitation');
+    expect(hostDecisionRequest(view(), LINKS, 'ics').text).toContain('We emailed Ann Guest a tentative invitation');
+  });
+
+  it('refuses a link that is not http(s)', () => {
+    expect(() => hostDecisionRequest(view(), { ...LINKS, denyUrl: 'javascript:alert(1)' }, 'google')).toThrow(UnsafeLink);
+  });
+
+  it('has no attachment', () => {
+    expect(hostDecisionRequest(view(), LINKS, 'ics').attachments).toBeUndefined();
+  });
+});
+
+describe('hostNewBookingNotice', () => {
+  it('announces a new booking without buttons', () => {
+    const mail = hostNewBookingNotice(view(), 'google');
+
+    expect(mail.subject).toBe('New booking: Ann Guest, Mon 11 Mar, 10:00');
+    expect(mail.text).toContain('confirmed automatically');
+    expect(mail.html).not.toContain('<a ');
+    expect(mail.attachments).toBeUndefined();
+  });
+});
+
+describe('the guest mails of the .ics path', () => {
+  it('invite with a tentative REQUEST and say the host will confirm', () => {
+    const mail = guestIcsInvitation(view(), 0);
+    const ics = icsOf(mail);
+
+    expect(mail.text).toContain('Jo Host will confirm');
+    expect(prop(ics.calendar, 'METHOD').value).toBe('REQUEST');
+    const event = ics.events[0] ?? [];
+    expect(prop(event, 'STATUS').value).toBe('TENTATIVE');
+    expect(prop(event, 'SEQUENCE').value).toBe('0');
+    expect(prop(event, 'UID').value).toBe('slot-42@calendar-invites');
+    expect(prop(event, 'DTSTART').value).toBe('20300311T090000Z');
+  });
+
+  it('confirm with a CONFIRMED REQUEST of the same UID and the given sequence', () => {
+    const event = icsOf(guestIcsConfirmation(view(), 1)).events[0] ?? [];
+
+    expect(prop(event, 'STATUS').value).toBe('CONFIRMED');
+    expect(prop(event, 'SEQUENCE').value).toBe('1');
+    expect(prop(event, 'UID').value).toBe('slot-42@calendar-invites');
+  });
+
+  it("cancel with a CANCEL of the same UID and say politely the host can't make it", () => {
+    const mail = guestIcsCancellation(view(), 2);
+    const ics = icsOf(mail);
+
+    expect(mail.subject).toBe("Jo Host can't make it: Mon 11 Mar, 05:00");
+    expect(mail.text).toContain('Sorry');
+    expect(prop(ics.calendar, 'METHOD').value).toBe('CANCEL');
+    expect(prop(ics.events[0] ?? [], 'STATUS').value).toBe('CANCELLED');
+    expect(prop(ics.events[0] ?? [], 'SEQUENCE').value).toBe('2');
+  });
+});
+
+describe('the host notices of guest answers and cancelled events', () => {
+  it.each([
+    [hostGuestDeclinedNotice, 'Ann Guest declined the invitation'],
+    [hostGuestTentativeNotice, 'Ann Guest answered "maybe"'],
+    [hostEventCancelledNotice, 'Your booking with Ann Guest was cancelled'],
+  ])('say what happened in their heading (%#)', (template, heading) => {
+    const mail = template(view());
+
+    expect(mail.text.startsWith(`${heading}\n`)).toBe(true);
+    expect(mail.attachments).toBeUndefined();
+  });
+});
