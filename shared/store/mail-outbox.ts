@@ -7,15 +7,21 @@
 import { createHash } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { mailAddressSchema, outgoingMailSchema } from '../mail/outgoing-mail';
+import { outgoingMailSchema } from '../mail/outgoing-mail';
 import { withDates } from './firestore';
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
+// Addresses are kept as SendGrid got them, not re-checked: a mail SendGrid refused for an
+// address it would not take must still be stored, as the record of what failed.
+const storedAddressSchema = z.object({ email: z.string().min(1), name: z.string().min(1).optional() });
+
 /** The mail as it goes to SendGrid: ours plus the sender and the fields that identify it. */
 export const mailRequestSchema = outgoingMailSchema.extend({
-  from: mailAddressSchema,
+  to: storedAddressSchema,
+  replyTo: storedAddressSchema.optional(),
+  from: storedAddressSchema,
   headers: z.record(z.string(), z.string()),
   customArgs: z.record(z.string(), z.string()),
 });
