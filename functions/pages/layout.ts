@@ -1,0 +1,109 @@
+// The one HTML shell every page of ours uses. Pages must work with nothing but our own functions
+// on the network, so the styles are inline and fonts are the system's.
+import { createHash } from 'node:crypto';
+import escapeHtml from 'escape-html';
+
+const STYLE = `
+:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --fg: #1a1a1a; --muted: #555555; --line: #b8b8b8; --panel: #f3f4f6;
+  --accent: #0b57d0; --accent-fg: #ffffff; --danger: #b3261e; --danger-fg: #ffffff;
+  --ok-bg: #e6f4ea; --ok-fg: #0d5223; --err-bg: #fce8e6; --err-fg: #8c1d18; --focus: #c2410c;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #16181c; --fg: #ececec; --muted: #b4b4b4; --line: #5c5f66; --panel: #23262b;
+    --accent: #8ab4f8; --accent-fg: #0b1a33; --danger: #f2b8b5; --danger-fg: #3c0b08;
+    --ok-bg: #173a22; --ok-fg: #c4eed0; --err-bg: #4a1512; --err-fg: #ffdad6; --focus: #fdba74;
+  }
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 1.0625rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 40rem; margin: 0 auto; padding: 1rem 1rem 3rem; }
+h1 { font-size: 1.5rem; line-height: 1.25; margin: 0.5rem 0 0.25rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.15rem; margin: 1.5rem 0 0.5rem; }
+p { margin: 0.5rem 0; }
+.muted { color: var(--muted); }
+a { color: var(--accent); }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+label { display: block; font-weight: 600; margin: 1rem 0 0.25rem; }
+.hint { font-weight: 400; color: var(--muted); }
+input, select, textarea, button { font: inherit; color: inherit; }
+input[type=text], input[type=email], select, textarea {
+  display: block; width: 100%; padding: 0.6rem 0.7rem; border: 1px solid var(--line); border-radius: 8px; background: var(--bg);
+}
+textarea { min-height: 6rem; resize: vertical; }
+[aria-invalid=true] { border-color: var(--danger); border-width: 2px; }
+button { cursor: pointer; border-radius: 8px; padding: 0.7rem 1.2rem; border: 2px solid transparent; font-weight: 600; }
+button.primary { background: var(--accent); color: var(--accent-fg); }
+button.danger { background: var(--danger); color: var(--danger-fg); }
+button.secondary { background: transparent; color: var(--accent); border-color: var(--accent); }
+button:disabled { opacity: 0.6; cursor: progress; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.4rem 1rem; margin: 1rem 0; }
+dt { color: var(--muted); }
+dd { margin: 0; overflow-wrap: anywhere; }
+.message { white-space: pre-wrap; }
+.notice { padding: 0.75rem 1rem; border-radius: 8px; margin: 1rem 0; }
+.notice:empty { display: none; }
+.notice.ok { background: var(--ok-bg); color: var(--ok-fg); }
+.notice.error { background: var(--err-bg); color: var(--err-fg); }
+.field-error { color: var(--danger); margin: 0.25rem 0 0; font-weight: 600; }
+.field-error:empty { display: none; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; border: 0; }
+.day h3 { font-size: 1rem; margin: 1.25rem 0 0.5rem; }
+.slot-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: 0.5rem; }
+label.slot { position: relative; margin: 0; font-weight: 400; }
+.slot input { position: absolute; inset: 0; width: 100%; height: 100%; margin: 0; opacity: 0; cursor: pointer; }
+.slot-time { display: block; text-align: center; padding: 0.6rem 0.25rem; border: 1px solid var(--line); border-radius: 8px; }
+.slot:hover .slot-time { border-color: var(--accent); }
+.slot input:checked ~ .slot-time { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); font-weight: 700; }
+.slot input:checked ~ .slot-time::before { content: "✓ "; }
+.slot input:focus-visible ~ .slot-time { outline: 3px solid var(--focus); outline-offset: 2px; }
+.chosen { font-weight: 600; margin: 1.25rem 0 0.75rem; }
+[aria-disabled=true] { opacity: 0.6; cursor: progress; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 1.5rem 0; }
+.actions form { margin: 0; }
+`;
+
+export interface PageInput {
+  title: string;
+  /** Trusted markup: every value in it must already be escaped by the page that built it. */
+  body: string;
+  /** Trusted JavaScript run inline at the end of the body. */
+  script?: string;
+  /** Pages behind a private link (decision links) must stay out of search engines. */
+  noindex?: boolean;
+}
+
+/** A CSP source for exactly this inline text, so an injected script or style would not run. */
+function hashSource(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+export function renderPage({ title, body, script, noindex = false }: PageInput): string {
+  const csp = [
+    "default-src 'none'",
+    `style-src ${hashSource(STYLE)}`,
+    `script-src ${script === undefined ? "'none'" : hashSource(script)}`,
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "base-uri 'none'",
+  ].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+${noindex ? '<meta name="robots" content="noindex, nofollow">\n' : ''}<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+${script === undefined ? '' : `<script>${script}</script>\n`}</body>
+</html>
+`;
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { renderBookingPage, renderUnknownHostPage, scriptJson } from '../../../functions/booking/page';
+
+const input = { slug: 'demo', hostName: 'Ada Lovelace', hostTimezone: 'Europe/London', slotMinutes: 30 };
+
+function inlineScript(html: string): string {
+  const match = /<script>([\s\S]*)<\/script>/.exec(html);
+  if (!match?.[1]) throw new Error('the page has no inline script');
+  return match[1];
+}
+
+describe('the booking page', () => {
+  it('cannot be broken out of by a host name that closes the script element', () => {
+    const hostName = `</script><script>alert("x")</script><!--`;
+    const html = renderBookingPage({ ...input, hostName });
+    expect(html.match(/<\/script/gi)).toHaveLength(1);
+    expect(html.match(/<script/gi)).toHaveLength(1);
+    expect(html).not.toContain('<!--');
+    expect(html).toContain('<h1>Book a time with &lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;!--</h1>');
+  });
+
+  it('hands the script its configuration unchanged, whatever the host name holds', () => {
+    const hostName = `Ada </script> "Lovelace" & <b>\u2028co</b>`;
+    const script = inlineScript(renderBookingPage({ ...input, hostName }));
+    const call = /\)\((\{.*\})\);$/.exec(script);
+    expect(JSON.parse(call?.[1] ?? 'null')).toEqual({ slug: 'demo', hostName, hostTimezone: 'Europe/London' });
+  });
+
+  it("lets the browser run its own script and nothing else, through the CSP's hash", () => {
+    const html = renderBookingPage(input);
+    const hash = createHash('sha256').update(inlineScript(html)).digest('base64');
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
+    expect(csp).toContain(`script-src &#39;sha256-${hash}&#39;`);
+    expect(csp).toContain("default-src &#39;none&#39;");
+  });
+
+  it('embeds its browser code as a self-running function', () => {
+    const script = inlineScript(renderBookingPage(input));
+    expect(script.startsWith('(function bookingPageScript(config)')).toBe(true);
+    expect(script).not.toMatch(/\brequire\(|\bexports\./);
+  });
+
+  it('says how long a meeting is', () => {
+    expect(renderBookingPage(input)).toContain('Each meeting is 30 minutes.');
+    expect(renderBookingPage({ ...input, slotMinutes: 60 })).toContain('Each meeting is 1 hour.');
+    expect(renderBookingPage({ ...input, slotMinutes: 120 })).toContain('Each meeting is 2 hours.');
+  });
+
+  it('labels every field and loads no outside resources', () => {
+    const html = renderBookingPage(input);
+    for (const id of ['timezone', 'name', 'email', 'message']) {
+      expect(html).toContain(`<label for="${id}">`);
+    }
+    expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//);
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  });
+
+  it('escapes the title', () => {
+    expect(renderBookingPage({ ...input, hostName: 'A & <B>' })).toContain('<title>Book a time with A &amp; &lt;B&gt;</title>');
+  });
+});
+
+describe('the unknown host page', () => {
+  it('names the missing page with its name escaped', () => {
+    const html = renderUnknownHostPage('<img src=x onerror=alert(1)>');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script');
+  });
+});
+
+describe('scriptJson', () => {
+  it('round-trips through JSON.parse without a single < > or & left', () => {
+    const value = { a: '</script><!-- & \u2028 \u2029', b: [1, null, true] };
+    const text = scriptJson(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});
