@@ -5,7 +5,7 @@
 // `due()` filters on status and orders by nextAttemptAt: in production that needs the
 // composite index (status ASC, nextAttemptAt ASC) in infra/firestore/firestore.indexes.json.
 import { createHash } from 'node:crypto';
-import type { Firestore } from '@google-cloud/firestore';
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { outgoingMailSchema } from '../mail/outgoing-mail';
 import { withDates } from './firestore';
@@ -163,9 +163,10 @@ export class MailOutboxRepository {
     });
   }
 
+  /** Records the attempt that got the mail through. */
   async markSent(id: string, now: Date): Promise<void> {
     try {
-      await this.collection.doc(id).update({ status: 'sent', updatedAt: now });
+      await this.collection.doc(id).update({ status: 'sent', attempts: FieldValue.increment(1), updatedAt: now });
     } catch (err) {
       if ((err as { code?: unknown }).code === NOT_FOUND) throw new OutboxMailNotFound(id);
       throw err;

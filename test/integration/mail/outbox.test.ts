@@ -119,7 +119,7 @@ describe('the mail outbox', () => {
     const { id } = await outbox.enqueue(request(), 'sent-once', UNAVAILABLE, T0);
     await outbox.markSent(id, at(1));
 
-    expect(await outbox.get(id)).toMatchObject({ status: 'sent', updatedAt: at(1) });
+    expect(await outbox.get(id)).toMatchObject({ status: 'sent', attempts: 2, updatedAt: at(1) });
     expect(await outbox.markAttemptFailed(id, UNAVAILABLE, at(2), 10)).toBe('sent');
     expect(await outbox.due(at(1000), 10)).toEqual([]);
   });
