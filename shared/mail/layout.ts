@@ -76,7 +76,7 @@ function textBlock(block: Block): string {
 }
 
 export function renderText(content: MailContent): string {
-  return [content.heading, ...content.blocks.map(textBlock), '--', `${BRAND}. ${FOOTER}`].join('\n\n') + '\n';
+  return [content.heading, ...content.blocks.map(textBlock), '-- ', `${BRAND}. ${FOOTER}`].join('\n\n') + '\n';
 }
 
 function paragraphHtml(text: string, style = ''): string {

@@ -103,8 +103,8 @@ export class Mailer {
     this.retryLeaseMs = options.retryLeaseMs ?? 5 * 60_000;
   }
 
-  /** The exact request `send` makes, and the outbox keeps for retries. */
-  request(mail: OutgoingMail, dedupeKey: string): MailRequest {
+  /** The request as SendGrid gets it; the outbox keeps exactly this for retries. */
+  private request(mail: OutgoingMail, dedupeKey: string): MailRequest {
     return {
       from: address({ email: this.options.from.email, ...(this.options.from.name ? { name: this.options.from.name } : {}) }),
       to: address(mail.to),
