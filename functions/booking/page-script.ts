@@ -63,7 +63,7 @@ export function bookingPageScript(config: BookingPageConfig): void {
   function formatsFor(timeZone: string) {
     return {
       day: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone }),
-      time: new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12, timeZone }),
+      time: new Intl.DateTimeFormat('en-GB', { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hour12, timeZone }),
       dayKey: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }),
     };
   }

@@ -19,6 +19,12 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * The local dev server runs through tsx, whose esbuild transform wraps named functions in
+ * `__name(fn, "name")`, a helper defined outside the function and so missing in the browser.
+ */
+const KEEP_NAMES_SHIM = 'var __name = function (target) { return target; };\n';
+
 function duration(minutes: number): string {
   if (minutes % 60 !== 0) return `${minutes} minutes`;
   const hours = minutes / 60;
@@ -59,7 +65,7 @@ export function renderBookingPage(input: BookingPageInput): string {
   return renderPage({
     title: `Book a time with ${input.hostName}`,
     body,
-    script: `(${bookingPageScript.toString()})(${scriptJson(config)});`,
+    script: `${KEEP_NAMES_SHIM}(${bookingPageScript.toString()})(${scriptJson(config)});`,
   });
 }
 

@@ -58,7 +58,7 @@ label.slot { position: relative; margin: 0; font-weight: 400; }
 .slot-time { display: block; text-align: center; padding: 0.6rem 0.25rem; border: 1px solid var(--line); border-radius: 8px; }
 .slot:hover .slot-time { border-color: var(--accent); }
 .slot input:checked ~ .slot-time { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); font-weight: 700; }
-.slot input:checked ~ .slot-time::before { content: "✓ "; }
+.slot input:checked ~ .slot-time::before { content: "✓ " / ""; }
 .slot input:focus-visible ~ .slot-time { outline: 3px solid var(--focus); outline-offset: 2px; }
 .chosen { font-weight: 600; margin: 1.25rem 0 0.75rem; }
 [aria-disabled=true] { opacity: 0.6; cursor: progress; }

@@ -1,7 +1,7 @@
 // Debian's Chromium, driven by playwright-core: Playwright's own browser downloads are not
 // available here, so the system binary is used.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator } from 'playwright-core';
 
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,4 +26,35 @@ export async function launchChromium(): Promise<Browser> {
 /** Safe in afterAll even when launching failed, so the launch error is the one reported. */
 export async function closeChromium(browser: Browser | undefined): Promise<void> {
   await browser?.close();
+}
+
+/**
+ * Retries an assertion until it passes or `timeoutMs` runs out, then throws its last failure:
+ * pages update after their fetches answer, and playwright-core has no waiting matchers.
+ */
+export async function eventually(assertion: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === element.ownerDocument.activeElement);
+}
+
+/** The text a screen reader reads as the element's description (aria-describedby). */
+export function describedBy(locator: Locator): Promise<string> {
+  return locator.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => element.ownerDocument.getElementById(id)?.textContent?.trim() ?? '')
+      .filter(Boolean)
+      .join(' '),
+  );
 }
