@@ -29,3 +29,16 @@ export function httpFunction(handler: ContextHandler): HttpFunction {
     }
   };
 }
+
+/** Bad input: 400 with zod's issues (path and message), so a client can show them per field. */
+export function invalidRequest(res: Response, issues: readonly { path: PropertyKey[]; message: string }[]): void {
+  res.status(400).json({
+    error: 'invalid_request',
+    issues: issues.map((issue) => ({ path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: issue.message })),
+  });
+}
+
+/** Whether the request body is of this media type (parameters such as charset ignored). */
+export function hasContentType(req: Request, type: string): boolean {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() === type;
+}

@@ -1,7 +1,11 @@
 // Registers every HTTPS function with the Functions Framework. Deployed, each function runs
-// this file with its own `--entry-point`; locally the dev server serves them all.
+// this file with its own `--entry-point`; locally the dev server serves them all. (They share
+// their heavy dependencies — Firestore, Calendar, SendGrid — so loading them all costs little
+// more than loading one; nothing is created at import time.)
 import { http, type HttpFunction } from '@google-cloud/functions-framework';
+import { booking } from './booking';
+import { decision } from './decision';
 
-export const httpFunctions: Record<string, HttpFunction> = {};
+export const httpFunctions: Record<string, HttpFunction> = { booking, decision };
 
 for (const [name, fn] of Object.entries(httpFunctions)) http(name, fn);

@@ -1,8 +1,10 @@
 // The local stack's demo host: an account in the Google Calendar emulator, connected, with its
 // primary calendar as default, auto-confirm off, free on weekdays 09:00-17:00 in its time zone.
+// Made the way an operator makes a host: `putHost`, the code behind `npm run ops -- host put`.
 import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { SubscriberRepository, type Subscriber } from '../../shared/store/subscribers';
+import { putHost, type HostFile } from '../../shared/booking/hosts';
+import { SubscriberRepository } from '../../shared/store/subscribers';
 import type { TokenCipher } from '../../shared/store/token-cipher';
 
 export const DEMO_HOST = {
@@ -30,13 +32,13 @@ export async function seedDemoHost(options: { googleUrl: string; functionsUrl: s
   });
   if (!res.ok) throw new Error(`the Google emulator refused the demo account: ${res.status} ${await res.text()}`);
   const account = emulatorAccount.parse(await res.json());
-  const now = options.now ?? new Date();
   const workday = [{ start: '09:00', end: '17:00' }];
-  const subscriber: Subscriber = {
+  const file: HostFile = {
+    id: DEMO_HOST.id,
     name: DEMO_HOST.name,
     email: DEMO_HOST.email,
     timezone: DEMO_HOST.timezone,
-    google: { accountEmail: account.email, refreshToken: options.cipher.encrypt(account.refreshToken), status: 'ok', connectedAt: now },
+    google: { accountEmail: account.email, refreshToken: account.refreshToken },
     defaultCalendar: { provider: 'google', calendarId: account.calendarId },
     schedule: {
       slug: DEMO_HOST.slug,
@@ -46,9 +48,7 @@ export async function seedDemoHost(options: { googleUrl: string; functionsUrl: s
       maxDaysAhead: 14,
       autoConfirm: false,
     },
-    createdAt: now,
-    updatedAt: now,
   };
-  await new SubscriberRepository(options.db).put(DEMO_HOST.id, subscriber);
+  await putHost({ subscribers: new SubscriberRepository(options.db), cipher: options.cipher, now: options.now ?? new Date() }, file);
   return { slug: DEMO_HOST.slug, email: DEMO_HOST.email, calendarId: account.calendarId, bookingUrl: `${options.functionsUrl}/booking/${DEMO_HOST.slug}` };
 }

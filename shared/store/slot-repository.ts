@@ -1,5 +1,5 @@
 // Firestore access for slots and the claim cells that hold their time.
-import { FieldPath, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { FieldPath, FieldValue, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { canTransition, holdsTime } from '../booking/slot-state';
 import { withDates } from './firestore';
 import { busyFromClaims, claimIdsFor, claimNameRange } from './slot-claims';
@@ -103,6 +103,11 @@ export class SlotRepository {
       }
       return result;
     });
+  }
+
+  /** Remembers that a mail about this slot was handed to the mailer. */
+  async recordNotice(slotId: string, notice: string): Promise<void> {
+    await this.slotRef(slotId).update({ notices: FieldValue.arrayUnion(notice) });
   }
 
   /** Moves a slot to a new status, recording the transition; refuses if it is not in `from`. */

@@ -46,6 +46,8 @@ export const slotSchema = z.object({
    * any Calendar call, so a confirm and a deny racing each other cannot both reach Google.
    */
   decision: z.object({ action: z.enum(['confirm', 'deny']), at: z.date() }).nullable(),
+  /** Our mails about this slot already handed to the mailer (sent or queued): never twice. */
+  notices: z.array(z.string()),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

@@ -1,0 +1,99 @@
+// The `booking` function: free slots, booking requests, and the booking page.
+//   GET  /availability?host=SLUG&from=YYYY-MM-DD&to=YYYY-MM-DD
+//   POST /bookings   {host, start, guest: {name, email, timezone}, message?}  [Idempotency-Key]
+//   GET  /SLUG       the booking page
+import type { Request } from '@google-cloud/functions-framework';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { InvalidDateRange } from '../../shared/booking/availability';
+import { hostAvailability, findHost } from '../../shared/booking/availability-service';
+import { HostCalendarUnavailable, IdempotencyKeyReused, SlotUnavailable, UnknownHost } from '../../shared/booking/errors';
+import { requestBooking } from '../../shared/booking/request-booking';
+import { guestSchema } from '../../shared/store/slots';
+import { hasContentType, httpFunction, invalidRequest, type RequestContext } from '../http-function';
+import { services } from '../services';
+import { renderBookingPage, renderUnknownHostPage } from './page';
+
+const MAX_BODY_BYTES = 16 * 1024;
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, 'must be a booking link name');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+const availabilityQuery = z.object({ host: slug, from: isoDate, to: isoDate });
+
+const bookingBody = z.object({
+  host: slug,
+  start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }).transform((v) => new Date(v)),
+  guest: guestSchema,
+  message: z.string().trim().max(2000).optional().transform((v) => v || null),
+});
+
+const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters').optional();
+
+async function availability(req: Request, res: Response): Promise<void> {
+  const query = availabilityQuery.safeParse(req.query);
+  if (!query.success) return invalidRequest(res, query.error.issues);
+  const found = await hostAvailability(services(), query.data.host, query.data.from, query.data.to);
+  res.set('cache-control', 'no-store').json({
+    host: found.host,
+    slotMinutes: found.slotMinutes,
+    slots: found.slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })),
+  });
+}
+
+async function book(req: Request, res: Response, { log }: RequestContext): Promise<void> {
+  if ((req.rawBody?.length ?? Number(req.headers['content-length'] ?? 0)) > MAX_BODY_BYTES) {
+    res.status(413).json({ error: 'payload_too_large', message: `the body may be at most ${MAX_BODY_BYTES} bytes` });
+    return;
+  }
+  if (!hasContentType(req, 'application/json')) {
+    res.status(415).json({ error: 'unsupported_media_type', message: 'send the booking as application/json' });
+    return;
+  }
+  const key = idempotencyKey.safeParse(req.header('idempotency-key'));
+  if (!key.success) return invalidRequest(res, key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] })));
+  const body = bookingBody.safeParse(req.body);
+  if (!body.success) return invalidRequest(res, body.error.issues);
+  const s = services();
+  const answer = await requestBooking({ ...s, googleInviteEnabled: s.config.googleInviteEnabled, log }, body.data, key.data);
+  if (answer.replayed) res.set('idempotent-replayed', 'true');
+  res.status(answer.status).json(answer.body);
+}
+
+async function page(res: Response, name: string): Promise<void> {
+  try {
+    const { host } = await findHost(services().subscribers, name);
+    res.type('html').send(renderBookingPage({ slug: name, hostName: host.name, hostTimezone: host.timezone, slotMinutes: host.schedule.slotMinutes }));
+  } catch (error) {
+    if (!(error instanceof UnknownHost)) throw error;
+    res.status(404).type('html').send(renderUnknownHostPage(name));
+  }
+}
+
+/** Every domain error of this function, as HTTP. */
+function answerError(res: Response, error: unknown): boolean {
+  if (error instanceof UnknownHost) res.status(404).json({ error: 'unknown_host', message: error.message });
+  else if (error instanceof SlotUnavailable) res.status(409).json({ error: 'slot_unavailable', reason: error.reason, message: error.message });
+  else if (error instanceof IdempotencyKeyReused) res.status(422).json({ error: 'idempotency_key_reused', message: error.message });
+  else if (error instanceof InvalidDateRange) invalidRequest(res, [{ path: ['from'], message: error.message }]);
+  else if (error instanceof HostCalendarUnavailable) {
+    res.status(503).set('retry-after', '30').json({ error: 'calendar_unavailable', reason: error.reason, message: error.message });
+  } else return false;
+  return true;
+}
+
+export const booking = httpFunction(async (req, res, context) => {
+  const path = req.path.replace(/\/+$/, '') || '/';
+  try {
+    if (path === '/availability' && req.method === 'GET') return await availability(req, res);
+    if (path === '/bookings' && req.method === 'POST') return await book(req, res, context);
+    const pageSlug = /^\/([^/]+)$/.exec(path)?.[1];
+    if (pageSlug && !['availability', 'bookings'].includes(pageSlug) && req.method === 'GET') return await page(res, pageSlug);
+    if (['/availability', '/bookings'].includes(path) || pageSlug) {
+      res.status(405).json({ error: 'method_not_allowed', message: `${req.method} is not allowed here` });
+      return;
+    }
+    res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
+  } catch (error) {
+    if (!answerError(res, error)) throw error;
+  }
+});

@@ -1,0 +1,65 @@
+// The composition root: every adapter a function uses, made once per instance on first use
+// (instances are reused; settings, clients and access tokens live at module scope).
+import type { Firestore } from '@google-cloud/firestore';
+import { config, type Config } from '../shared/config';
+import { DecisionLinks } from '../shared/booking/decision-links';
+import { BookingNotices } from '../shared/booking/booking-notices';
+import type { HostCalendars } from '../shared/booking/host-calendar';
+import { CalendarGateway } from '../shared/google/calendar';
+import { Mailer } from '../shared/mail/mailer';
+import { createMailService } from '../shared/mail/sendgrid-client';
+import { BookingRequestRepository } from '../shared/store/booking-requests';
+import { firestore } from '../shared/store/firestore';
+import { MailOutboxRepository } from '../shared/store/mail-outbox';
+import { SlotRepository } from '../shared/store/slot-repository';
+import { SubscriberRepository } from '../shared/store/subscribers';
+import { TokenCipher } from '../shared/store/token-cipher';
+
+export interface Services {
+  config: Config;
+  db: Firestore;
+  subscribers: SubscriberRepository;
+  slots: SlotRepository;
+  requests: BookingRequestRepository;
+  calendars: HostCalendars;
+  links: DecisionLinks;
+  notices: BookingNotices;
+  now: () => Date;
+}
+
+function build(settings: Config): Services {
+  const db = firestore();
+  const now = () => new Date();
+  const cipher = new TokenCipher(settings.tokenEncryptionKey);
+  const gateway = new CalendarGateway(settings.google);
+  const calendars: HostCalendars = {
+    sessionFor: (subscriberId, host) =>
+      host.google ? gateway.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined,
+  };
+  const slots = new SlotRepository(db);
+  const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
+  const mailer = new Mailer({
+    mailService: createMailService(settings.sendgrid),
+    outbox: new MailOutboxRepository(db),
+    from: settings.mailFrom,
+    now,
+  });
+  return {
+    config: settings,
+    db,
+    subscribers: new SubscriberRepository(db),
+    slots,
+    requests: new BookingRequestRepository(db),
+    calendars,
+    links,
+    notices: new BookingNotices({ mailer, links, slots, now }),
+    now,
+  };
+}
+
+let built: Services | undefined;
+
+export function services(): Services {
+  built ??= build(config());
+  return built;
+}

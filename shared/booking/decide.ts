@@ -1,0 +1,115 @@
+// The host confirms or denies from the link in our mail. Reading (GET) changes nothing; acting
+// (POST) first takes the decision in a transaction (so a confirm and a deny cannot both reach
+// Google), then changes the event at Google, then records the transition. A failure at Google
+// releases the decision so the host can try again; repeating a step is harmless.
+import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
+import type { Logger } from '../log';
+import type { SlotRepository } from '../store/slot-repository';
+import { SlotMoved, SlotNotFound, type Slot } from '../store/slots';
+import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import type { BookingNotices } from './booking-notices';
+import { InvalidLink, type DecisionGrant, type DecisionLinks } from './decision-links';
+import { HostCalendarUnavailable } from './errors';
+import { calendarTarget, type HostCalendars } from './host-calendar';
+import { confirmedImport, withHostAccepted } from './invite-events';
+import { judgeDecision, type DecisionAction } from './slot-state';
+
+export interface DecisionDeps {
+  subscribers: SubscriberRepository;
+  slots: SlotRepository;
+  calendars: HostCalendars;
+  notices: BookingNotices;
+  links: DecisionLinks;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface DecisionRequest {
+  grant: DecisionGrant;
+  slotId: string;
+  slot: Slot;
+  host: Subscriber;
+}
+
+export type DecisionOutcome =
+  | { kind: 'done'; action: DecisionAction; repeated: boolean; slot: Slot; host: Subscriber }
+  | { kind: 'conflict'; slot: Slot; host: Subscriber };
+
+/** Verifies a link and loads what it names. InvalidLink, LinkExpired, SlotNotFound. */
+export async function openDecision(deps: Pick<DecisionDeps, 'links' | 'slots' | 'subscribers' | 'now'>, token: string): Promise<DecisionRequest> {
+  const grant = deps.links.verify(token, deps.now());
+  const slot = await deps.slots.require(grant.slotId);
+  const host = await deps.subscribers.get(slot.subscriberId);
+  if (!host) throw new SlotNotFound(grant.slotId);
+  return { grant, slotId: grant.slotId, slot, host };
+}
+
+export async function carryOutDecision(deps: DecisionDeps, token: string, action: DecisionAction): Promise<DecisionOutcome> {
+  const { grant, slotId, host } = await openDecision(deps, token);
+  // A link is for one action: a confirm link cannot be replayed as a deny.
+  if (grant.action !== action) throw new InvalidLink();
+
+  const taken = await deps.slots.update(slotId, (slot) => {
+    const verdict = judgeDecision(slot, action);
+    const claim = verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: deps.now() } } : undefined;
+    return { slot: claim, result: { verdict, slot: claim ?? slot } };
+  });
+  if (taken.verdict.kind === 'repeat') return { kind: 'done', action, repeated: true, slot: taken.slot, host };
+  if (taken.verdict.kind === 'conflict') return { kind: 'conflict', slot: taken.slot, host };
+
+  try {
+    await applyAtGoogle(deps, host, slotId, taken.slot, action);
+  } catch (error) {
+    await deps.slots.update(slotId, (slot) => ({ slot: slot.decision?.action === action ? { ...slot, decision: null } : undefined, result: null }));
+    if (error instanceof EventGone && action === 'confirm') {
+      // The host deleted the event in Google before confirming: the booking is gone.
+      const slot = await deps.slots.transition(slotId, { to: 'cancelled', cause: 'event_deleted_in_google', at: deps.now(), from: ['requested'] });
+      return { kind: 'conflict', slot, host };
+    }
+    throw error;
+  }
+
+  let slot: Slot;
+  try {
+    slot = await deps.slots.transition(slotId, {
+      to: taken.verdict.to,
+      cause: action === 'confirm' ? 'host_confirmed' : 'host_denied',
+      at: deps.now(),
+      from: ['requested'],
+      set: { decision: null },
+    });
+  } catch (error) {
+    // Something else (the guest, via Google) moved the slot on while we were at Google.
+    if (error instanceof SlotMoved) return { kind: 'conflict', slot: await deps.slots.require(slotId), host };
+    throw error;
+  }
+  await deps.notices.decisionMade({ slotId, slot, host }, action);
+  return { kind: 'done', action, repeated: false, slot, host };
+}
+
+async function applyAtGoogle(deps: DecisionDeps, host: Subscriber, slotId: string, slot: Slot, action: DecisionAction): Promise<void> {
+  const target = calendarTarget(deps.calendars, slot.subscriberId, host);
+  if (target.kind === 'none') return;
+  if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
+  const calendar = target.session;
+  try {
+    if (action === 'deny') {
+      // Google tells the guest (sendUpdates=all) in the invite flow; a HOLD event had no guest.
+      await calendar.deleteEvent(slot.calendarId, slot.eventId, slot.inviteMode === 'google' ? 'all' : 'none').catch((error: unknown) => {
+        if (!(error instanceof EventGone)) throw error;
+      });
+    } else if (slot.inviteMode === 'google') {
+      const event = await calendar.getEvent(slot.calendarId, slot.eventId);
+      if (event.status === 'cancelled') throw new EventGone('the event was deleted in Google', 410, 'deleted');
+      await calendar.patchEvent(slot.calendarId, slot.eventId, { status: 'confirmed', attendees: withHostAccepted(event, slot.calendarId) }, 'all');
+    } else {
+      await calendar.importEvent(slot.calendarId, confirmedImport(slotId, slot, host));
+    }
+  } catch (error) {
+    if (error instanceof EventGone) throw error;
+    deps.log.warn({ err: error, slotId, action }, 'the host calendar refused the decision; nothing changed');
+    if (error instanceof ConnectionRevoked) throw new HostCalendarUnavailable('connection_broken', { cause: error });
+    if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
+    throw error;
+  }
+}

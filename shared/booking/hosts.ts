@@ -1,0 +1,42 @@
+// Creating or updating a host from a description (the ops command `host put FILE`, the local
+// stack's demo host). The refresh token arrives in plain text and is sealed before it is stored.
+import { z } from 'zod';
+import { scheduleSchema, timeZone, type Subscriber, type SubscriberRepository } from '../store/subscribers';
+import type { TokenCipher } from '../store/token-cipher';
+
+export const hostFileSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, 'must be 3-64 characters of A-Z, a-z, 0-9, _ and -'),
+  name: z.string().min(1).max(200),
+  email: z.email(),
+  timezone: timeZone,
+  google: z
+    .object({
+      accountEmail: z.email(),
+      /** Plain refresh token; sealed with TOKEN_ENCRYPTION_KEY before it is stored. */
+      refreshToken: z.string().min(1),
+    })
+    .nullable()
+    .default(null),
+  defaultCalendar: z.object({ provider: z.enum(['google', 'other']), calendarId: z.string().min(1) }).nullable().default(null),
+  schedule: scheduleSchema,
+});
+export type HostFile = z.input<typeof hostFileSchema>;
+
+export async function putHost(deps: { subscribers: SubscriberRepository; cipher: TokenCipher; now: Date }, file: unknown): Promise<{ id: string; created: boolean }> {
+  const host = hostFileSchema.parse(file);
+  const existing = await deps.subscribers.get(host.id);
+  const subscriber: Subscriber = {
+    name: host.name,
+    email: host.email,
+    timezone: host.timezone,
+    google: host.google
+      ? { accountEmail: host.google.accountEmail, refreshToken: deps.cipher.encrypt(host.google.refreshToken), status: 'ok', connectedAt: deps.now }
+      : null,
+    defaultCalendar: host.defaultCalendar,
+    schedule: host.schedule,
+    createdAt: existing?.createdAt ?? deps.now,
+    updatedAt: deps.now,
+  };
+  await deps.subscribers.put(host.id, subscriber);
+  return { id: host.id, created: !existing };
+}

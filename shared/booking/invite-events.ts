@@ -1,0 +1,80 @@
+// The events we put in a host's Google Calendar for a slot. Pure: slot in, event body out.
+import type { GoogleEvent } from '../google/calendar';
+import { eventIdForSlot, privatePropertiesFor } from '../google/event-identity';
+import { calendarUid } from '../mail/ics';
+import type { Slot } from '../store/slots';
+import type { Subscriber } from '../store/subscribers';
+
+export const HOLD_PREFIX = 'HOLD: ';
+
+function summaryOf(slot: Slot, host: Subscriber): string {
+  return `${host.name} and ${slot.guest.name}`;
+}
+
+function descriptionOf(slot: Slot, host: Subscriber): string {
+  const lines = [`Booked by ${slot.guest.name} <${slot.guest.email}> on ${host.name}'s booking page.`];
+  if (slot.message) lines.push('', `Message from ${slot.guest.name}:`, slot.message);
+  return lines.join('\n');
+}
+
+function timesOf(slot: Slot, host: Subscriber): Pick<GoogleEvent, 'start' | 'end'> {
+  return {
+    start: { dateTime: slot.start.toISOString(), timeZone: host.timezone },
+    end: { dateTime: slot.end.toISOString(), timeZone: host.timezone },
+  };
+}
+
+/**
+ * The invite Google sends for us (`events.insert`, `sendUpdates=all`): tentative until the host
+ * confirms, with the host (the calendar's owner) and the guest as attendees. Auto-confirmed
+ * bookings go in confirmed, with the host already accepted.
+ */
+export function googleInvite(slotId: string, slot: Slot, host: Subscriber, confirmed: boolean): GoogleEvent {
+  return {
+    id: eventIdForSlot(slotId),
+    status: confirmed ? 'confirmed' : 'tentative',
+    summary: summaryOf(slot, host),
+    description: descriptionOf(slot, host),
+    ...timesOf(slot, host),
+    attendees: [
+      { email: slot.calendarId, displayName: host.name, responseStatus: confirmed ? 'accepted' : 'needsAction' },
+      { email: slot.guest.email, displayName: slot.guest.name, responseStatus: 'needsAction' },
+    ],
+    extendedProperties: { private: privatePropertiesFor(slotId) },
+  };
+}
+
+/**
+ * Flag-off flow: a HOLD event keeps the time in the host's calendar while the request waits
+ * (`events.import`: Google sends no mail; the guest gets our .ics). Confirming imports the real
+ * event under the same iCalUID, which Google's import updates in place.
+ */
+export function holdEvent(slotId: string, slot: Slot, host: Subscriber): GoogleEvent & { iCalUID: string } {
+  return {
+    id: eventIdForSlot(slotId),
+    // The same UID as our .ics mail, so both describe one event.
+    iCalUID: calendarUid(slotId),
+    status: 'confirmed',
+    summary: `${HOLD_PREFIX}${summaryOf(slot, host)}`,
+    description: descriptionOf(slot, host),
+    ...timesOf(slot, host),
+    extendedProperties: { private: privatePropertiesFor(slotId) },
+  };
+}
+
+export function confirmedImport(slotId: string, slot: Slot, host: Subscriber): GoogleEvent & { iCalUID: string } {
+  return {
+    ...holdEvent(slotId, slot, host),
+    summary: summaryOf(slot, host),
+    attendees: [
+      { email: slot.calendarId, displayName: host.name, responseStatus: 'accepted' },
+      { email: slot.guest.email, displayName: slot.guest.name, responseStatus: 'needsAction' },
+    ],
+  };
+}
+
+/** The attendee list with the host (the calendar's own entry) marked accepted. */
+export function withHostAccepted(event: GoogleEvent, calendarId: string): GoogleEvent['attendees'] {
+  const host = calendarId.toLowerCase();
+  return (event.attendees ?? []).map((a) => (a.self || a.email?.toLowerCase() === host ? { ...a, responseStatus: 'accepted' } : a));
+}

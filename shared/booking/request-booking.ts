@@ -1,0 +1,153 @@
+// A guest asks for a time. Order matters, so that a failure anywhere leaves a state a retry
+// finishes: (1) check the time is offered and free, (2) write the slot and its claim cells in one
+// atomic write (no Google call or mail inside it), (3) put the event in the host's calendar,
+// (4) tell people, (5) save the answer for the Idempotency-Key.
+import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { AlreadyExists, CalendarError, ConnectionRevoked } from '../google/errors';
+import { eventIdForSlot } from '../google/event-identity';
+import type { Logger } from '../log';
+import { requestHash, slotIdForKey, type BookingRequestRepository } from '../store/booking-requests';
+import type { SlotRepository } from '../store/slot-repository';
+import { TimeTaken, type Guest, type Slot } from '../store/slots';
+import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { findFreeSlot } from './availability';
+import { busyTime, findHost } from './availability-service';
+import type { BookingNotices } from './booking-notices';
+import { HostCalendarUnavailable, IdempotencyKeyReused, SlotUnavailable } from './errors';
+import { calendarTarget, type HostCalendars } from './host-calendar';
+import { confirmedImport, googleInvite, holdEvent } from './invite-events';
+
+export interface BookingDeps {
+  subscribers: SubscriberRepository;
+  slots: SlotRepository;
+  requests: BookingRequestRepository;
+  calendars: HostCalendars;
+  notices: BookingNotices;
+  googleInviteEnabled: boolean;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface BookingInput {
+  host: string;
+  start: Date;
+  guest: Guest;
+  message: string | null;
+}
+
+export interface BookingAnswer {
+  status: number;
+  body: { slotId: string; status: string; start: string; end: string };
+  /** True when this is the saved answer to an earlier request with the same key. */
+  replayed: boolean;
+}
+
+function newSlotId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export async function requestBooking(deps: BookingDeps, input: BookingInput, idempotencyKey?: string): Promise<BookingAnswer> {
+  const { id: hostId, host } = await findHost(deps.subscribers, input.host);
+  const hash = requestHash({ ...input, start: input.start.toISOString() });
+
+  if (idempotencyKey) {
+    const prior = await deps.requests.get(hostId, idempotencyKey);
+    if (prior) {
+      if (prior.requestHash !== hash) throw new IdempotencyKeyReused();
+      if (prior.response) return { ...(prior.response as Pick<BookingAnswer, 'status' | 'body'>), replayed: true };
+      return finishBooking(deps, hostId, host, prior.slotId, idempotencyKey);
+    }
+  }
+
+  const now = deps.now();
+  const end = new Date(input.start.getTime() + host.schedule.slotMinutes * 60_000);
+  const day = DateTime.fromJSDate(input.start, { zone: host.timezone }).toISODate() ?? '';
+  const busy = await busyTime(deps, hostId, host, { start: input.start, end });
+  const query = { schedule: host.schedule, timezone: host.timezone, now, fromDate: day, toDate: day, busy };
+  if (!findFreeSlot(query, input.start)) {
+    const offered = findFreeSlot({ ...query, busy: [] }, input.start);
+    throw new SlotUnavailable(offered ? 'taken' : 'not_offered');
+  }
+
+  const target = calendarTarget(deps.calendars, hostId, host);
+  const slotId = idempotencyKey ? slotIdForKey(hostId, idempotencyKey) : newSlotId();
+  const slot: Omit<Slot, 'claimIds'> = {
+    subscriberId: hostId,
+    start: input.start,
+    end,
+    guest: input.guest,
+    message: input.message,
+    status: 'requested',
+    inviteMode: deps.googleInviteEnabled && target.kind === 'google' ? 'google' : 'ics',
+    calendarId: target.kind === 'none' ? '' : target.calendarId,
+    eventId: eventIdForSlot(slotId),
+    guestResponse: 'needsAction',
+    history: [{ from: null, to: 'requested', cause: 'guest_booked', at: now }],
+    decision: null,
+    notices: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  const record = idempotencyKey
+    ? [{ ref: deps.requests.ref(hostId, idempotencyKey), data: { subscriberId: hostId, requestHash: hash, slotId, response: null, createdAt: now } }]
+    : [];
+  try {
+    await deps.slots.create(slotId, slot, record);
+  } catch (error) {
+    if (!(error instanceof TimeTaken)) throw error;
+    // Our own key's record may be what existed: the same request is in flight or just finished.
+    const prior = idempotencyKey ? await deps.requests.get(hostId, idempotencyKey) : undefined;
+    if (!prior) throw new SlotUnavailable('taken');
+    if (prior.requestHash !== hash) throw new IdempotencyKeyReused();
+    if (prior.response) return { ...(prior.response as Pick<BookingAnswer, 'status' | 'body'>), replayed: true };
+    return finishBooking(deps, hostId, host, prior.slotId, idempotencyKey);
+  }
+  return finishBooking(deps, hostId, host, slotId, idempotencyKey);
+}
+
+/** Steps 3-5, safe to run again for the same slot: each step notices it was already done. */
+async function finishBooking(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, idempotencyKey: string | undefined): Promise<BookingAnswer> {
+  let slot = await deps.slots.require(slotId);
+  // Still requested: the calendar step may not have happened (a repeat is harmless, see below).
+  if (slot.status === 'requested') {
+    await putInCalendar(deps, hostId, host, slotId, slot, idempotencyKey);
+    if (host.schedule.autoConfirm) {
+      slot = await deps.slots.transition(slotId, { to: 'booked', cause: 'auto_confirmed', at: deps.now(), from: ['requested'] });
+    }
+  }
+  await deps.notices.bookingMade({ slotId, slot, host });
+
+  const answer: BookingAnswer = {
+    status: 201,
+    body: { slotId, status: slot.status, start: slot.start.toISOString(), end: slot.end.toISOString() },
+    replayed: false,
+  };
+  if (idempotencyKey) await deps.requests.saveResponse(hostId, idempotencyKey, { status: answer.status, body: answer.body });
+  return answer;
+}
+
+/**
+ * Google path: `events.insert` with `sendUpdates=all`, so Google mails the guest the invite.
+ * Flag-off path: a silent HOLD event (`events.import`). A repeated insert answers 409 for our
+ * derived id: already done. Any other failure frees the time again and answers an error.
+ */
+async function putInCalendar(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, slot: Slot, idempotencyKey: string | undefined): Promise<void> {
+  const target = calendarTarget(deps.calendars, hostId, host);
+  if (target.kind === 'none') return;
+  try {
+    if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
+    if (slot.inviteMode === 'google') await target.session.insertEvent(target.calendarId, googleInvite(slotId, slot, host, host.schedule.autoConfirm), 'all');
+    else if (host.schedule.autoConfirm) await target.session.importEvent(target.calendarId, confirmedImport(slotId, slot, host));
+    else await target.session.importEvent(target.calendarId, holdEvent(slotId, slot, host));
+  } catch (error) {
+    if (error instanceof AlreadyExists) return;
+    deps.log.warn({ err: error, slotId, hostId }, 'the host calendar refused the booking; the slot is discarded and its time freed');
+    // If Google did write the event before failing to answer, the sync removes it: it names no slot.
+    await deps.slots.discard(slotId, idempotencyKey ? [deps.requests.ref(hostId, idempotencyKey)] : []);
+    if (error instanceof HostCalendarUnavailable) throw error;
+    if (error instanceof ConnectionRevoked) throw new HostCalendarUnavailable('connection_broken', { cause: error });
+    if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
+    throw error;
+  }
+}

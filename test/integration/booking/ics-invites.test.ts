@@ -1,0 +1,89 @@
+// The flag-off flow (GOOGLE_INVITE_ENABLED=false, still the production default): a silent HOLD
+// event in the host's calendar and our own mail with an .ics for the guest.
+import { eventIdForSlot } from '../../../shared/google/event-identity';
+import { book, decide, decisionLinks, freeSlot, GUEST, tokenOf } from '../../support/booking-client';
+import { startSystem, type TestHost, type TestSystem, type SinkMessage } from '../../support/system';
+
+let sys: TestSystem;
+
+beforeAll(async () => {
+  sys = await startSystem({ GOOGLE_INVITE_ENABLED: 'false' });
+});
+afterAll(() => sys.close());
+
+async function eventOf(host: TestHost, slotId: string): Promise<{ status: string; summary: string; attendees?: { email: string }[] }> {
+  const token = (await (
+    await fetch(sys.google.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: host.refreshToken, client_id: 'c', client_secret: 's' }),
+    })
+  ).json()) as { access_token: string };
+  const res = await fetch(`${sys.google.url}/calendar/v3/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(slotId)}`, {
+    headers: { authorization: `Bearer ${token.access_token}` },
+  });
+  return (await res.json()) as { status: string; summary: string; attendees?: { email: string }[] };
+}
+
+function ics(message: SinkMessage): string {
+  const attachment = message.attachments?.find((a) => a.filename.endsWith('.ics'));
+  expect(attachment?.type).toBe('text/calendar');
+  return Buffer.from(attachment!.content, 'base64').toString('utf8');
+}
+
+async function bookOne(host: TestHost, guest: typeof GUEST): Promise<string> {
+  const slot = await freeSlot(sys.functionsUrl, host.slug);
+  const res = await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { slotId: string }).slotId;
+}
+
+describe('booking with our own .ics invitations', () => {
+  it('holds the time with a HOLD event, Google mails nobody, and the guest gets a tentative .ics from us', async () => {
+    const host = await sys.createHost();
+    const guest = { ...GUEST, email: 'hold.guest@example.org' };
+    const slotId = await bookOne(host, guest);
+    const hold = await eventOf(host, slotId);
+    expect(hold.summary.startsWith('HOLD:')).toBe(true);
+    expect(await sys.googleMail(guest.email)).toEqual([]);
+    const [guestMail] = await sys.sinkMessages(guest.email);
+    const invitation = ics(guestMail!);
+    expect(invitation).toContain('METHOD:REQUEST');
+    expect(invitation).toMatch(/ATTENDEE[^:]*PARTSTAT=NEEDS-ACTION/);
+    expect(invitation).toMatch(/ATTENDEE[^:]*RSVP=TRUE/);
+    expect((await sys.sinkMessages(host.email)).length).toBe(1);
+  });
+
+  it('confirm replaces the HOLD event with the real one and mails the guest the final invitation', async () => {
+    const host = await sys.createHost();
+    const guest = { ...GUEST, email: 'confirmed.guest@example.org' };
+    const slotId = await bookOne(host, guest);
+    const [hostMail] = await sys.sinkMessages(host.email);
+    const { confirm } = decisionLinks(hostMail!.content.map((c) => c.value).join('\n'));
+    expect((await decide(sys.functionsUrl, tokenOf(confirm), 'confirm')).status).toBe(200);
+    const event = await eventOf(host, slotId);
+    expect(event.status).toBe('confirmed');
+    expect(event.summary.startsWith('HOLD:')).toBe(false);
+    expect(event.attendees?.map((a) => a.email)).toContain(guest.email);
+    const guestMails = await sys.sinkMessages(guest.email);
+    expect(guestMails).toHaveLength(2);
+    const final = ics(guestMails[1]!);
+    expect(final).toContain('METHOD:REQUEST');
+    expect(final).toContain('STATUS:CONFIRMED');
+    expect(await sys.googleMail(guest.email)).toEqual([]);
+  });
+
+  it('deny removes the HOLD event and mails the guest a cancellation', async () => {
+    const host = await sys.createHost();
+    const guest = { ...GUEST, email: 'denied.guest@example.org' };
+    const slotId = await bookOne(host, guest);
+    const [hostMail] = await sys.sinkMessages(host.email);
+    const { deny } = decisionLinks(hostMail!.content.map((c) => c.value).join('\n'));
+    expect((await decide(sys.functionsUrl, tokenOf(deny), 'deny')).status).toBe(200);
+    expect((await eventOf(host, slotId)).status).toBe('cancelled');
+    const guestMails = await sys.sinkMessages(guest.email);
+    expect(guestMails).toHaveLength(2);
+    expect(ics(guestMails[1]!)).toContain('METHOD:CANCEL');
+    expect(await sys.googleMail(guest.email)).toEqual([]);
+  });
+});
