@@ -63,19 +63,28 @@ export function bookingPageScript(config: BookingPageConfig): void {
   function formatsFor(timeZone: string) {
     return {
       day: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone }),
-      time: new Intl.DateTimeFormat('en-GB', { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hour12, timeZone }),
+      time: new Intl.DateTimeFormat('en-GB', { hour: hour12 ? 'numeric' : '2-digit', minute: '2-digit', hourCycle: hour12 ? 'h12' : 'h23', timeZone }),
       dayKey: new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }),
     };
+  }
+
+  /** "9:00–9:30 am" rather than "9:00 am–9:30 am", so a slot fits its button on a phone. */
+  function timeRange(start: Date, end: Date, format: Intl.DateTimeFormat): string {
+    const startParts = format.formatToParts(start);
+    const period = (parts: Intl.DateTimeFormatPart[]) => parts.find((part) => part.type === 'dayPeriod')?.value;
+    const samePeriod = period(startParts) !== undefined && period(startParts) === period(format.formatToParts(end));
+    const startText = startParts
+      .filter((part) => !samePeriod || part.type !== 'dayPeriod')
+      .map((part) => part.value)
+      .join('')
+      .trim();
+    return `${startText}–${format.format(end)}`;
   }
 
   function describe(slot: Slot, timeZone: string): { dayKey: string; day: string; time: string } {
     const f = formatsFor(timeZone);
     const start = new Date(slot.start);
-    return {
-      dayKey: f.dayKey.format(start),
-      day: f.day.format(start),
-      time: `${f.time.format(start)}–${f.time.format(new Date(slot.end))}`,
-    };
+    return { dayKey: f.dayKey.format(start), day: f.day.format(start), time: timeRange(start, new Date(slot.end), f.time) };
   }
 
   function fillZones(): void {
@@ -171,7 +180,7 @@ export function bookingPageScript(config: BookingPageConfig): void {
       if (response.status === 404) return setSlotsState('This booking page no longer exists.', false);
       if (!response.ok) return setSlotsState('The free times could not be loaded just now.', true);
       const answer = (await response.json()) as { slots?: unknown };
-      slots = Array.isArray(answer.slots) ? (answer.slots as Slot[]) : [];
+      slots = Array.isArray(answer.slots) ? (answer.slots as Slot[]).toSorted((a, b) => Date.parse(a.start) - Date.parse(b.start)) : [];
       if (!slots.some((s) => s.start === selected)) selected = null;
       setSlotsState(slots.length === 0 ? 'There are no free times in the next weeks.' : '', false);
       renderSlots();

@@ -52,10 +52,10 @@ dd { margin: 0; overflow-wrap: anywhere; }
 .field-error:empty { display: none; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; border: 0; }
 .day h3 { font-size: 1rem; margin: 1.25rem 0 0.5rem; }
-.slot-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(8rem, 1fr)); gap: 0.5rem; }
+.slot-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.5rem; }
 label.slot { position: relative; margin: 0; font-weight: 400; }
 .slot input { position: absolute; inset: 0; width: 100%; height: 100%; margin: 0; opacity: 0; cursor: pointer; }
-.slot-time { display: block; text-align: center; padding: 0.6rem 0.25rem; border: 1px solid var(--line); border-radius: 8px; }
+.slot-time { display: block; text-align: center; font-size: 1rem; padding: 0.65rem 0.25rem; border: 1px solid var(--line); border-radius: 8px; }
 .slot:hover .slot-time { border-color: var(--accent); }
 .slot input:checked ~ .slot-time { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); font-weight: 700; }
 .slot input:checked ~ .slot-time::before { content: "✓ " / ""; }

@@ -151,6 +151,17 @@ describe('the booking page in a browser', () => {
     expect(Math.round((to - from) / 86_400_000)).toBe(61);
   });
 
+  it("follows the guest's 12-hour clock, naming am or pm once when both ends share it", async () => {
+    await context.close();
+    context = await browser!.newContext({ timezoneId: 'America/New_York', locale: 'en-US' });
+    context.setDefaultTimeout(5000);
+    page = await context.newPage();
+    availability = [availabilityOf([{ start: '2030-12-02T16:30:00.000Z', end: '2030-12-02T17:30:00.000Z' }, SLOTS[0]!])];
+    await open();
+    await daysShown(1);
+    expect(await timesOn('Monday 2 December')).toEqual(['Monday 2 December, 9:00–9:30 am', 'Monday 2 December, 11:30 am–12:30 pm']);
+  });
+
   it('finds the API also when the page address ends with a slash', async () => {
     await open('/booking/demo/');
     await daysShown(2);
