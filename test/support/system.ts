@@ -9,6 +9,7 @@ import { startGoogleCalendarEmulator, type RunningGoogleCalendarEmulator } from 
 import type { RunningServer } from '../../infra/local/http';
 import { startMailSink, type RunningMailSink } from '../../infra/local/mail-sink';
 import { putHost, type HostFile } from '../../shared/booking/hosts';
+import { eventIdForSlot } from '../../shared/google/event-identity';
 import { parseConfig } from '../../shared/config';
 import { SubscriberRepository } from '../../shared/store/subscribers';
 import { TokenCipher } from '../../shared/store/token-cipher';
@@ -40,6 +41,16 @@ export interface TestHost {
   refreshToken: string;
 }
 
+/** An event as the Calendar API returns it (the fields tests look at). */
+export interface CalendarEvent {
+  id: string;
+  status: string;
+  summary: string;
+  description?: string;
+  attendees?: { email: string; responseStatus: string; self?: boolean }[];
+  extendedProperties?: { private?: Record<string, string> };
+}
+
 export interface TestSystem {
   functionsUrl: string;
   google: RunningGoogleCalendarEmulator;
@@ -50,6 +61,10 @@ export interface TestSystem {
   googleMail(to: string): Promise<GoogleMail[]>;
   sinkMessages(to: string): Promise<SinkMessage[]>;
   createHost(options?: { slug?: string; autoConfirm?: boolean; google?: boolean }): Promise<TestHost>;
+  /** The host's Google event of a slot, read through the Calendar API with the host's grant. */
+  calendarEvent(host: TestHost, slotId: string): Promise<CalendarEvent>;
+  /** An access token of the host's Google account, for direct Calendar API calls. */
+  accessToken(host: TestHost): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -92,8 +107,24 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
       }),
     );
 
+  const accessToken = async (host: TestHost): Promise<string> => {
+    const res = await fetch(google.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: host.refreshToken, client_id: config.google.clientId, client_secret: config.google.clientSecret }),
+    });
+    return (await json<{ access_token: string }>(res)).access_token;
+  };
+
   let hosts = 0;
   return {
+    accessToken,
+    async calendarEvent(host, slotId) {
+      const res = await fetch(`${google.url}/calendar/v3/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(slotId)}`, {
+        headers: { authorization: `Bearer ${await accessToken(host)}` },
+      });
+      return json<CalendarEvent>(res);
+    },
     functionsUrl: server.url,
     google,
     mail,

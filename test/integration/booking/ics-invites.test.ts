@@ -1,6 +1,5 @@
 // The flag-off flow (GOOGLE_INVITE_ENABLED=false, still the production default): a silent HOLD
 // event in the host's calendar and our own mail with an .ics for the guest.
-import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { book, decide, decisionLinks, freeSlot, GUEST, tokenOf } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem, type SinkMessage } from '../../support/system';
 
@@ -11,18 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => sys.close());
 
-async function eventOf(host: TestHost, slotId: string): Promise<{ status: string; summary: string; attendees?: { email: string }[] }> {
-  const token = (await (
-    await fetch(sys.google.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: host.refreshToken, client_id: 'c', client_secret: 's' }),
-    })
-  ).json()) as { access_token: string };
-  const res = await fetch(`${sys.google.url}/calendar/v3/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(slotId)}`, {
-    headers: { authorization: `Bearer ${token.access_token}` },
-  });
-  return (await res.json()) as { status: string; summary: string; attendees?: { email: string }[] };
+function eventOf(host: TestHost, slotId: string) {
+  return sys.calendarEvent(host, slotId);
 }
 
 function ics(message: SinkMessage): string {
