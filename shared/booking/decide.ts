@@ -89,21 +89,23 @@ export async function carryOutDecision(deps: DecisionDeps, token: string, action
 
 async function applyAtGoogle(deps: DecisionDeps, host: Subscriber, slotId: string, slot: Slot, action: DecisionAction): Promise<void> {
   const target = calendarTarget(deps.calendars, slot.subscriberId, host);
-  if (target.kind === 'none') return;
+  const calendarId = slot.calendarId;
+  // No event was ever written for a slot of a host without a Google calendar.
+  if (target.kind === 'none' || !calendarId) return;
   if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
   const calendar = target.session;
   try {
     if (action === 'deny') {
       // Google tells the guest (sendUpdates=all) in the invite flow; a HOLD event had no guest.
-      await calendar.deleteEvent(slot.calendarId, slot.eventId, slot.inviteMode === 'google' ? 'all' : 'none').catch((error: unknown) => {
+      await calendar.deleteEvent(calendarId, slot.eventId, slot.inviteMode === 'google' ? 'all' : 'none').catch((error: unknown) => {
         if (!(error instanceof EventGone)) throw error;
       });
     } else if (slot.inviteMode === 'google') {
-      const event = await calendar.getEvent(slot.calendarId, slot.eventId);
+      const event = await calendar.getEvent(calendarId, slot.eventId);
       if (event.status === 'cancelled') throw new EventGone('the event was deleted in Google', 410, 'deleted');
-      await calendar.patchEvent(slot.calendarId, slot.eventId, { status: 'confirmed', attendees: withHostAccepted(event, slot.calendarId) }, 'all');
+      await calendar.patchEvent(calendarId, slot.eventId, { status: 'confirmed', attendees: withHostAccepted(event, calendarId) }, 'all');
     } else {
-      await calendar.importEvent(slot.calendarId, confirmedImport(slotId, slot, host));
+      await calendar.importEvent(calendarId, confirmedImport(slotId, slot, host));
     }
   } catch (error) {
     if (error instanceof EventGone) throw error;

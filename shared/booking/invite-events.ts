@@ -7,6 +7,11 @@ import type { Subscriber } from '../store/subscribers';
 
 export const HOLD_PREFIX = 'HOLD: ';
 
+/** The host's own entry among the attendees: the calendar itself (Google marks it `self`). */
+function hostAttendee(slot: Slot, host: Subscriber): string {
+  return slot.calendarId ?? host.email;
+}
+
 function summaryOf(slot: Slot, host: Subscriber): string {
   return `${host.name} and ${slot.guest.name}`;
 }
@@ -37,7 +42,7 @@ export function googleInvite(slotId: string, slot: Slot, host: Subscriber, confi
     description: descriptionOf(slot, host),
     ...timesOf(slot, host),
     attendees: [
-      { email: slot.calendarId, displayName: host.name, responseStatus: confirmed ? 'accepted' : 'needsAction' },
+      { email: hostAttendee(slot, host), displayName: host.name, responseStatus: confirmed ? 'accepted' : 'needsAction' },
       { email: slot.guest.email, displayName: slot.guest.name, responseStatus: 'needsAction' },
     ],
     extendedProperties: { private: privatePropertiesFor(slotId) },
@@ -67,7 +72,7 @@ export function confirmedImport(slotId: string, slot: Slot, host: Subscriber): G
     ...holdEvent(slotId, slot, host),
     summary: summaryOf(slot, host),
     attendees: [
-      { email: slot.calendarId, displayName: host.name, responseStatus: 'accepted' },
+      { email: hostAttendee(slot, host), displayName: host.name, responseStatus: 'accepted' },
       { email: slot.guest.email, displayName: slot.guest.name, responseStatus: 'needsAction' },
     ],
   };

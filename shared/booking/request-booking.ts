@@ -80,7 +80,7 @@ export async function requestBooking(deps: BookingDeps, input: BookingInput, ide
     message: input.message,
     status: 'requested',
     inviteMode: deps.googleInviteEnabled && target.kind === 'google' ? 'google' : 'ics',
-    calendarId: target.kind === 'none' ? '' : target.calendarId,
+    calendarId: target.kind === 'none' ? null : target.calendarId,
     eventId: eventIdForSlot(slotId),
     guestResponse: 'needsAction',
     history: [{ from: null, to: 'requested', cause: 'guest_booked', at: now }],

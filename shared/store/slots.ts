@@ -34,7 +34,8 @@ export const slotSchema = z.object({
   status: z.enum(SLOT_STATUSES),
   /** `google`: Google sends the invite (events.insert); `ics`: our own mail with an .ics file. */
   inviteMode: z.enum(['google', 'ics']),
-  calendarId: z.string().min(1),
+  /** The Google calendar holding the slot's event; null for a host with no Google calendar. */
+  calendarId: z.string().min(1).nullable(),
   /** Derived from the slot id (shared/google/event-identity). */
   eventId: z.string().min(5),
   guestResponse: z.enum(GUEST_RESPONSES),

@@ -75,4 +75,20 @@ describe('booking with our own .ics invitations', () => {
     expect(ics(guestMails[1]!)).toContain('METHOD:CANCEL');
     expect(await sys.googleMail(guest.email)).toEqual([]);
   });
+
+  it('a host without a Google calendar still takes bookings: our .ics mail only, nothing written at Google', async () => {
+    const host = await sys.createHost({ google: false });
+    const guest = { ...GUEST, email: 'no.google.guest@example.org' };
+    const calendarCalls = async () => ((await sys.control('/requests')) as { total: number }).total;
+    const before = await calendarCalls();
+    const slotId = await bookOne(host, guest);
+    const [guestMail] = await sys.sinkMessages(guest.email);
+    expect(ics(guestMail!)).toContain('METHOD:REQUEST');
+    const [hostMail] = await sys.sinkMessages(host.email);
+    const { confirm } = decisionLinks(hostMail!.content.map((c) => c.value).join('\n'));
+    expect((await decide(sys.functionsUrl, tokenOf(confirm), 'confirm')).status).toBe(200);
+    expect((await sys.db.doc(`slots/${slotId}`).get()).data()).toMatchObject({ status: 'booked', inviteMode: 'ics', calendarId: null });
+    expect(ics((await sys.sinkMessages(guest.email))[1]!)).toContain('STATUS:CONFIRMED');
+    expect(await calendarCalls()).toBe(before);
+  });
 });
