@@ -4,6 +4,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import { config, type Config } from '../shared/config';
 import { DecisionLinks } from '../shared/booking/decision-links';
 import { BookingNotices } from '../shared/booking/booking-notices';
+import { ChannelService } from '../shared/channels/channel-service';
 import type { HostCalendars } from '../shared/booking/host-calendar';
 import { CalendarGateway } from '../shared/google/calendar';
 import { Mailer } from '../shared/mail/mailer';
@@ -14,6 +15,7 @@ import { MailOutboxRepository } from '../shared/store/mail-outbox';
 import { SlotRepository } from '../shared/store/slot-repository';
 import { SubscriberRepository } from '../shared/store/subscribers';
 import { TokenCipher } from '../shared/store/token-cipher';
+import { createLogger, type Logger } from '../shared/log';
 
 export interface Services {
   config: Config;
@@ -24,7 +26,10 @@ export interface Services {
   calendars: HostCalendars;
   links: DecisionLinks;
   notices: BookingNotices;
+  channels: ChannelService;
+  cipher: TokenCipher;
   now: () => Date;
+  log: Logger;
 }
 
 function build(settings: Config): Services {
@@ -38,6 +43,8 @@ function build(settings: Config): Services {
   };
   const slots = new SlotRepository(db);
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
+  const subscribers = new SubscriberRepository(db);
+  const log = createLogger({ level: settings.logLevel });
   const mailer = new Mailer({
     mailService: createMailService(settings.sendgrid),
     outbox: new MailOutboxRepository(db),
@@ -47,13 +54,23 @@ function build(settings: Config): Services {
   return {
     config: settings,
     db,
-    subscribers: new SubscriberRepository(db),
+    subscribers,
     slots,
     requests: new BookingRequestRepository(db),
     calendars,
     links,
     notices: new BookingNotices({ mailer, links, slots, now }),
+    channels: new ChannelService({
+      db,
+      subscribers,
+      sessionFor: calendars.sessionFor,
+      webhookUrl: `${settings.publicBaseUrl}/googleWebhook`,
+      now,
+      log,
+    }),
+    cipher,
     now,
+    log,
   };
 }
 

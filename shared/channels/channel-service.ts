@@ -1,0 +1,202 @@
+// Watch channels live and die with a host's default Google calendar: created when it becomes the
+// default, stopped (channels.stop) when it stops being default, the account is disconnected or
+// the host is deleted.
+import { randomBytes } from 'node:crypto';
+import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { CalendarSession } from '../google/calendar';
+import type { Logger } from '../log';
+import { withDates } from '../store/firestore';
+import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { channelSchema, hashChannelToken, watchKey, watchSchema, type Channel } from './channels';
+
+/** Google documents no maximum channel lifetime for Calendar: ask for 30 days, trust what it answers. */
+export const REQUESTED_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** A pending channel younger than this is another request's watch in progress. */
+const PENDING_GRACE_MS = 2 * 60_000;
+/** A channel expiring sooner than this is not worth keeping as the answer to ensureChannel. */
+const MIN_REMAINING_MS = 60 * 60_000;
+
+export class ChannelNotFound extends Error {
+  constructor(readonly channelId: string) {
+    super(`no channel ${channelId}`);
+    this.name = 'ChannelNotFound';
+  }
+}
+
+export interface ChannelDeps {
+  db: Firestore;
+  subscribers: SubscriberRepository;
+  /** The Google session of a host's connection, or undefined if it has none that works. */
+  sessionFor(subscriberId: string, host: Subscriber): CalendarSession | undefined;
+  /** `${PUBLIC_BASE_URL}/googleWebhook` */
+  webhookUrl: string;
+  now: () => Date;
+  log: Logger;
+}
+
+export class ChannelRepository {
+  constructor(private readonly db: Firestore) {}
+
+  ref(channelId: string) {
+    return this.db.collection('googleCalendarChannels').doc(channelId);
+  }
+
+  watchRef(subscriberId: string, calendarId: string) {
+    return this.db.collection('googleCalendarWatches').doc(watchKey(subscriberId, calendarId));
+  }
+
+  async get(channelId: string): Promise<Channel | undefined> {
+    const snap = await this.ref(channelId).get();
+    return snap.exists ? channelSchema.parse(withDates(snap.data())) : undefined;
+  }
+
+  async getIn(tx: Transaction, channelId: string): Promise<Channel | undefined> {
+    const snap = await tx.get(this.ref(channelId));
+    return snap.exists ? channelSchema.parse(withDates(snap.data())) : undefined;
+  }
+
+  async ofHost(subscriberId: string): Promise<{ id: string; channel: Channel }[]> {
+    const found = await this.db.collection('googleCalendarChannels').where('subscriberId', '==', subscriberId).get();
+    return found.docs.map((doc) => ({ id: doc.id, channel: channelSchema.parse(withDates(doc.data())) }));
+  }
+
+  async all(): Promise<{ id: string; channel: Channel }[]> {
+    const found = await this.db.collection('googleCalendarChannels').get();
+    return found.docs.map((doc) => ({ id: doc.id, channel: channelSchema.parse(withDates(doc.data())) }));
+  }
+}
+
+function isUsable(channel: Channel, now: Date): boolean {
+  if (channel.state === 'pending') return now.getTime() - channel.createdAt.getTime() < PENDING_GRACE_MS;
+  return channel.expiration !== null && channel.expiration.getTime() - now.getTime() > MIN_REMAINING_MS;
+}
+
+export function newChannelId(): string {
+  // Google allows up to 64 characters of [A-Za-z0-9-_/+=]; base64url of 24 bytes is 32.
+  return `ch-${randomBytes(24).toString('base64url')}`;
+}
+
+export class ChannelService {
+  readonly channels: ChannelRepository;
+
+  constructor(private readonly deps: ChannelDeps) {
+    this.channels = new ChannelRepository(deps.db);
+  }
+
+  /**
+   * The live channel of (host, calendar), made if there is none: a pending document first (so
+   * a racing request finds it and Google's first `sync` message finds a known channel), then
+   * events.watch, then the initial sync token, then the document completed.
+   */
+  async ensureChannel(subscriberId: string, host: Subscriber, calendarId: string): Promise<{ channelId: string; created: boolean }> {
+    const session = this.deps.sessionFor(subscriberId, host);
+    if (!session) throw new NoGoogleConnection(subscriberId);
+    const now = this.deps.now();
+    const token = randomBytes(32).toString('base64url');
+    const claim = await this.deps.db.runTransaction(async (tx) => {
+      const watchSnap = await tx.get(this.channels.watchRef(subscriberId, calendarId));
+      const current = watchSnap.exists ? watchSchema.parse(withDates(watchSnap.data())) : undefined;
+      const existing = current ? await this.channels.getIn(tx, current.channelId) : undefined;
+      if (current && existing && isUsable(existing, now)) return { channelId: current.channelId, created: false };
+      const channelId = newChannelId();
+      const pending: Channel = {
+        subscriberId,
+        calendarId,
+        state: 'pending',
+        resourceId: null,
+        resourceUri: null,
+        expiration: null,
+        tokenHash: hashChannelToken(token),
+        syncToken: null,
+        lastMessageNumber: 0,
+        lease: null,
+        dirty: false,
+        errorCount: 0,
+        lastSyncedAt: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      tx.create(this.channels.ref(channelId), pending);
+      tx.set(this.channels.watchRef(subscriberId, calendarId), { subscriberId, calendarId, channelId, updatedAt: now });
+      return { channelId, created: true };
+    });
+    if (!claim.created) return claim;
+
+    let watched;
+    try {
+      watched = await session.watchEvents(calendarId, { channelId: claim.channelId, address: this.deps.webhookUrl, token, ttlSeconds: REQUESTED_TTL_SECONDS });
+    } catch (error) {
+      await this.forget(claim.channelId);
+      throw error;
+    }
+    const syncToken = await this.initialSyncToken(session, calendarId, claim.channelId);
+    await this.channels.ref(claim.channelId).update({
+      state: 'active',
+      resourceId: watched.resourceId,
+      resourceUri: watched.resourceUri,
+      expiration: watched.expiration,
+      syncToken,
+      updatedAt: this.deps.now(),
+    });
+    this.deps.log.info({ channelId: claim.channelId, subscriberId, expiration: watched.expiration.toISOString() }, 'watch channel created');
+    return claim;
+  }
+
+  /**
+   * The token that marks "now" for this calendar: the last page of a plain list carries it.
+   * If it cannot be had, the channel still stands; its first sync does a full resync instead.
+   */
+  private async initialSyncToken(session: CalendarSession, calendarId: string, channelId: string): Promise<string | null> {
+    try {
+      let token: string | undefined;
+      for await (const page of session.events(calendarId, { pageSize: 2500 })) token = page.nextSyncToken ?? token;
+      return token ?? null;
+    } catch (error) {
+      this.deps.log.warn({ err: error, channelId }, 'no initial sync token; the first sync will be a full resync');
+      return null;
+    }
+  }
+
+  /** Stops a channel at Google (unknown there is fine) and forgets it here. */
+  async stopChannel(channelId: string): Promise<void> {
+    const channel = await this.channels.get(channelId);
+    if (!channel) return;
+    const host = await this.deps.subscribers.get(channel.subscriberId);
+    const session = host ? this.deps.sessionFor(channel.subscriberId, host) : undefined;
+    if (session && channel.resourceId) {
+      try {
+        await session.stopChannel(channelId, channel.resourceId);
+      } catch (error) {
+        // It expires at Google on its own; its pushes then meet an unknown channel (404).
+        this.deps.log.warn({ err: error, channelId }, 'channels.stop failed; the channel is forgotten and will expire at Google');
+      }
+    }
+    await this.forget(channelId);
+  }
+
+  /** Stops every channel of a host, or only those on one calendar. */
+  async stopWatching(subscriberId: string, calendarId?: string): Promise<number> {
+    const channels = (await this.channels.ofHost(subscriberId)).filter((c) => calendarId === undefined || c.channel.calendarId === calendarId);
+    for (const { id } of channels) await this.stopChannel(id);
+    return channels.length;
+  }
+
+  /** Deletes a channel document and the (host, calendar) pointer if it still names it. */
+  private async forget(channelId: string): Promise<void> {
+    await this.deps.db.runTransaction(async (tx) => {
+      const channel = await this.channels.getIn(tx, channelId);
+      if (!channel) return;
+      const watchRef = this.channels.watchRef(channel.subscriberId, channel.calendarId);
+      const watch = await tx.get(watchRef);
+      if (watch.exists && watch.get('channelId') === channelId) tx.delete(watchRef);
+      tx.delete(this.channels.ref(channelId));
+    });
+  }
+}
+
+export class NoGoogleConnection extends Error {
+  constructor(readonly subscriberId: string) {
+    super(`host ${subscriberId} has no working Google connection`);
+    this.name = 'NoGoogleConnection';
+  }
+}
