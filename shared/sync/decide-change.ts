@@ -1,0 +1,107 @@
+// What a change in Google Calendar means for one of our slots. Pure: the slot as we have it and
+// the event as Google has it now in, the slot's new state and the effects to carry out.
+// Decided from the two states, not from "what changed", so that applying the same change twice
+// (a crash before the sync token was saved, a duplicated push) changes nothing the second time,
+// and our own writes echoing back find nothing to do.
+import type { GoogleEvent } from '../google/calendar';
+import type { GuestResponse, Slot, SlotStatus } from '../store/slots';
+
+export type ChangeEffect =
+  /** Remove the event from the host's calendar. `none`: the guest already knows (they declined). */
+  | { kind: 'deleteEvent'; sendUpdates: 'all' | 'none' }
+  /** The host accepted in Google: make the event confirmed and let Google tell the guest. */
+  | { kind: 'confirmEvent' }
+  /** Our own mail about the slot (sent once per slot and notice). */
+  | { kind: 'notify'; notice: 'host-guest-declined' | 'host-guest-tentative' | 'host-event-cancelled' | 'guest-ics-cancellation' };
+
+export interface SlotChange {
+  transition?: { to: SlotStatus; cause: string };
+  /** The guest's answer in Google, when it differs from what the slot records. */
+  guestResponse?: GuestResponse;
+  /** The host moved the event in Google: the slot follows. */
+  moved?: { start: Date; end: Date };
+  effects: ChangeEffect[];
+}
+
+const NOTHING: SlotChange = { effects: [] };
+
+type Attendee = NonNullable<GoogleEvent['attendees']>[number];
+
+function sameEmail(a: string | null | undefined, b: string | null | undefined): boolean {
+  return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The host is the calendar's own entry (`self`), also when the calendar is not the primary one. */
+function hostAttendee(event: GoogleEvent, slot: Slot): Attendee | undefined {
+  const attendees = event.attendees ?? [];
+  return attendees.find((a) => a.self) ?? attendees.find((a) => sameEmail(a.email, slot.calendarId));
+}
+
+function guestAttendee(event: GoogleEvent, slot: Slot): Attendee | undefined {
+  return (event.attendees ?? []).find((a) => sameEmail(a.email, slot.guest.email));
+}
+
+function eventTimes(event: GoogleEvent): { start: Date; end: Date } | undefined {
+  const start = event.start?.dateTime ?? undefined;
+  const end = event.end?.dateTime ?? undefined;
+  if (!start || !end) return undefined;
+  return { start: new Date(start), end: new Date(end) };
+}
+
+const RESPONSES: readonly GuestResponse[] = ['needsAction', 'accepted', 'declined', 'tentative'];
+
+function asResponse(value: string | null | undefined): GuestResponse | undefined {
+  return RESPONSES.find((r) => r === value);
+}
+
+export function decideChange(slot: Slot, event: GoogleEvent): SlotChange {
+  const holding = slot.status === 'requested' || slot.status === 'booked';
+
+  if (event.status === 'cancelled') {
+    // Deleted in Google. If we still held the time, the host deleted it there (Google told the
+    // guest in the invite flow; in the .ics flow only we can).
+    if (!holding) return NOTHING;
+    const effects: ChangeEffect[] = [{ kind: 'notify', notice: 'host-event-cancelled' }];
+    if (slot.inviteMode === 'ics') effects.push({ kind: 'notify', notice: 'guest-ics-cancellation' });
+    return { transition: { to: 'cancelled', cause: 'event_deleted_in_google' }, effects };
+  }
+
+  if (!holding) {
+    // The slot is over but the event stands: our delete never reached Google. Finish it.
+    const guestSaidNo = slot.history.at(-1)?.cause === 'guest_declined';
+    return { effects: [{ kind: 'deleteEvent', sendUpdates: guestSaidNo || slot.inviteMode === 'ics' ? 'none' : 'all' }] };
+  }
+
+  const host = hostAttendee(event, slot);
+  const guest = guestAttendee(event, slot);
+  const guestResponse = asResponse(guest?.responseStatus);
+
+  if (host?.responseStatus === 'declined') {
+    return { transition: { to: 'declined', cause: 'host_declined_in_google' }, effects: [{ kind: 'deleteEvent', sendUpdates: 'all' }] };
+  }
+  if (guestResponse === 'declined') {
+    return {
+      transition: { to: 'declined', cause: 'guest_declined' },
+      guestResponse,
+      effects: [
+        { kind: 'deleteEvent', sendUpdates: 'none' },
+        { kind: 'notify', notice: 'host-guest-declined' },
+      ],
+    };
+  }
+
+  const change: SlotChange = { effects: [] };
+  if (guestResponse && guestResponse !== slot.guestResponse) {
+    change.guestResponse = guestResponse;
+    if (guestResponse === 'tentative') change.effects.push({ kind: 'notify', notice: 'host-guest-tentative' });
+  }
+  const times = eventTimes(event);
+  if (times && (times.start.getTime() !== slot.start.getTime() || times.end.getTime() !== slot.end.getTime()) && times.end > times.start) {
+    change.moved = times;
+  }
+  if (slot.status === 'requested' && host?.responseStatus === 'accepted') {
+    change.transition = { to: 'booked', cause: 'host_accepted_in_google' };
+    if (event.status !== 'confirmed') change.effects.push({ kind: 'confirmEvent' });
+  }
+  return change;
+}
