@@ -5,7 +5,8 @@
 import { http, type HttpFunction } from '@google-cloud/functions-framework';
 import { booking } from './booking';
 import { decision } from './decision';
+import { googleWebhook } from './google-webhook';
 
-export const httpFunctions: Record<string, HttpFunction> = { booking, decision };
+export const httpFunctions: Record<string, HttpFunction> = { booking, decision, googleWebhook };
 
 for (const [name, fn] of Object.entries(httpFunctions)) http(name, fn);

@@ -15,6 +15,7 @@ import { MailOutboxRepository } from '../shared/store/mail-outbox';
 import { SlotRepository } from '../shared/store/slot-repository';
 import { SubscriberRepository } from '../shared/store/subscribers';
 import { TokenCipher } from '../shared/store/token-cipher';
+import type { SyncDeps } from '../shared/sync/sync-channel';
 import { createLogger, type Logger } from '../shared/log';
 
 export interface Services {
@@ -79,4 +80,26 @@ let built: Services | undefined;
 export function services(): Services {
   built ??= build(config());
   return built;
+}
+
+/** What a sync needs, from the same adapters. */
+export function syncDeps(): SyncDeps {
+  const s = services();
+  return {
+    db: s.db,
+    slots: s.slots,
+    notices: s.notices,
+    channels: s.channels.channels,
+    subscribers: s.subscribers,
+    sessionFor: s.calendars.sessionFor,
+    now: s.now,
+    log: s.log,
+    // invalid_grant: the host revoked us. Mark the connection broken and drop its channel, so
+    // nothing retries in a loop; the settings page offers to reconnect.
+    async connectionLost(subscriberId, channelId) {
+      s.log.error({ subscriberId, channelId }, 'Google connection revoked (invalid_grant): marked broken, channel stopped');
+      await s.subscribers.markGoogleBroken(subscriberId, s.now());
+      await s.channels.stopChannel(channelId);
+    },
+  };
 }

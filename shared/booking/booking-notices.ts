@@ -8,9 +8,13 @@ import {
   guestIcsConfirmation,
   guestIcsInvitation,
   hostDecisionRequest,
+  hostEventCancelledNotice,
+  hostGuestDeclinedNotice,
+  hostGuestTentativeNotice,
   hostNewBookingNotice,
   type BookingView,
 } from '../mail/templates';
+import type { SyncNotice, SyncNotices } from '../sync/apply-change';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Slot } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
@@ -38,11 +42,12 @@ export function bookingView({ slotId, slot, host }: SlotContext): BookingView {
   };
 }
 
-/** iCalendar SEQUENCE of our .ics mails: the invitation is 0, the decision after it 1. */
+/** iCalendar SEQUENCE of our .ics mails: the invitation is 0, the decision after it 1, a later cancellation 2. */
 const FIRST = 0;
 const AFTER_DECISION = 1;
+const LATER = 2;
 
-export class BookingNotices {
+export class BookingNotices implements SyncNotices {
   constructor(private readonly deps: { mailer: Mailer; links: DecisionLinks; slots: SlotRepository; now: () => Date }) {}
 
   /** After a booking is in: the host is asked to decide (or told of an auto-confirmed booking). */
@@ -65,6 +70,18 @@ export class BookingNotices {
     const view = bookingView(context);
     if (action === 'confirm') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, AFTER_DECISION));
     else await this.once(context, 'guest-ics-cancellation', guestIcsCancellation(view, AFTER_DECISION));
+  }
+
+  /** What happened in Google, told to whoever would not hear it from Google. */
+  async notify(context: SlotContext, notice: SyncNotice): Promise<void> {
+    const view = bookingView(context);
+    const mail = {
+      'host-guest-declined': () => hostGuestDeclinedNotice(view),
+      'host-guest-tentative': () => hostGuestTentativeNotice(view),
+      'host-event-cancelled': () => hostEventCancelledNotice(view),
+      'guest-ics-cancellation': () => guestIcsCancellation(view, LATER),
+    }[notice]();
+    await this.once(context, notice, mail);
   }
 
   private async once({ slotId, slot }: SlotContext, notice: string, mail: OutgoingMail): Promise<void> {

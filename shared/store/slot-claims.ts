@@ -27,6 +27,13 @@ export function claimIdsFor(subscriberId: string, start: Date, end: Date): strin
   return ids;
 }
 
+/** The cells touching [start, end), for times that need not fall on cell boundaries (a move in Google). */
+export function claimIdsCovering(subscriberId: string, start: Date, end: Date): string[] {
+  const from = Math.floor(start.getTime() / CELL_MS) * CELL_MS;
+  const to = Math.max(Math.ceil(end.getTime() / CELL_MS) * CELL_MS, from + CELL_MS);
+  return claimIdsFor(subscriberId, new Date(from), new Date(to));
+}
+
 /** Document-name bounds of the cells that start in [start, end). */
 export function claimNameRange(subscriberId: string, start: Date, end: Date): { from: string; to: string } {
   return { from: cellName(subscriberId, Math.floor(start.getTime() / CELL_MS)), to: cellName(subscriberId, Math.ceil(end.getTime() / CELL_MS)) };

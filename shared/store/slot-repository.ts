@@ -2,7 +2,7 @@
 import { FieldPath, FieldValue, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { canTransition, holdsTime } from '../booking/slot-state';
 import { withDates } from './firestore';
-import { busyFromClaims, claimIdsFor, claimNameRange } from './slot-claims';
+import { busyFromClaims, claimIdsCovering, claimIdsFor, claimNameRange } from './slot-claims';
 import { slotSchema, SlotMoved, SlotNotFound, TimeTaken, type Slot, type SlotStatus } from './slots';
 
 /** gRPC ALREADY_EXISTS: create() met a document that is there. */
@@ -103,6 +103,43 @@ export class SlotRepository {
       }
       return result;
     });
+  }
+
+  /**
+   * The host moved the event in Google: the slot follows, recorded in its history, and its claim
+   * cells move with it. Cells another slot holds stay that slot's (the host chose the overlap).
+   */
+  async move(slotId: string, start: Date, end: Date, cause: string, at: Date): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.slotRef(slotId));
+      if (!snap.exists) throw new SlotNotFound(slotId);
+      const slot = slotSchema.parse(withDates(snap.data()));
+      if (slot.start.getTime() === start.getTime() && slot.end.getTime() === end.getTime()) return;
+      const wanted = holdsTime(slot.status) ? claimIdsCovering(slot.subscriberId, start, end) : [];
+      const cells = await Promise.all(wanted.map((id) => tx.get(this.claimRef(id))));
+      const ours = wanted.filter((_, i) => !cells[i]?.exists || cells[i]?.get('slotId') === slotId);
+      for (const id of slot.claimIds.filter((id) => !ours.includes(id))) tx.delete(this.claimRef(id));
+      for (const id of ours) tx.set(this.claimRef(id), { slotId, subscriberId: slot.subscriberId });
+      tx.set(
+        this.slotRef(slotId),
+        slotSchema.parse({
+          ...slot,
+          start,
+          end,
+          claimIds: ours,
+          history: [...slot.history, { from: slot.status, to: slot.status, cause, at }],
+          updatedAt: at,
+        }),
+      );
+    });
+  }
+
+  /** A host's requested and booked slots on one calendar that start in [from, to). */
+  async holdingIn(subscriberId: string, calendarId: string, from: Date, to: Date): Promise<{ slotId: string; slot: Slot }[]> {
+    const found = await this.db.collection('slots').where('subscriberId', '==', subscriberId).where('status', 'in', ['requested', 'booked']).get();
+    return found.docs
+      .map((doc) => ({ slotId: doc.id, slot: slotSchema.parse(withDates(doc.data())) }))
+      .filter(({ slot }) => slot.calendarId === calendarId && slot.start >= from && slot.start < to);
   }
 
   /** Remembers that a mail about this slot was handed to the mailer. */

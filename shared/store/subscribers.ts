@@ -77,6 +77,11 @@ export class SubscriberRepository {
     return doc ? { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) } : undefined;
   }
 
+  /** The host's Google grant is gone (invalid_grant): bookings stop using it until they reconnect. */
+  async markGoogleBroken(id: string, at: Date): Promise<void> {
+    await this.collection.doc(id).update({ 'google.status': 'broken', updatedAt: at });
+  }
+
   /** Creates or replaces a host; a slug is one host's only (checked in the same transaction). */
   async put(id: string, subscriber: Subscriber): Promise<void> {
     const valid = subscriberSchema.parse(subscriber);

@@ -1,0 +1,35 @@
+// The `googleWebhook` function: Google's push notifications for our watch channels.
+// Missing or malformed headers → 400; a push that is not from our channel → 404, nothing written;
+// `sync` → 200; a change → sync now, within a time budget, then 200. Only when the need to sync
+// could not even be recorded do we answer 5xx (then Google's retry is what we want).
+import { parsePushHeaders } from '../../shared/sync/push-headers';
+import { receivePush } from '../../shared/sync/receive-push';
+import { syncChannel } from '../../shared/sync/sync-channel';
+import { httpFunction, invalidRequest } from '../http-function';
+import { services, syncDeps } from '../services';
+
+/** Time for the sync inside the request; what does not fit stays dirty for the next push or run. */
+const SYNC_BUDGET_MS = 8_000;
+
+export const googleWebhook = httpFunction(async (req, res, { log }) => {
+  if (req.method !== 'POST') return void res.status(405).set('allow', 'POST').json({ error: 'method_not_allowed' });
+  const headers = parsePushHeaders(req.headers);
+  if (!headers.success) return invalidRequest(res, headers.error.issues);
+  const push = headers.data;
+  const s = services();
+  const verdict = await receivePush({ db: s.db, channels: s.channels.channels, now: s.now }, push);
+  if (verdict.kind === 'refused') {
+    log.warn({ channelId: push.channelId }, 'push refused: unknown channel, token or resource');
+    return void res.status(404).end();
+  }
+  if (verdict.kind === 'sync_message' || verdict.kind === 'covered') return void res.status(200).end();
+  try {
+    const report = await syncChannel({ ...syncDeps(), log }, push.channelId, SYNC_BUDGET_MS, push.messageNumber);
+    log.info({ channelId: push.channelId, messageNumber: push.messageNumber, ...report }, 'push handled');
+  } catch (error) {
+    // The lease transaction failed: the need to sync is not recorded anywhere. Let Google retry.
+    log.error({ err: error, channelId: push.channelId }, 'could not record or run the sync');
+    return void res.status(503).end();
+  }
+  res.status(200).end();
+});
