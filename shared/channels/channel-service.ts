@@ -157,6 +157,14 @@ export class ChannelService {
     }
   }
 
+  /** The usable channel of (host, calendar), if there is one. */
+  async liveChannelOf(subscriberId: string, calendarId: string): Promise<string | undefined> {
+    const watch = await this.channels.watchRef(subscriberId, calendarId).get();
+    const channelId = watch.exists ? String(watch.get('channelId')) : undefined;
+    const channel = channelId ? await this.channels.get(channelId) : undefined;
+    return channelId && channel && isUsable(channel, this.deps.now()) ? channelId : undefined;
+  }
+
   /** Stops a channel at Google (unknown there is fine) and forgets it here. */
   async stopChannel(channelId: string): Promise<void> {
     const channel = await this.channels.get(channelId);

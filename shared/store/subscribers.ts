@@ -1,6 +1,6 @@
 // `subscribers/{id}`: a host, their Google connection and their booking schedule.
 // The refresh token is stored sealed (./token-cipher); the schema below is the document's shape.
-import type { Firestore } from '@google-cloud/firestore';
+import type { Firestore, Query } from '@google-cloud/firestore';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { withDates } from './firestore';
@@ -77,6 +77,19 @@ export class SubscriberRepository {
     return doc ? { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) } : undefined;
   }
 
+  /** Every host, in pages (for operations over all of them). */
+  async *all(pageSize = 200): AsyncGenerator<{ id: string; subscriber: Subscriber }> {
+    let last: string | undefined;
+    for (;;) {
+      let query = this.collection.orderBy('__name__').limit(pageSize);
+      if (last) query = query.startAfter(last);
+      const page = await query.get();
+      for (const doc of page.docs) yield { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) };
+      if (page.size < pageSize) return;
+      last = page.docs.at(-1)?.id;
+    }
+  }
+
   /** The host's Google grant is gone (invalid_grant): bookings stop using it until they reconnect. */
   async markGoogleBroken(id: string, at: Date): Promise<void> {
     await this.collection.doc(id).update({ 'google.status': 'broken', updatedAt: at });
@@ -90,5 +103,24 @@ export class SubscriberRepository {
       if (sameSlug.docs.some((doc) => doc.id !== id)) throw new SlugTaken(valid.schedule.slug);
       tx.set(this.collection.doc(id), valid);
     });
+  }
+
+  /** The host connected to this Google account (addresses compared lowercased, as Google's are). */
+  async findByGoogleAccount(accountEmail: string): Promise<{ id: string; subscriber: Subscriber } | undefined> {
+    return this.first(this.collection.where('google.accountEmail', '==', accountEmail.toLowerCase()).limit(1));
+  }
+
+  /** The host with this profile address (a disconnected host keeps it, its Google connection gone). */
+  async findByEmail(email: string): Promise<{ id: string; subscriber: Subscriber } | undefined> {
+    return this.first(this.collection.where('email', '==', email.toLowerCase()).limit(1));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.collection.doc(id).delete();
+  }
+
+  private async first(query: Query): Promise<{ id: string; subscriber: Subscriber } | undefined> {
+    const doc = (await query.get()).docs[0];
+    return doc ? { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) } : undefined;
   }
 }
