@@ -98,8 +98,11 @@ export function syncDeps(): SyncDeps {
     // nothing retries in a loop; the settings page offers to reconnect.
     async connectionLost(subscriberId, channelId) {
       s.log.error({ subscriberId, channelId }, 'Google connection revoked (invalid_grant): marked broken, channel stopped');
-      await s.subscribers.markGoogleBroken(subscriberId, s.now());
+      const now = s.now();
+      const wasWorking = await s.subscribers.markGoogleBroken(subscriberId, now);
       await s.channels.stopChannel(channelId);
+      const host = await s.subscribers.get(subscriberId);
+      if (wasWorking && host) await s.notices.connectionBroken(subscriberId, host, `${s.config.publicBaseUrl}/accounts/google/connect`, now);
     },
   };
 }

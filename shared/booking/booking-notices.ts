@@ -7,6 +7,7 @@ import {
   guestIcsCancellation,
   guestIcsConfirmation,
   guestIcsInvitation,
+  hostConnectionBrokenNotice,
   hostDecisionRequest,
   hostEventCancelledNotice,
   hostGuestDeclinedNotice,
@@ -82,6 +83,11 @@ export class BookingNotices implements SyncNotices {
       'guest-ics-cancellation': () => guestIcsCancellation(view, LATER),
     }[notice]();
     await this.once(context, notice, mail);
+  }
+
+  /** Told once, when the connection goes from working to broken. */
+  async connectionBroken(subscriberId: string, host: Subscriber, reconnectUrl: string, at: Date): Promise<void> {
+    await this.deps.mailer.send(hostConnectionBrokenNotice(host, reconnectUrl), `${subscriberId}:connection-broken:${at.toISOString()}`);
   }
 
   private async once({ slotId, slot }: SlotContext, notice: string, mail: OutgoingMail): Promise<void> {

@@ -229,3 +229,17 @@ export function hostEventCancelledNotice(view: BookingView): OutgoingMail {
     ],
   });
 }
+
+/** The host's Google grant is gone (revoked, expired): bookings fall back until they reconnect. */
+export function hostConnectionBrokenNotice(host: { name: string; email: string }, reconnectUrl: string): OutgoingMail {
+  const to = { email: host.email, name: host.name };
+  return mail(to, to, 'Reconnect your Google Calendar', {
+    preview: 'We can no longer reach your Google Calendar.',
+    heading: 'We can no longer reach your Google Calendar',
+    blocks: [
+      { kind: 'paragraph', text: 'Google no longer accepts our access to your calendar (it was revoked or has expired).' },
+      { kind: 'paragraph', text: 'Until you reconnect, we cannot see changes you make there, and new bookings cannot be put in your calendar.' },
+      { kind: 'actions', actions: [{ label: 'Reconnect Google Calendar', url: reconnectUrl, tone: 'primary' }] },
+    ],
+  });
+}

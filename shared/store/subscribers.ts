@@ -91,8 +91,14 @@ export class SubscriberRepository {
   }
 
   /** The host's Google grant is gone (invalid_grant): bookings stop using it until they reconnect. */
-  async markGoogleBroken(id: string, at: Date): Promise<void> {
-    await this.collection.doc(id).update({ 'google.status': 'broken', updatedAt: at });
+  /** Returns whether it was working until now (so the host is told once, not on every failure). */
+  async markGoogleBroken(id: string, at: Date): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.collection.doc(id));
+      if (!snap.exists || snap.get('google.status') !== 'ok') return false;
+      tx.update(this.collection.doc(id), { 'google.status': 'broken', updatedAt: at });
+      return true;
+    });
   }
 
   /** Creates or replaces a host; a slug is one host's only (checked in the same transaction). */

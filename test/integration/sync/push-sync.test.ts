@@ -276,4 +276,16 @@ describe('the sync under trouble', () => {
     expect(after?.lastMessageNumber).toBe(before?.lastMessageNumber);
     expect(after?.syncToken).toBe(before?.syncToken);
   });
+
+  it('a revoked grant met during a sync marks the connection broken, drops the channel and tells the host once', async () => {
+    const { host, slotId, channelId } = await bookedHost('revoked@example.org');
+    await sys.control(`/accounts/${encodeURIComponent(host.email)}/revoke`, {});
+    await respond(host, slotId, 'revoked@example.org', 'declined');
+    await until(async () => ((await services().subscribers.get(host.id))?.google?.status === 'broken' ? true : undefined), 'the connection to be marked broken');
+    await until(async () => ((await services().channels.channels.get(channelId)) ? undefined : true), 'the channel to be dropped');
+    await until(async () => ((await hostNotices(host)).includes('Reconnect your Google Calendar') ? true : undefined), 'the host to be told');
+    // Later failures do not tell the host again.
+    expect(await services().subscribers.markGoogleBroken(host.id, new Date())).toBe(false);
+    expect((await hostNotices(host)).filter((s) => s === 'Reconnect your Google Calendar')).toHaveLength(1);
+  });
 });
