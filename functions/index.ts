@@ -3,10 +3,11 @@
 // their heavy dependencies — Firestore, Calendar, SendGrid — so loading them all costs little
 // more than loading one; nothing is created at import time.)
 import { http, type HttpFunction } from '@google-cloud/functions-framework';
+import { accounts } from './accounts';
 import { booking } from './booking';
 import { decision } from './decision';
 import { googleWebhook } from './google-webhook';
 
-export const httpFunctions: Record<string, HttpFunction> = { booking, decision, googleWebhook };
+export const httpFunctions: Record<string, HttpFunction> = { accounts, booking, decision, googleWebhook };
 
 for (const [name, fn] of Object.entries(httpFunctions)) http(name, fn);

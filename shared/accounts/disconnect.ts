@@ -1,0 +1,45 @@
+// A host leaving: disconnecting Google, or deleting the host altogether (also for an ops command).
+//
+// Disconnecting sets `google: null` rather than status 'broken': 'broken' means "we lost the
+// grant, bookings into Google wait for a reconnect" (booking answers 503 for it), whereas a host
+// who disconnects has chosen to leave Google. With `google: null` and the Google default cleared,
+// their booking page keeps working through the .ics flow. The stale sealed token is not kept:
+// after revocation it is worthless, and if revocation failed it is better not held at all.
+import type { Subscriber } from '../store/subscribers';
+import type { AccountDeps, GrantRevoker } from './deps';
+
+/** Best effort: a grant left at Google is harmless to the host once we hold no token for it. */
+async function revokeGrant(deps: AccountDeps & { google: GrantRevoker }, subscriberId: string, host: Subscriber): Promise<void> {
+  if (!host.google) return;
+  try {
+    await deps.google.revoke(deps.cipher.decrypt(host.google.refreshToken));
+  } catch (error) {
+    deps.log.warn({ err: error, subscriberId }, 'revoking the Google grant failed; the stored token is dropped anyway');
+  }
+}
+
+/** Stops the host's channels (while the token still works), forgets the connection, revokes it. */
+export async function disconnectHost(deps: AccountDeps & { google: GrantRevoker }, subscriberId: string): Promise<void> {
+  const host = await deps.subscribers.get(subscriberId);
+  if (!host) return;
+  await deps.channels.stopWatching(subscriberId);
+  await deps.subscribers.put(subscriberId, {
+    ...host,
+    google: null,
+    defaultCalendar: host.defaultCalendar?.provider === 'google' ? null : host.defaultCalendar,
+    updatedAt: deps.now(),
+  });
+  await revokeGrant(deps, subscriberId, host);
+  deps.log.info({ subscriberId }, 'Google account disconnected');
+}
+
+/** Stops the host's channels at Google, revokes the grant, then deletes the subscriber. */
+export async function deleteHost(deps: AccountDeps & { google: GrantRevoker }, subscriberId: string): Promise<boolean> {
+  const host = await deps.subscribers.get(subscriberId);
+  if (!host) return false;
+  await deps.channels.stopWatching(subscriberId);
+  await revokeGrant(deps, subscriberId, host);
+  await deps.subscribers.delete(subscriberId);
+  deps.log.info({ subscriberId }, 'host deleted');
+  return true;
+}

@@ -1,0 +1,112 @@
+// Google's OAuth 2.0 web-server flow, through google-auth-library's OAuth2Client pointed at our
+// configured endpoints (Google's, or the local emulator's).
+// Facts from Google's "Using OAuth 2.0 for Web Server Applications" and its OpenID Connect guide:
+// - a refresh token comes only with `access_type=offline`, and on a repeat sign-in only when the
+//   consent screen is shown again, hence `prompt=consent` (a reconnect must yield a new one);
+// - `include_granted_scopes` is left off: we ask for exactly the scopes below and no others the
+//   client may have been granted before;
+// - with granular consent the host may untick a scope: the token response's `scope` says what
+//   was granted, and bookings need both calendar scopes;
+// - the id_token's `iss` is https://accounts.google.com (or the legacy accounts.google.com, which
+//   OAuth2Client accepts too), `aud` is our client id, and `email` is present because of the
+//   `email` scope, trustworthy only with `email_verified`.
+import { OAuth2Client, type TokenPayload } from 'google-auth-library';
+import { statusOf, toCalendarError } from '../google/errors';
+import { CalendarAccessNotGranted, CodeExchangeFailed, IdentityNotVerified } from './errors';
+
+export const CALENDAR_SCOPES = [
+  // Insert, patch, delete and watch events; nothing else of the calendar.
+  'https://www.googleapis.com/auth/calendar.events',
+  // The list of calendars, to offer a default and read the primary calendar's time zone.
+  'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
+];
+/** Who signed in: the verified email address in the id_token. */
+const IDENTITY_SCOPES = ['openid', 'email'];
+
+export interface SignInSettings {
+  authUrl: string;
+  tokenUrl: string;
+  certsUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** `${PUBLIC_BASE_URL}/accounts/google/callback`, registered with the OAuth client. */
+  redirectUri: string;
+}
+
+export interface GoogleIdentity {
+  email: string;
+  /** Google's stable user id (`sub`). */
+  subject: string;
+  name: string | undefined;
+}
+
+export interface GoogleGrant {
+  identity: GoogleIdentity;
+  /** Absent when Google did not issue one (the caller decides what that means). */
+  refreshToken: string | undefined;
+}
+
+export class GoogleSignIn {
+  private readonly client: OAuth2Client;
+
+  constructor(private readonly settings: SignInSettings) {
+    this.client = new OAuth2Client({
+      clientId: settings.clientId,
+      clientSecret: settings.clientSecret,
+      redirectUri: settings.redirectUri,
+      endpoints: {
+        oauth2AuthBaseUrl: settings.authUrl,
+        oauth2TokenUrl: settings.tokenUrl,
+        oauth2FederatedSignonPemCertsUrl: settings.certsUrl,
+        // Google serves revocation beside the token endpoint (oauth2.googleapis.com/{token,revoke}),
+        // and so does the emulator: no setting of its own.
+        oauth2RevokeUrl: new URL('/revoke', settings.tokenUrl).toString(),
+      },
+      // Node's own fetch: gaxios would import node-fetch dynamically, which jest's sandbox refuses.
+      transporterOptions: { fetchImplementation: fetch },
+    });
+  }
+
+  consentUrl(state: string, loginHint?: string): string {
+    return this.client.generateAuthUrl({
+      access_type: 'offline',
+      prompt: 'consent',
+      scope: [...IDENTITY_SCOPES, ...CALENDAR_SCOPES],
+      state,
+      ...(loginHint ? { login_hint: loginHint } : {}),
+    });
+  }
+
+  /** Exchanges the code and verifies who signed in; the refresh token is returned, not stored. */
+  async exchange(code: string): Promise<GoogleGrant> {
+    let tokens;
+    try {
+      ({ tokens } = await this.client.getToken(code));
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 400 || status === 401) throw new CodeExchangeFailed((error as Error).message);
+      throw toCalendarError(error, 'other');
+    }
+    const granted = new Set((tokens.scope ?? '').split(' '));
+    const missing = CALENDAR_SCOPES.filter((scope) => !granted.has(scope));
+    if (missing.length > 0) throw new CalendarAccessNotGranted(missing);
+    if (!tokens.id_token) throw new IdentityNotVerified('no id_token in the token response');
+    return { identity: await this.identityOf(tokens.id_token), refreshToken: tokens.refresh_token ?? undefined };
+  }
+
+  private async identityOf(idToken: string): Promise<GoogleIdentity> {
+    let payload: TokenPayload | undefined;
+    try {
+      payload = (await this.client.verifyIdToken({ idToken, audience: this.settings.clientId })).getPayload();
+    } catch (error) {
+      throw new IdentityNotVerified((error as Error).message);
+    }
+    if (!payload?.email || payload.email_verified !== true) throw new IdentityNotVerified('no verified email address');
+    return { email: payload.email.toLowerCase(), subject: payload.sub, name: payload.name };
+  }
+
+  /** Revokes the grant at Google (the refresh token and every access token made from it). */
+  async revoke(refreshToken: string): Promise<void> {
+    await this.client.revokeToken(refreshToken);
+  }
+}

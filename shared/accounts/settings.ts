@@ -1,0 +1,54 @@
+// What a signed-in host sees and changes on the settings page: the default calendar (one of
+// their writable Google calendars) and auto-confirm.
+import type { CalendarListEntry } from '../google/calendar';
+import type { Subscriber } from '../store/subscribers';
+import { calendarListOf, watchDefaultCalendar, writableCalendars } from './default-calendar';
+import type { AccountDeps } from './deps';
+import { NotConnected, NotSignedIn, UnknownCalendar } from './errors';
+import type { HostSession } from './host-sessions';
+
+/**
+ * The host a session names. The session must have been made for the host's current Google
+ * connection: connecting again or disconnecting ends older sessions.
+ */
+export async function signedInHost(deps: Pick<AccountDeps, 'subscribers'>, session: HostSession): Promise<Subscriber> {
+  const host = await deps.subscribers.get(session.subscriberId);
+  if (!host?.google || host.google.connectedAt.getTime() !== session.connectedAt.getTime()) throw new NotSignedIn();
+  return host;
+}
+
+export interface HostSettings {
+  host: Subscriber;
+  /** Writable calendars, or undefined when the connection does not work (reconnect offered). */
+  calendars: CalendarListEntry[] | undefined;
+}
+
+export async function hostSettings(deps: AccountDeps, subscriberId: string, host: Subscriber): Promise<HostSettings> {
+  try {
+    return { host, calendars: writableCalendars(await calendarListOf(deps, subscriberId, host)) };
+  } catch (error) {
+    if (!(error instanceof NotConnected)) throw error;
+    const current = (await deps.subscribers.get(subscriberId)) ?? host;
+    return { host: current, calendars: undefined };
+  }
+}
+
+export interface SettingsChange {
+  calendarId: string;
+  autoConfirm: boolean;
+}
+
+/** Saves the change, then watches the new default and stops the channel of the old one. */
+export async function updateSettings(deps: AccountDeps, subscriberId: string, host: Subscriber, change: SettingsChange): Promise<Subscriber> {
+  const calendars = writableCalendars(await calendarListOf(deps, subscriberId, host));
+  if (!calendars.some((c) => c.id === change.calendarId)) throw new UnknownCalendar(change.calendarId);
+  const updated: Subscriber = {
+    ...host,
+    defaultCalendar: { provider: 'google', calendarId: change.calendarId },
+    schedule: { ...host.schedule, autoConfirm: change.autoConfirm },
+    updatedAt: deps.now(),
+  };
+  await deps.subscribers.put(subscriberId, updated);
+  await watchDefaultCalendar(deps, subscriberId, updated);
+  return updated;
+}
