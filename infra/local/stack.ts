@@ -6,10 +6,12 @@ import { dirname } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { httpFunctions } from '../../functions/index';
+import { services } from '../../functions/services';
+import { watchDefaultCalendar } from '../../shared/accounts/default-calendar';
 import { config } from '../../shared/config';
 import { TokenCipher } from '../../shared/store/token-cipher';
 import { startDevServer } from './dev-server';
-import { seedDemoHost, type DemoHost } from './demo-host';
+import { DEMO_HOST, seedDemoHost, type DemoHost } from './demo-host';
 import { startFirestoreEmulator } from './firestore-emulator';
 import { startGoogleCalendarEmulator } from './google-calendar-emulator';
 import { startMailSink } from './mail-sink';
@@ -81,6 +83,11 @@ export async function startLocalStack(settings: StackSettings, env: NodeJS.Proce
 
     const devServer = await startDevServer({ port: settings.FUNCTIONS_PORT, host, functions: httpFunctions });
     stops.push(devServer.close);
+    // The demo host's watch channel, made as a host's first-time setup makes it (Google's first
+    // `sync` message reaches the webhook on the dev server, now listening).
+    const s = services();
+    const subscriber = await s.subscribers.get(DEMO_HOST.id);
+    if (subscriber) await watchDefaultCalendar(s, DEMO_HOST.id, subscriber);
 
     const description: StackDescription = {
       functionsUrl,

@@ -65,8 +65,9 @@ describe('npm start', () => {
     });
     expect(output).toContain(stack.demoHost.bookingUrl);
 
-    const channels = (await (await fetch(`${stack.googleUrl as string}/emulator/v1/channels`)).json()) as unknown[];
-    expect(Array.isArray(channels)).toBe(true);
+    // The demo host is watched, as a host's first-time setup leaves it.
+    const channels = (await (await fetch(`${stack.googleUrl as string}/emulator/v1/channels`)).json()) as { calendarId: string; address: string }[];
+    expect(channels).toEqual([expect.objectContaining({ calendarId: stack.demoHost.calendarId, address: `${stack.functionsUrl as string}/googleWebhook` })]);
     expect((await fetch(`${stack.mailUrl as string}/messages`)).status).toBe(200);
     expect((await fetch(`http://${stack.firestoreHost as string}/`)).status).toBe(200);
     expect((await fetch(`${stack.functionsUrl as string}/no-such-function`)).status).toBe(404);
