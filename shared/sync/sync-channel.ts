@@ -55,7 +55,8 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
       changes += await runOnce(deps, channelId, holder);
     } catch (error) {
       if (error instanceof ConnectionRevoked) {
-        await deps.connectionLost((await deps.channels.get(channelId))?.subscriberId ?? '', channelId);
+        const channel = await deps.channels.get(channelId);
+        if (channel) await deps.connectionLost(channel.subscriberId, channelId);
         return { outcome: 'connection_lost', runs, changes };
       }
       // Google or Firestore failed after retries: keep the need to sync, let the next push or run do it.
