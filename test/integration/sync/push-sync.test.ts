@@ -288,4 +288,21 @@ describe('the sync under trouble', () => {
     expect(await services().subscribers.markGoogleBroken(host.id, new Date())).toBe(false);
     expect((await hostNotices(host)).filter((s) => s === 'Reconnect your Google Calendar')).toHaveLength(1);
   });
+
+  it('when Google keeps failing the list, the push still gets 200 and the channel stays dirty until a later sync succeeds', async () => {
+    const { host, slotId, channelId } = await bookedHost('flaky@example.org');
+    await sys.control('/faults', { method: 'GET', pathContains: '/events', status: 503, count: 50 });
+    await respond(host, slotId, 'flaky@example.org', 'tentative');
+    const failed = await until(async () => {
+      const channel = await services().channels.channels.get(channelId);
+      return channel && channel.errorCount > 0 && !channel.lease ? channel : undefined;
+    }, 'the failed sync', 30_000);
+    expect(failed.dirty).toBe(true);
+    expect((await slotOf(slotId)).guestResponse).toBe('needsAction');
+    await fetch(`${sys.google.url}/emulator/v1/faults`, { method: 'DELETE' });
+    await respond(host, slotId, host.calendarId, 'accepted');
+    await until(async () => ((await slotOf(slotId)).status === 'booked' ? true : undefined), 'the next sync');
+    expect((await slotOf(slotId)).guestResponse).toBe('tentative');
+    await until(async () => ((await services().channels.channels.get(channelId))?.errorCount === 0 ? true : undefined), 'the error count to reset');
+  });
 });
