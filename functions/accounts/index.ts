@@ -88,7 +88,7 @@ async function callback(req: Request, res: Response, { log }: RequestContext): P
   if (!query.data.code) throw new CodeExchangeFailed('the callback carries no code');
   const grant = await a.google.exchange(query.data.code);
   const connected = await connectGoogle({ ...s, log }, grant);
-  const session = a.sessions.issue(connected.subscriberId, connected.host.google?.connectedAt ?? s.now(), s.now());
+  const session = a.sessions.issue(connected.subscriberId, connected.connectedAt, s.now());
   setCookie(res, SESSION_COOKIE, session.cookie, sessionScope(), session.expiresAt);
   res.set('cache-control', 'no-store').redirect(303, a.urls.settings);
 }

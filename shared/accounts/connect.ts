@@ -64,6 +64,8 @@ export interface Connected {
   subscriberId: string;
   host: Subscriber;
   created: boolean;
+  /** Of this connection: what a session made for it carries. */
+  connectedAt: Date;
 }
 
 export async function connectGoogle(deps: AccountDeps, grant: GoogleGrant): Promise<Connected> {
@@ -108,5 +110,5 @@ export async function connectGoogle(deps: AccountDeps, grant: GoogleGrant): Prom
   }
   await watchDefaultCalendar(deps, subscriberId, host);
   deps.log.info({ subscriberId, created: !existing, defaultCalendar: host.defaultCalendar?.calendarId }, 'Google account connected');
-  return { subscriberId, host, created: !existing };
+  return { subscriberId, host, created: !existing, connectedAt: now };
 }

@@ -119,6 +119,35 @@ describe('connecting Google Calendar', () => {
   });
 });
 
+describe('a host that already exists', () => {
+  it('is found by its Google account and keeps its schedule and default, with its channel made', async () => {
+    const host = await sys.createHost({ autoConfirm: true });
+    await connect(new Visitor(), host.email);
+    const { id, subscriber } = await hostOf(host.email);
+    expect(id).toBe(host.id);
+    expect(subscriber.schedule).toMatchObject({ slug: host.slug, autoConfirm: true });
+    expect(subscriber.timezone).toBe('Europe/Berlin');
+    expect(subscriber.defaultCalendar).toEqual({ provider: 'google', calendarId: host.calendarId });
+    expect(await channelsAtGoogle([host.calendarId])).toHaveLength(1);
+  });
+
+  it('whose grant Google revoked sees a reconnect offer instead of the calendars, and is marked broken', async () => {
+    const email = await googleAccount();
+    const visitor = new Visitor();
+    await connect(visitor, email);
+    const { id } = await hostOf(email);
+    await sys.control(`/accounts/${encodeURIComponent(email)}/revoke`, {});
+
+    const res = await visitor.request(url('/settings'));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Connect Google Calendar again');
+    expect(html).not.toContain('name="calendarId"');
+    expect((await services().subscribers.get(id))!.google!.status).toBe('broken');
+    expect(await channelDocs(id)).toHaveLength(0);
+  });
+});
+
 describe('a callback that is not the answer to this browser’s own sign-in', () => {
   /** Google's way back to us for a real consent in this browser, not yet followed. */
   async function callbackFromGoogle(visitor: Visitor, email: string): Promise<URL> {
