@@ -23,6 +23,12 @@ export const CALENDAR_SCOPES = [
 /** Who signed in: the verified email address in the id_token. */
 const IDENTITY_SCOPES = ['openid', 'email'];
 
+/** The calendar scopes a token response's `scope` (space-separated) lacks. */
+export function missingCalendarScopes(granted: string | undefined): string[] {
+  const scopes = new Set((granted ?? '').split(' '));
+  return CALENDAR_SCOPES.filter((scope) => !scopes.has(scope));
+}
+
 export interface SignInSettings {
   authUrl: string;
   tokenUrl: string;
@@ -87,8 +93,7 @@ export class GoogleSignIn {
       if (status === 400 || status === 401) throw new CodeExchangeFailed((error as Error).message);
       throw toCalendarError(error, 'other');
     }
-    const granted = new Set((tokens.scope ?? '').split(' '));
-    const missing = CALENDAR_SCOPES.filter((scope) => !granted.has(scope));
+    const missing = missingCalendarScopes(tokens.scope);
     if (missing.length > 0) throw new CalendarAccessNotGranted(missing);
     if (!tokens.id_token) throw new IdentityNotVerified('no id_token in the token response');
     return { identity: await this.identityOf(tokens.id_token), refreshToken: tokens.refresh_token ?? undefined };
