@@ -1,18 +1,12 @@
 // Booking through the real functions, Firestore emulator, Google Calendar emulator and mail sink:
 // latency of one booking (p50/p99 over sequential bookings of different slots), and 100 guests
 // booking the same slot at once (exactly one should win, the rest a clean 409, no 5xx).
-import { startFirestoreEmulator } from '../../infra/local/firestore-emulator';
-import { freePort } from '../../infra/local/ports';
 import { availability, book, GUEST } from '../support/booking-client';
-import { startSystem } from '../support/system';
+import { withLocalSystem } from './local-system';
 import { percentile, round } from './stats';
 
-export async function run(): Promise<Record<string, unknown>[]> {
-  const firestore = await startFirestoreEmulator({ port: await freePort() });
-  process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
-  process.env.METADATA_SERVER_DETECTION = 'none';
-  const sys = await startSystem({ GOOGLE_INVITE_ENABLED: 'true' });
-  try {
+export function run(): Promise<Record<string, unknown>[]> {
+  return withLocalSystem({ GOOGLE_INVITE_ENABLED: 'true' }, async (sys) => {
     const host = await sys.createHost();
     const offered = (await availability(sys.functionsUrl, host.slug)).slots;
     const sequential = Math.min(60, offered.length - 1);
@@ -41,8 +35,5 @@ export async function run(): Promise<Record<string, unknown>[]> {
         totalMs: round(burstMs),
       },
     ];
-  } finally {
-    await sys.close();
-    await firestore.stop();
-  }
+  });
 }

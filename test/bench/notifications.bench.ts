@@ -2,11 +2,10 @@
 // webhook syncs. Latency from the change at Google to the slot showing it (p50/p99), under a
 // steady rate and under a burst, and Calendar API calls per notification.
 import { services } from '../../functions/services';
-import { startFirestoreEmulator } from '../../infra/local/firestore-emulator';
-import { freePort } from '../../infra/local/ports';
 import { eventIdForSlot } from '../../shared/google/event-identity';
 import { availability, book, GUEST } from '../support/booking-client';
-import { startSystem, type TestHost, type TestSystem } from '../support/system';
+import type { TestHost, TestSystem } from '../support/system';
+import { withLocalSystem } from './local-system';
 import { percentile, round } from './stats';
 
 async function bookMany(sys: TestSystem, host: TestHost, count: number): Promise<string[]> {
@@ -34,12 +33,8 @@ async function apiCalls(sys: TestSystem): Promise<number> {
   return (await sys.control<{ total: number }>('/requests')).total;
 }
 
-export async function run(): Promise<Record<string, unknown>[]> {
-  const firestore = await startFirestoreEmulator({ port: await freePort() });
-  process.env.FIRESTORE_EMULATOR_HOST = firestore.host;
-  process.env.METADATA_SERVER_DETECTION = 'none';
-  const sys = await startSystem({ GOOGLE_INVITE_ENABLED: 'true' });
-  try {
+export function run(): Promise<Record<string, unknown>[]> {
+  return withLocalSystem({ GOOGLE_INVITE_ENABLED: 'true' }, async (sys) => {
     const host = await sys.createHost();
     await services().channels.ensureChannel(host.id, (await services().subscribers.get(host.id))!, host.calendarId);
     const count = 40;
@@ -62,8 +57,5 @@ export async function run(): Promise<Record<string, unknown>[]> {
       { benchmark: 'notification → slot, steady (one change every ~100 ms)', changes: count, p50Ms: round(percentile(steady, 50)), p99Ms: round(percentile(steady, 99)), calendarCallsPerNotification: round(steadyCalls / count, 2) },
       { benchmark: 'notification → slot, burst', changes: count, p50Ms: round(percentile(burst, 50)), p99Ms: round(percentile(burst, 99)), totalMs: round(burstMs) },
     ];
-  } finally {
-    await sys.close();
-    await firestore.stop();
-  }
+  });
 }
