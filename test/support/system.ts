@@ -11,6 +11,7 @@ import { startMailSink, type RunningMailSink } from '../../infra/local/mail-sink
 import { putHost, type HostFile } from '../../shared/booking/hosts';
 import { eventIdForSlot } from '../../shared/google/event-identity';
 import { parseConfig } from '../../shared/config';
+import { firestore } from '../../shared/store/firestore';
 import { SubscriberRepository } from '../../shared/store/subscribers';
 import { TokenCipher } from '../../shared/store/token-cipher';
 import { emulatorHost } from './firestore';
@@ -162,6 +163,8 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
       await google.close();
       await mail.close();
       await db.terminate();
+      // The functions' own client (module scope, as deployed) holds connections open too.
+      await firestore().terminate();
     },
   };
 }
