@@ -99,36 +99,14 @@ export class ChannelService {
       const existing = current ? await this.channels.getIn(tx, current.channelId) : undefined;
       if (current && existing && isUsable(existing, now)) return { channelId: current.channelId, created: false };
       const channelId = newChannelId();
-      const pending: Channel = {
-        subscriberId,
-        calendarId,
-        state: 'pending',
-        resourceId: null,
-        resourceUri: null,
-        expiration: null,
-        tokenHash: hashChannelToken(token),
-        syncToken: null,
-        lastMessageNumber: 0,
-        lease: null,
-        dirty: false,
-        errorCount: 0,
-        lastSyncedAt: null,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const pending = this.pendingChannel(subscriberId, calendarId, token, now);
       tx.create(this.channels.ref(channelId), pending);
       tx.set(this.channels.watchRef(subscriberId, calendarId), { subscriberId, calendarId, channelId, updatedAt: now });
       return { channelId, created: true };
     });
     if (!claim.created) return claim;
 
-    let watched;
-    try {
-      watched = await session.watchEvents(calendarId, { channelId: claim.channelId, address: this.deps.webhookUrl, token, ttlSeconds: REQUESTED_TTL_SECONDS });
-    } catch (error) {
-      await this.forget(claim.channelId);
-      throw error;
-    }
+    const watched = await this.watch(session, claim.channelId, calendarId, token);
     const syncToken = await this.initialSyncToken(session, calendarId, claim.channelId);
     await this.channels.ref(claim.channelId).update({
       state: 'active',
@@ -140,6 +118,74 @@ export class ChannelService {
     });
     this.deps.log.info({ channelId: claim.channelId, subscriberId, expiration: watched.expiration.toISOString() }, 'watch channel created');
     return claim;
+  }
+
+  /**
+   * Renews a channel before it expires: the new channel is watched and recorded first, then the
+   * old one stopped, so a crash at any point leaves the old or the new one tracked and working,
+   * never none. The sync token carries over; pushes on both are accepted during the overlap.
+   */
+  async renewChannel(oldChannelId: string): Promise<{ channelId: string } | undefined> {
+    const old = await this.channels.get(oldChannelId);
+    if (!old) return undefined;
+    const host = await this.deps.subscribers.get(old.subscriberId);
+    const session = host ? this.deps.sessionFor(old.subscriberId, host) : undefined;
+    if (!session) throw new NoGoogleConnection(old.subscriberId);
+    const channelId = newChannelId();
+    const token = randomBytes(32).toString('base64url');
+    await this.channels.ref(channelId).create(this.pendingChannel(old.subscriberId, old.calendarId, token, this.deps.now()));
+    const watched = await this.watch(session, channelId, old.calendarId, token);
+    await this.deps.db.runTransaction(async (tx) => {
+      // The old channel's syncs may have moved its token on since we read it: carry the latest.
+      const latest = await this.channels.getIn(tx, oldChannelId);
+      tx.update(this.channels.ref(channelId), {
+        state: 'active',
+        resourceId: watched.resourceId,
+        resourceUri: watched.resourceUri,
+        expiration: watched.expiration,
+        syncToken: latest?.syncToken ?? old.syncToken,
+        updatedAt: this.deps.now(),
+      });
+      tx.set(this.channels.watchRef(old.subscriberId, old.calendarId), {
+        subscriberId: old.subscriberId,
+        calendarId: old.calendarId,
+        channelId,
+        updatedAt: this.deps.now(),
+      });
+    });
+    await this.stopChannel(oldChannelId);
+    this.deps.log.info({ channelId, replaced: oldChannelId, expiration: watched.expiration.toISOString() }, 'watch channel renewed');
+    return { channelId };
+  }
+
+  private pendingChannel(subscriberId: string, calendarId: string, token: string, now: Date): Channel {
+    return {
+      subscriberId,
+      calendarId,
+      state: 'pending',
+      resourceId: null,
+      resourceUri: null,
+      expiration: null,
+      tokenHash: hashChannelToken(token),
+      syncToken: null,
+      lastMessageNumber: 0,
+      lease: null,
+      dirty: false,
+      errorCount: 0,
+      lastSyncedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  /** events.watch for a pending channel; if Google refuses, the pending document goes again. */
+  private async watch(session: CalendarSession, channelId: string, calendarId: string, token: string) {
+    try {
+      return await session.watchEvents(calendarId, { channelId, address: this.deps.webhookUrl, token, ttlSeconds: REQUESTED_TTL_SECONDS });
+    } catch (error) {
+      await this.forget(channelId);
+      throw error;
+    }
   }
 
   /**
