@@ -51,6 +51,8 @@ function build(settings: Config): Services {
     outbox: new MailOutboxRepository(db),
     from: settings.mailFrom,
     now,
+    // Without it, a mail SendGrid refuses for good is never logged at ERROR.
+    log,
   });
   return {
     config: settings,
