@@ -4,6 +4,7 @@ import { services } from '../../../functions/services';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestSystem } from '../../support/system';
+import { until } from '../../support/until';
 
 jest.setTimeout(60_000);
 
@@ -14,21 +15,13 @@ beforeAll(async () => {
 });
 afterAll(() => sys.close());
 
-async function until(probe: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 it('a renewed channel replaces the old one at Google and here, carrying the sync token, and keeps syncing', async () => {
   const host = await sys.createHost();
   const s = services();
   const { channelId: oldId } = await s.channels.ensureChannel(host.id, (await s.subscribers.get(host.id))!, host.calendarId);
   const slot = await freeSlot(sys.functionsUrl, host.slug);
   const { slotId } = (await (await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: 'renewal@example.org' } })).json()) as { slotId: string };
-  await until(async () => !!(await s.channels.channels.get(oldId))?.lastSyncedAt, 'the booking to be synced');
+  await until(async () => ((await s.channels.channels.get(oldId))?.lastSyncedAt ? true : undefined), 'the booking to be synced');
   const before = await s.channels.channels.get(oldId);
 
   const renewed = await s.channels.renewChannel(oldId);
@@ -44,8 +37,8 @@ it('a renewed channel replaces the old one at Google and here, carrying the sync
   expect(await s.channels.liveChannelOf(host.id, host.calendarId)).toBe(newId);
 
   await sys.control(`/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(slotId)}/respond`, { email: 'renewal@example.org', responseStatus: 'declined' });
-  await until(async () => (await s.slots.get(slotId))?.status === 'declined', 'the decline to come through the new channel');
-  await until(async () => (await s.channels.channels.get(newId))?.syncToken !== before!.syncToken, 'the new channel to move the token on');
+  await until(async () => ((await s.slots.get(slotId))?.status === 'declined' ? true : undefined), 'the decline to come through the new channel');
+  await until(async () => ((await s.channels.channels.get(newId))?.syncToken !== before!.syncToken ? true : undefined), 'the new channel to move the token on');
 });
 
 it('renewing a channel that is gone does nothing', async () => {

@@ -7,6 +7,7 @@ import type { Slot } from '../../../shared/store/slots';
 import { syncChannel } from '../../../shared/sync/sync-channel';
 import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
+import { until } from '../../support/until';
 
 jest.setTimeout(60_000);
 
@@ -17,16 +18,6 @@ beforeAll(async () => {
 });
 afterAll(() => sys.close());
 afterEach(() => sys.control('/push', { mode: 'normal' }));
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function slotOf(slotId: string): Promise<Slot & { history: { cause: string }[] }> {
   return (await services().slots.require(slotId)) as Slot & { history: { cause: string }[] };
