@@ -28,6 +28,9 @@ const LOCAL_DEFAULTS = {
   // "local-development-key-32-bytes!!" in base64: for the local stack only.
   TOKEN_ENCRYPTION_KEY: 'bG9jYWwtZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzISE=',
   GOOGLE_CLOUD_PROJECT: 'demo-calendar-invites',
+  // Locally the Google emulator signs the scheduler's OIDC tokens (POST /emulator/v1/oidc-token).
+  SCHEDULER_AUTH: 'verify',
+  SCHEDULER_SERVICE_ACCOUNT: 'renewal-scheduler@demo-calendar-invites.iam.gserviceaccount.com',
 } as const;
 
 /** Where Google itself lives: production needs no value for these. */
@@ -39,6 +42,22 @@ const PRODUCTION_DEFAULTS = {
   GOOGLE_OAUTH_CERTS_URL: 'https://www.googleapis.com/oauth2/v1/certs',
   SENDGRID_API_ROOT: 'https://api.sendgrid.com',
 } as const;
+
+/** Settings every environment may leave out. */
+const COMMON_DEFAULTS = {
+  LOG_LEVEL: 'info',
+  RENEWAL_WINDOW_HOURS: '48',
+  RECONCILE_INTERVAL_MINUTES: '60',
+  RENEWAL_BUDGET_SECONDS: '240',
+  RENEWAL_CONCURRENCY: '8',
+} as const;
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
 
 const flag = z.enum(['true', 'false'], { error: 'must be "true" or "false"' }).transform((v) => v === 'true');
 
@@ -83,6 +102,19 @@ const schema = z.object({
   TOKEN_ENCRYPTION_KEY: encryptionKey,
   GOOGLE_CLOUD_PROJECT: z.string().min(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /**
+   * How renewChannels checks that Cloud Scheduler called: `iam` (deployed private: IAM has checked
+   * the token's signature; the audience and email are checked here), `verify` (deployed public:
+   * the signature is verified here too), `off` (the local dev server only).
+   */
+  SCHEDULER_AUTH: z.enum(['iam', 'verify', 'off'], { error: 'must be "iam", "verify" or "off"' }),
+  SCHEDULER_SERVICE_ACCOUNT: z.email({ error: 'must be the email of the scheduler\'s service account' }),
+  /** The audience the scheduler puts in its OIDC token; by default the function's URL. */
+  SCHEDULER_AUDIENCE: httpUrl.optional(),
+  RENEWAL_WINDOW_HOURS: wholeNumber(2, 24 * 29),
+  RECONCILE_INTERVAL_MINUTES: wholeNumber(5, 24 * 60),
+  RENEWAL_BUDGET_SECONDS: wholeNumber(10, 1700),
+  RENEWAL_CONCURRENCY: wholeNumber(1, 50),
 });
 
 type Settings = z.output<typeof schema>;
@@ -105,13 +137,24 @@ export interface Config {
   tokenEncryptionKey: Buffer;
   projectId: string;
   logLevel: Settings['LOG_LEVEL'];
+  scheduler: {
+    auth: Settings['SCHEDULER_AUTH'];
+    serviceAccount: string;
+    audience: string;
+  };
+  renewal: {
+    windowMs: number;
+    reconcileIntervalMs: number;
+    budgetMs: number;
+    concurrency: number;
+  };
 }
 
 /** Parses settings from an environment; pure, so tests pass their own. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const appEnv = env.APP_ENV ?? 'local';
   const defaults: Record<string, string> = appEnv === 'production' ? { ...PRODUCTION_DEFAULTS } : { ...LOCAL_DEFAULTS };
-  const raw: Record<string, string | undefined> = { APP_ENV: appEnv, LOG_LEVEL: 'info' };
+  const raw: Record<string, string | undefined> = { APP_ENV: appEnv, ...COMMON_DEFAULTS };
   for (const key of Object.keys(schema.shape)) {
     const given = env[key];
     raw[key] = given !== undefined && given !== '' ? given : (defaults[key] ?? raw[key]);
@@ -126,6 +169,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const s = parsed.data;
+  if (s.APP_ENV === 'production' && s.SCHEDULER_AUTH === 'off') {
+    throw new ConfigError(['SCHEDULER_AUTH "off" is for the local dev server only (APP_ENV=production)']);
+  }
   return {
     env: s.APP_ENV,
     googleInviteEnabled: s.GOOGLE_INVITE_ENABLED,
@@ -144,6 +190,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     tokenEncryptionKey: Buffer.from(s.TOKEN_ENCRYPTION_KEY, 'base64'),
     projectId: s.GOOGLE_CLOUD_PROJECT,
     logLevel: s.LOG_LEVEL,
+    scheduler: {
+      auth: s.SCHEDULER_AUTH,
+      serviceAccount: s.SCHEDULER_SERVICE_ACCOUNT.toLowerCase(),
+      audience: s.SCHEDULER_AUDIENCE ?? `${s.PUBLIC_BASE_URL}/renewChannels`,
+    },
+    renewal: {
+      windowMs: s.RENEWAL_WINDOW_HOURS * 3_600_000,
+      reconcileIntervalMs: s.RECONCILE_INTERVAL_MINUTES * 60_000,
+      budgetMs: s.RENEWAL_BUDGET_SECONDS * 1000,
+      concurrency: s.RENEWAL_CONCURRENCY,
+    },
   };
 }
 

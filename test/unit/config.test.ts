@@ -20,6 +20,8 @@ const productionSecrets = {
   LINK_SIGNING_SECRET: 'x'.repeat(40),
   TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   GOOGLE_CLOUD_PROJECT: 'acme',
+  SCHEDULER_AUTH: 'iam',
+  SCHEDULER_SERVICE_ACCOUNT: 'renewal-scheduler@acme.iam.gserviceaccount.com',
 };
 
 describe('settings', () => {
@@ -67,5 +69,30 @@ describe('settings', () => {
     expect(config.sendgrid.apiRoot).toBe('https://api.sendgrid.com');
     expect(config.googleInviteEnabled).toBe(false);
     expect(parseConfig({ ...productionSecrets, GOOGLE_INVITE_ENABLED: 'true' }).googleInviteEnabled).toBe(true);
+  });
+
+  it('production must say how the scheduler is checked and which service account calls, and never turns the check off', () => {
+    const rest = Object.fromEntries(Object.entries(productionSecrets).filter(([name]) => !name.startsWith('SCHEDULER_')));
+    const problems = problemsOf(rest);
+    expect(problems).toContain('SCHEDULER_AUTH is required (APP_ENV=production)');
+    expect(problems).toContain('SCHEDULER_SERVICE_ACCOUNT is required (APP_ENV=production)');
+    expect(problemsOf({ ...productionSecrets, SCHEDULER_AUTH: 'off' })).toEqual(['SCHEDULER_AUTH "off" is for the local dev server only (APP_ENV=production)']);
+    expect(parseConfig({ ...productionSecrets }).scheduler).toEqual({
+      auth: 'iam',
+      serviceAccount: 'renewal-scheduler@acme.iam.gserviceaccount.com',
+      audience: 'https://europe-west1-acme.cloudfunctions.net/renewChannels',
+    });
+  });
+
+  it('the renewal run has sensible defaults and refuses numbers out of range', () => {
+    expect(parseConfig({}).renewal).toEqual({ windowMs: 48 * 3_600_000, reconcileIntervalMs: 60 * 60_000, budgetMs: 240_000, concurrency: 8 });
+    expect(parseConfig({ RENEWAL_WINDOW_HOURS: '72', SCHEDULER_AUDIENCE: 'https://renew.example/run' })).toMatchObject({
+      renewal: { windowMs: 72 * 3_600_000 },
+      scheduler: { audience: 'https://renew.example/run' },
+    });
+    expect(problemsOf({ RENEWAL_CONCURRENCY: '0', RENEWAL_BUDGET_SECONDS: 'soon' })).toEqual([
+      'RENEWAL_BUDGET_SECONDS must be a whole number',
+      'RENEWAL_CONCURRENCY must be at least 1',
+    ]);
   });
 });
