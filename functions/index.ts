@@ -7,7 +7,8 @@ import { accounts } from './accounts';
 import { booking } from './booking';
 import { decision } from './decision';
 import { googleWebhook } from './google-webhook';
+import { renewChannels } from './renew-channels';
 
-export const httpFunctions: Record<string, HttpFunction> = { accounts, booking, decision, googleWebhook };
+export const httpFunctions: Record<string, HttpFunction> = { accounts, booking, decision, googleWebhook, renewChannels };
 
 for (const [name, fn] of Object.entries(httpFunctions)) http(name, fn);

@@ -16,6 +16,8 @@ import { SlotRepository } from '../shared/store/slot-repository';
 import { SubscriberRepository } from '../shared/store/subscribers';
 import { TokenCipher } from '../shared/store/token-cipher';
 import type { SyncDeps } from '../shared/sync/sync-channel';
+import type { UpkeepDeps } from '../shared/upkeep/run-upkeep';
+import { UpkeepStateRepository } from '../shared/upkeep/upkeep-state';
 import { createLogger, type Logger } from '../shared/log';
 
 export interface Services {
@@ -28,14 +30,27 @@ export interface Services {
   links: DecisionLinks;
   notices: BookingNotices;
   channels: ChannelService;
+  mailer: Mailer;
+  outbox: MailOutboxRepository;
   cipher: TokenCipher;
   now: () => Date;
   log: Logger;
 }
 
+/** The time every function reads; tests move it over simulated days (see useClock). */
+let clock: () => Date = () => new Date();
+
+/**
+ * Replaces the clock of every service (built or not). For tests that simulate days or weeks
+ * against the emulators, whose own clock they move alike; production never calls it.
+ */
+export function useClock(now: () => Date): void {
+  clock = now;
+}
+
 function build(settings: Config): Services {
   const db = firestore();
-  const now = () => new Date();
+  const now = () => clock();
   const cipher = new TokenCipher(settings.tokenEncryptionKey);
   const gateway = new CalendarGateway(settings.google);
   const calendars: HostCalendars = {
@@ -46,9 +61,10 @@ function build(settings: Config): Services {
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
   const subscribers = new SubscriberRepository(db);
   const log = createLogger({ level: settings.logLevel });
+  const outbox = new MailOutboxRepository(db);
   const mailer = new Mailer({
     mailService: createMailService(settings.sendgrid),
-    outbox: new MailOutboxRepository(db),
+    outbox,
     from: settings.mailFrom,
     now,
     // Without it, a mail SendGrid refuses for good is never logged at ERROR.
@@ -71,6 +87,8 @@ function build(settings: Config): Services {
       now,
       log,
     }),
+    mailer,
+    outbox,
     cipher,
     now,
     log,
@@ -99,12 +117,27 @@ export function syncDeps(): SyncDeps {
     // invalid_grant: the host revoked us. Mark the connection broken and drop its channel, so
     // nothing retries in a loop; the settings page offers to reconnect.
     async connectionLost(subscriberId, channelId) {
-      s.log.error({ subscriberId, channelId }, 'Google connection revoked (invalid_grant): marked broken, channel stopped');
+      s.log.error({ subscriberId, channelId }, 'Google connection revoked (invalid_grant): marked broken, channels stopped');
       const now = s.now();
       const wasWorking = await s.subscribers.markGoogleBroken(subscriberId, now);
-      await s.channels.stopChannel(channelId);
+      await s.channels.stopWatching(subscriberId);
       const host = await s.subscribers.get(subscriberId);
       if (wasWorking && host) await s.notices.connectionBroken(subscriberId, host, `${s.config.publicBaseUrl}/accounts/google/connect`, now);
     },
+  };
+}
+
+/** What the scheduled renewal run needs, from the same adapters. */
+export function upkeepDeps(): UpkeepDeps {
+  const s = services();
+  return {
+    channels: s.channels,
+    subscribers: s.subscribers,
+    state: new UpkeepStateRepository(s.db),
+    sync: syncDeps(),
+    mailer: s.mailer,
+    outbox: s.outbox,
+    now: s.now,
+    log: s.log,
   };
 }

@@ -2,8 +2,9 @@
 // default, stopped (channels.stop) when it stops being default, the account is disconnected or
 // the host is deleted.
 import { randomBytes } from 'node:crypto';
-import type { Firestore, Transaction } from '@google-cloud/firestore';
+import type { Firestore, Query, Transaction } from '@google-cloud/firestore';
 import type { CalendarSession } from '../google/calendar';
+import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
 import { withDates } from '../store/firestore';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
@@ -61,7 +62,39 @@ export class ChannelRepository {
   }
 
   async all(): Promise<{ id: string; channel: Channel }[]> {
-    const found = await this.db.collection('googleCalendarChannels').get();
+    return this.list(this.db.collection('googleCalendarChannels'));
+  }
+
+  /** Channels expiring before `time` (pending ones have no expiration yet), soonest first. */
+  async expiringBefore(time: Date, limit: number, after?: { expiration: Date; id: string }): Promise<{ id: string; channel: Channel }[]> {
+    let query = this.db.collection('googleCalendarChannels').where('expiration', '<', time).orderBy('expiration').orderBy('__name__').limit(limit);
+    if (after) query = query.startAfter(after.expiration, after.id);
+    return this.list(query);
+  }
+
+  /** Channels last synced before `time`, longest ago first. */
+  async syncedBefore(time: Date, limit: number): Promise<{ id: string; channel: Channel }[]> {
+    return this.list(this.db.collection('googleCalendarChannels').where('lastSyncedAt', '<', time).orderBy('lastSyncedAt').limit(limit));
+  }
+
+  /** Channels never synced, or marked to sync again. */
+  async awaitingSync(limit: number): Promise<{ id: string; channel: Channel }[]> {
+    const [never, dirty] = await Promise.all([
+      this.list(this.db.collection('googleCalendarChannels').where('lastSyncedAt', '==', null).limit(limit)),
+      this.list(this.db.collection('googleCalendarChannels').where('dirty', '==', true).limit(limit)),
+    ]);
+    return [...never, ...dirty];
+  }
+
+  /** One page of every channel, in id order, after `after`. */
+  async page(after: string | null, limit: number): Promise<{ id: string; channel: Channel }[]> {
+    let query = this.db.collection('googleCalendarChannels').orderBy('__name__').limit(limit);
+    if (after !== null) query = query.startAfter(after);
+    return this.list(query);
+  }
+
+  private async list(query: Query): Promise<{ id: string; channel: Channel }[]> {
+    const found = await query.get();
     return found.docs.map((doc) => ({ id: doc.id, channel: channelSchema.parse(withDates(doc.data())) }));
   }
 }
@@ -114,6 +147,8 @@ export class ChannelService {
       resourceUri: watched.resourceUri,
       expiration: watched.expiration,
       syncToken,
+      // The token marks "now": the calendar counts as synced from here (the reconciliation's clock).
+      lastSyncedAt: syncToken ? this.deps.now() : null,
       updatedAt: this.deps.now(),
     });
     this.deps.log.info({ channelId: claim.channelId, subscriberId, expiration: watched.expiration.toISOString() }, 'watch channel created');
@@ -123,11 +158,14 @@ export class ChannelService {
   /**
    * Renews a channel before it expires: the new channel is watched and recorded first, then the
    * old one stopped, so a crash at any point leaves the old or the new one tracked and working,
-   * never none. The sync token carries over; pushes on both are accepted during the overlap.
+   * never none. The sync token, the dirty mark and the lease carry over (one sync per calendar at
+   * a time, even across the overlap); pushes on both channels are accepted until the old stops.
+   * A channel that is no longer the calendar's current one is not renewed (the heal stops it).
    */
   async renewChannel(oldChannelId: string): Promise<{ channelId: string } | undefined> {
     const old = await this.channels.get(oldChannelId);
-    if (!old) return undefined;
+    if (!old || old.state !== 'active') return undefined;
+    if ((await this.channels.watchRef(old.subscriberId, old.calendarId).get()).get('channelId') !== oldChannelId) return undefined;
     const host = await this.deps.subscribers.get(old.subscriberId);
     const session = host ? this.deps.sessionFor(old.subscriberId, host) : undefined;
     if (!session) throw new NoGoogleConnection(old.subscriberId);
@@ -135,24 +173,31 @@ export class ChannelService {
     const token = randomBytes(32).toString('base64url');
     await this.channels.ref(channelId).create(this.pendingChannel(old.subscriberId, old.calendarId, token, this.deps.now()));
     const watched = await this.watch(session, channelId, old.calendarId, token);
-    await this.deps.db.runTransaction(async (tx) => {
+    const outcome = await this.deps.db.runTransaction(async (tx) => {
       // The old channel's syncs may have moved its token on since we read it: carry the latest.
-      const latest = await this.channels.getIn(tx, oldChannelId);
+      const latest = (await this.channels.getIn(tx, oldChannelId)) ?? old;
+      const watchRef = this.channels.watchRef(old.subscriberId, old.calendarId);
+      const current = (await tx.get(watchRef)).get('channelId') as string | undefined;
       tx.update(this.channels.ref(channelId), {
         state: 'active',
         resourceId: watched.resourceId,
         resourceUri: watched.resourceUri,
         expiration: watched.expiration,
-        syncToken: latest?.syncToken ?? old.syncToken,
+        syncToken: latest.syncToken,
+        lease: latest.lease,
+        dirty: latest.dirty,
+        lastSyncedAt: latest.lastSyncedAt,
         updatedAt: this.deps.now(),
       });
-      tx.set(this.channels.watchRef(old.subscriberId, old.calendarId), {
-        subscriberId: old.subscriberId,
-        calendarId: old.calendarId,
-        channelId,
-        updatedAt: this.deps.now(),
-      });
+      // Another renewal of the same channel won the race: ours is recorded, then stopped below.
+      if (current !== oldChannelId) return { won: false as const, current };
+      tx.set(watchRef, { subscriberId: old.subscriberId, calendarId: old.calendarId, channelId, updatedAt: this.deps.now() });
+      return { won: true as const };
     });
+    if (!outcome.won) {
+      await this.stopChannel(channelId);
+      return outcome.current ? { channelId: outcome.current } : undefined;
+    }
     await this.stopChannel(oldChannelId);
     this.deps.log.info({ channelId, replaced: oldChannelId, expiration: watched.expiration.toISOString() }, 'watch channel renewed');
     return { channelId };
@@ -211,21 +256,28 @@ export class ChannelService {
     return channelId && channel && isUsable(channel, this.deps.now()) ? channelId : undefined;
   }
 
-  /** Stops a channel at Google (unknown there is fine) and forgets it here. */
-  async stopChannel(channelId: string): Promise<void> {
+  /**
+   * Stops a channel at Google (unknown there is fine) and forgets it here. If Google could not be
+   * reached, the channel stays tracked (never an untracked live one) and the scheduled heal stops
+   * it later; without a working grant it can never be stopped, so it is forgotten and expires.
+   */
+  async stopChannel(channelId: string): Promise<'stopped' | 'kept'> {
     const channel = await this.channels.get(channelId);
-    if (!channel) return;
+    if (!channel) return 'stopped';
     const host = await this.deps.subscribers.get(channel.subscriberId);
     const session = host ? this.deps.sessionFor(channel.subscriberId, host) : undefined;
     if (session && channel.resourceId) {
       try {
         await session.stopChannel(channelId, channel.resourceId);
       } catch (error) {
-        // It expires at Google on its own; its pushes then meet an unknown channel (404).
-        this.deps.log.warn({ err: error, channelId }, 'channels.stop failed; the channel is forgotten and will expire at Google');
+        if (!(error instanceof ConnectionRevoked)) {
+          this.deps.log.warn({ err: error, channelId }, 'channels.stop failed; the channel stays tracked for the next heal');
+          return 'kept';
+        }
       }
     }
     await this.forget(channelId);
+    return 'stopped';
   }
 
   /** Stops every channel of a host, or only those on one calendar. */

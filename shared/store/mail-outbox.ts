@@ -144,6 +144,12 @@ export class MailOutboxRepository {
     return found.docs.map((doc) => this.parse(doc.id, doc.data()));
   }
 
+  /** How many pending mails are due (for the scheduled run's `remaining`). */
+  async countDue(now: Date): Promise<number> {
+    const counted = await this.collection.where('status', '==', 'pending').where('nextAttemptAt', '<=', now).count().get();
+    return counted.data().count;
+  }
+
   /**
    * Takes a due mail for one attempt: pushes its nextAttemptAt `leaseMs` ahead in a
    * transaction, so a second job running at the same time finds it not due and leaves it.

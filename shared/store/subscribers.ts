@@ -79,15 +79,22 @@ export class SubscriberRepository {
 
   /** Every host, in pages (for operations over all of them). */
   async *all(pageSize = 200): AsyncGenerator<{ id: string; subscriber: Subscriber }> {
-    let last: string | undefined;
+    let after: string | null = null;
     for (;;) {
-      let query = this.collection.orderBy('__name__').limit(pageSize);
-      if (last) query = query.startAfter(last);
-      const page = await query.get();
-      for (const doc of page.docs) yield { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) };
-      if (page.size < pageSize) return;
-      last = page.docs.at(-1)?.id;
+      const page = await this.page(after, pageSize);
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) return;
+      after = last.id;
     }
+  }
+
+  /** One page of hosts in id order, after the id `after` (null: from the first). */
+  async page(after: string | null, limit: number): Promise<{ id: string; subscriber: Subscriber }[]> {
+    let query = this.collection.orderBy('__name__').limit(limit);
+    if (after !== null) query = query.startAfter(after);
+    const found = await query.get();
+    return found.docs.map((doc) => ({ id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) }));
   }
 
   /** The host's Google grant is gone (invalid_grant): bookings stop using it until they reconnect. */

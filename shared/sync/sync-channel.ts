@@ -22,8 +22,8 @@ export interface SyncDeps extends ApplyDeps {
   channels: ChannelRepository;
   subscribers: SubscriberRepository;
   sessionFor(subscriberId: string, host: Subscriber): CalendarSession | undefined;
-  /** What to do when the host's grant is gone: mark it broken, stop its channel, tell the host once. */
-  connectionLost(subscriberId: string, channelId: string): Promise<void>;
+  /** What to do when the host's grant is gone: mark it broken, stop its channels, tell the host once. */
+  connectionLost(subscriberId: string, channelId: string | undefined): Promise<void>;
   log: Logger;
 }
 

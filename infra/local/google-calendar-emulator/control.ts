@@ -1,6 +1,7 @@
 // The emulator's own control API under /emulator/v1 (no auth): set up accounts and calendars, act
 // as a guest answering in Google, inject faults, steer push delivery, read the mail "Google" sent,
 // move the clock, count requests and reset. Bad input answers 400 with a message.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -31,6 +32,13 @@ const faultSchema = z
     delayMs: z.number().int().min(0).max(120_000).optional(),
   })
   .refine((fault) => Boolean(fault.status) || fault.delayMs !== undefined, 'give a status, a delayMs, or both');
+const oidcTokenSchema = z.object({
+  email: emailSchema,
+  audience: z.string().min(1),
+  lifetimeSeconds: z.number().int().min(1).max(86_400).default(3600),
+  /** When the token was issued, epoch ms; default the emulator's now. Past values make expired tokens. */
+  issuedAtMs: z.number().int().min(0).optional(),
+});
 const pushSchema = z.object({ mode: z.enum(['normal', 'drop', 'duplicate', 'reorder']) });
 const clockSchema = z
   .object({ nowMs: z.number().int().min(0).optional(), advanceMs: z.number().int().optional() })
@@ -119,6 +127,15 @@ export async function handleControl(state: EmulatorState, method: string, path: 
             expiration: channel.expirationMs,
           })),
         );
+      case 'POST oidc-token': {
+        // A service account's OIDC token, as Cloud Scheduler sends one, signed with the key
+        // published at /oauth2/v1/certs.
+        const { email, audience, lifetimeSeconds, issuedAtMs } = await input(req, oidcTokenSchema);
+        const iat = Math.floor((issuedAtMs ?? state.clock.now()) / 1000);
+        const subject = BigInt.asUintN(64, BigInt(`0x${createHash('sha256').update(email).digest('hex').slice(0, 16)}`)).toString();
+        const token = state.keys.signJwt({ iss: 'https://accounts.google.com', aud: audience, azp: subject, sub: subject, email, email_verified: true, iat, exp: iat + lifetimeSeconds });
+        return sendJson(res, 200, { token });
+      }
       case 'GET clock':
         return sendJson(res, 200, { nowMs: state.clock.now() });
       case 'POST clock': {

@@ -19,6 +19,18 @@ export interface IdTokenClaims {
   exp: number;
 }
 
+/** What Google puts in the OIDC token Cloud Scheduler sends as a service account. */
+export interface ServiceAccountTokenClaims {
+  iss: string;
+  aud: string;
+  azp: string;
+  sub: string;
+  email: string;
+  email_verified: boolean;
+  iat: number;
+  exp: number;
+}
+
 export class SigningKeys {
   private constructor(
     readonly keyId: string,
@@ -35,7 +47,8 @@ export class SigningKeys {
     return new SigningKeys(keyId, privateKey, publicKey, toPem(certificate, 'CERTIFICATE'));
   }
 
-  signJwt(claims: IdTokenClaims): string {
+  /** An RS256 JWT of these claims: an id_token, or a service account's OIDC token. */
+  signJwt(claims: IdTokenClaims | ServiceAccountTokenClaims): string {
     const header = { alg: 'RS256', kid: this.keyId, typ: 'JWT' };
     const signingInput = `${base64UrlJson(header)}.${base64UrlJson(claims)}`;
     const signature = sign('sha256', Buffer.from(signingInput), this.privateKey);

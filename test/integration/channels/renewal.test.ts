@@ -19,9 +19,13 @@ it('a renewed channel replaces the old one at Google and here, carrying the sync
   const host = await sys.createHost();
   const s = services();
   const { channelId: oldId } = await s.channels.ensureChannel(host.id, (await s.subscribers.get(host.id))!, host.calendarId);
+  const initial = (await s.channels.channels.get(oldId))!.syncToken;
   const slot = await freeSlot(sys.functionsUrl, host.slug);
   const { slotId } = (await (await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: 'renewal@example.org' } })).json()) as { slotId: string };
-  await until(async () => ((await s.channels.channels.get(oldId))?.lastSyncedAt ? true : undefined), 'the booking to be synced');
+  await until(async () => {
+    const channel = await s.channels.channels.get(oldId);
+    return channel && channel.syncToken !== initial && channel.lease === null ? true : undefined;
+  }, 'the booking to be synced');
   const before = await s.channels.channels.get(oldId);
 
   const renewed = await s.channels.renewChannel(oldId);

@@ -1,0 +1,35 @@
+// The `renewChannels` function: Cloud Scheduler's target, hourly. Deployed private, with the
+// scheduler's service account as its only invoker; here, defence in depth: the OIDC token's
+// audience and email must match our settings, and its signature is verified when deployed public.
+// Anything else → 401/403 and nothing runs. The run's summary is the answer and one log line.
+import { SchedulerTokenVerifier } from '../../shared/google/scheduler-token';
+import { runUpkeep } from '../../shared/upkeep/run-upkeep';
+import { httpFunction } from '../http-function';
+import { services, upkeepDeps } from '../services';
+
+let verifier: SchedulerTokenVerifier | undefined;
+
+function schedulerVerifier(): SchedulerTokenVerifier | undefined {
+  const { scheduler, google } = services().config;
+  if (scheduler.auth === 'off') return undefined;
+  verifier ??= new SchedulerTokenVerifier({ mode: scheduler.auth, audience: scheduler.audience, serviceAccount: scheduler.serviceAccount, certsUrl: google.certsUrl });
+  return verifier;
+}
+
+export const renewChannels = httpFunction(async (req, res, { log }) => {
+  // Cloud Scheduler's HTTP target sends POST (infra/deploy); nothing else starts a run.
+  if (req.method !== 'POST') return void res.status(405).set('allow', 'POST').json({ error: 'method_not_allowed', message: 'POST only' });
+  const check = schedulerVerifier();
+  if (!check) {
+    log.warn('SCHEDULER_AUTH=off: the scheduler check is skipped (local dev server only)');
+  } else {
+    const verdict = await check.check(req.headers.authorization);
+    if (!verdict.ok) {
+      log.warn({ status: verdict.status, problem: verdict.problem, detail: verdict.detail }, 'renewal run refused');
+      const error = verdict.status === 401 ? 'unauthenticated' : 'forbidden';
+      return void res.status(verdict.status).set(verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {}).json({ error, message: verdict.problem });
+    }
+  }
+  const summary = await runUpkeep({ ...upkeepDeps(), log }, services().config.renewal);
+  res.status(200).json(summary);
+});

@@ -1,0 +1,65 @@
+// What the scheduled run does with each channel and host: plain data in, a verdict out, so the
+// rules can be read and tested as a table and the run (./run-upkeep) only does the I/O.
+import type { Channel } from '../channels/channels';
+import type { Subscriber } from '../store/subscribers';
+
+/** A pending channel younger than this is a watch in progress (ensureChannel's own grace). */
+export const PENDING_GRACE_MS = 2 * 60_000;
+/**
+ * Google documents no maximum lifetime and we ask for 30 days (channel-service); a pending
+ * channel whose resource id never reached us is certainly expired at Google after this.
+ */
+export const LONGEST_CHANNEL_LIFE_MS = 31 * 24 * 60 * 60_000;
+
+/** The calendar a host's channel should watch: the default Google calendar of a working grant. */
+export function watchedCalendarOf(host: Subscriber | undefined): string | undefined {
+  if (!host || host.google?.status !== 'ok' || host.defaultCalendar?.provider !== 'google') return undefined;
+  return host.defaultCalendar.calendarId;
+}
+
+/** An active channel whose expiration falls inside the window (or has passed). */
+export function needsRenewal(channel: Pick<Channel, 'state' | 'expiration'>, now: Date, windowMs: number): boolean {
+  return channel.state === 'active' && channel.expiration !== null && channel.expiration.getTime() - now.getTime() <= windowMs;
+}
+
+/**
+ * A channel not synced within the interval (a push may have been lost), never synced, or left
+ * dirty by a sync that ran out of time or failed and whose lease has run out.
+ */
+export function needsReconcile(channel: Pick<Channel, 'state' | 'lastSyncedAt' | 'dirty' | 'lease'>, now: Date, intervalMs: number): boolean {
+  if (channel.state !== 'active') return false;
+  if (channel.lastSyncedAt === null || now.getTime() - channel.lastSyncedAt.getTime() >= intervalMs) return true;
+  return channel.dirty && (channel.lease === null || channel.lease.until <= now);
+}
+
+export type ChannelVerdict =
+  /** Tracked and wanted (or a watch still in progress). */
+  | { kind: 'keep' }
+  /** Stop it at Google and forget it. */
+  | { kind: 'stop'; reason: 'host_gone' | 'not_watched' | 'superseded' | 'stale_pending' | 'expired' }
+  /** Nothing to stop at Google (its resource id never reached us and it has expired there): forget it. */
+  | { kind: 'forget'; reason: 'stale_pending' };
+
+/**
+ * The heal's verdict on one channel document. `current` is the channel id the (host, calendar)
+ * pointer names. A channel is wanted only if its host still watches that calendar and it is the
+ * current one; a leftover of an interrupted renewal or change of default is stopped.
+ */
+export function channelVerdict(channelId: string, channel: Channel, host: Subscriber | undefined, current: string | undefined, now: Date): ChannelVerdict {
+  const age = now.getTime() - channel.createdAt.getTime();
+  if (channel.state === 'pending' && age < PENDING_GRACE_MS) return { kind: 'keep' };
+  if (!host) return { kind: 'stop', reason: 'host_gone' };
+  if (watchedCalendarOf(host) !== channel.calendarId) return { kind: 'stop', reason: 'not_watched' };
+  if (channel.state === 'pending') {
+    // A watch whose caller died: stop it if Google told us its resource id (its `sync` message);
+    // else keep tracking it (its pushes still reach a known channel) until it has surely expired.
+    if (channel.resourceId !== null) return { kind: 'stop', reason: 'stale_pending' };
+    return age >= LONGEST_CHANNEL_LIFE_MS ? { kind: 'forget', reason: 'stale_pending' } : { kind: 'keep' };
+  }
+  if (current !== channelId) {
+    // Recorded by a renewal that is switching the pointer right now: give it the same grace.
+    return now.getTime() - channel.updatedAt.getTime() < PENDING_GRACE_MS ? { kind: 'keep' } : { kind: 'stop', reason: 'superseded' };
+  }
+  if (channel.expiration !== null && channel.expiration <= now) return { kind: 'stop', reason: 'expired' };
+  return { kind: 'keep' };
+}

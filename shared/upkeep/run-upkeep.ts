@@ -1,0 +1,260 @@
+// The scheduled run that keeps every host's calendar watched and in sync without a task queue of
+// our own (DESIGN §5). Each run, within a time budget below the scheduler's attempt deadline:
+//   1. renew   every channel expiring inside the window (new channel first, then the old stopped);
+//   2. heal    a watched calendar with no live channel gets one; a channel nobody wants is stopped
+//              (resumes at a cursor: hosts, then channels, then from the start again);
+//   3. reconcile  an incremental sync of every channel not synced within the interval, so a lost
+//              push is caught within one scheduler period;
+//   4. outbox  mail SendGrid did not take is sent again (backoff and giving up are the mailer's).
+// Renewal, reconciliation and the outbox resume by themselves: what was done leaves their queries.
+import { randomUUID } from 'node:crypto';
+import type { ChannelService } from '../channels/channel-service';
+import { NoGoogleConnection } from '../channels/channel-service';
+import type { Channel } from '../channels/channels';
+import { ConnectionRevoked } from '../google/errors';
+import type { Logger } from '../log';
+import type { Mailer } from '../mail/mailer';
+import { sendDueMail } from '../mail/outbox-job';
+import type { MailOutboxRepository } from '../store/mail-outbox';
+import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { syncChannel, type SyncDeps } from '../sync/sync-channel';
+import { channelVerdict, needsReconcile, needsRenewal, watchedCalendarOf } from './decisions';
+import { START, type HealCursor, type UpkeepStateRepository } from './upkeep-state';
+import { forEachWithin } from './work-pool';
+
+export interface UpkeepDeps {
+  channels: ChannelService;
+  subscribers: SubscriberRepository;
+  state: UpkeepStateRepository;
+  sync: SyncDeps;
+  mailer: Mailer;
+  outbox: MailOutboxRepository;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface UpkeepOptions {
+  /** Renew channels expiring within this much time. */
+  windowMs: number;
+  /** Reconcile channels not synced within this much time. */
+  reconcileIntervalMs: number;
+  /** Wall-clock time the run may start work in; in-flight work then finishes. */
+  budgetMs: number;
+  concurrency: number;
+}
+
+export interface UpkeepSummary {
+  renewed: number;
+  healed: number;
+  reconciled: number;
+  mailed: number;
+  failed: number;
+  /** Work seen but not done in this run's budget: the next run does it. */
+  remaining: number;
+  /** Another run held the lease: this one did nothing. */
+  skipped: boolean;
+  durationMs: number;
+}
+
+type Tally = Omit<UpkeepSummary, 'skipped' | 'durationMs'>;
+
+const PAGE = 500;
+/** The most one reconciliation sync may take; its own budget stops it (it stays dirty). */
+const SYNC_BUDGET_MS = 30_000;
+
+function emptyTally(): Tally {
+  return { renewed: 0, healed: 0, reconciled: 0, mailed: 0, failed: 0, remaining: 0 };
+}
+
+export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promise<UpkeepSummary> {
+  const started = Date.now();
+  const deadline = started + options.budgetMs;
+  const holder = randomUUID();
+  // The lease outlives the budget by the time in-flight work may still take.
+  const cursor = await deps.state.begin(holder, deps.now(), options.budgetMs + 2 * SYNC_BUDGET_MS);
+  if (!cursor) {
+    const summary = { ...emptyTally(), skipped: true, durationMs: Date.now() - started };
+    deps.log.info({ upkeep: summary }, 'renewal run skipped: another run holds the lease');
+    return summary;
+  }
+  const tally = emptyTally();
+  const pool: Pool = { concurrency: options.concurrency, deadline };
+  let next: HealCursor = cursor;
+  try {
+    add(tally, await renewDue(deps, { ...pool, windowMs: options.windowMs }));
+    const healed = await heal(deps, pool, cursor);
+    add(tally, healed.tally);
+    next = healed.cursor;
+    add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs }));
+    add(tally, await retryMail(deps, deadline));
+  } finally {
+    await deps.state.end(holder, next, { ...tally }, deps.now());
+  }
+  const summary = { ...tally, skipped: false, durationMs: Date.now() - started };
+  const line = { upkeep: summary };
+  if (summary.failed > 0) deps.log.warn(line, 'renewal run done, with failures');
+  else deps.log.info(line, 'renewal run done');
+  return summary;
+}
+
+function add(into: Tally, part: Tally): void {
+  for (const key of Object.keys(part) as (keyof Tally)[]) into[key] += part[key];
+}
+
+/** Every channel whose expiration falls within the window (or every channel, for ops `--all`). */
+export async function renewDue(deps: UpkeepDeps, options: { windowMs: number; concurrency: number; deadline: number }): Promise<Tally> {
+  const now = deps.now();
+  const due: { id: string; channel: Channel }[] = [];
+  const horizon = new Date(now.getTime() + options.windowMs);
+  for (let page = await deps.channels.channels.expiringBefore(horizon, PAGE); ; ) {
+    due.push(...page.filter(({ channel }) => needsRenewal(channel, now, options.windowMs)));
+    const last = page.at(-1);
+    if (page.length < PAGE || !last) break;
+    page = await deps.channels.channels.expiringBefore(horizon, PAGE, { expiration: last.channel.expiration!, id: last.id });
+  }
+  const tally = emptyTally();
+  const started = await forEachWithin(due, options, async ({ id, channel }) => {
+    try {
+      if (await deps.channels.renewChannel(id)) tally.renewed += 1;
+    } catch (error) {
+      if (error instanceof NoGoogleConnection) {
+        // The host has no working grant: nothing to renew with; the channel goes.
+        await deps.channels.stopChannel(id).catch(() => undefined);
+        tally.healed += 1;
+      } else if (error instanceof ConnectionRevoked) {
+        await deps.sync.connectionLost(channel.subscriberId, id);
+        tally.healed += 1;
+      } else {
+        deps.log.warn({ err: error, channelId: id }, 'renewal failed; the old channel stays and the next run tries again');
+        tally.failed += 1;
+      }
+    }
+  });
+  return { ...tally, remaining: due.length - started };
+}
+
+/** From the cursor to the end of the cycle (hosts, then channels); returns where to resume. */
+async function heal(deps: UpkeepDeps, pool: Pool, from: HealCursor): Promise<{ tally: Tally; cursor: HealCursor }> {
+  const tally = emptyTally();
+  let after = from.after;
+  if (from.phase === 'hosts') {
+    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, (host) => healHost(deps, host, tally));
+    if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'hosts', after: walked.after } };
+    after = null;
+  }
+  const hosts = new Map<string, Promise<Subscriber | undefined>>();
+  const hostOf = (id: string) => hosts.get(id) ?? hosts.set(id, deps.subscribers.get(id)).get(id)!;
+  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, (entry) => healChannel(deps, entry, hostOf, tally));
+  if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'channels', after: walked.after } };
+  return { tally, cursor: START };
+}
+
+type Pool = { concurrency: number; deadline: number };
+
+/**
+ * Pages through a collection in id order from `after`, a few items at a time, until done or out
+ * of time; then says where to resume (after the last item started).
+ */
+async function walk<T extends { id: string }>(
+  page: (after: string | null) => Promise<T[]>,
+  from: string | null,
+  pool: Pool,
+  work: (item: T) => Promise<void>,
+): Promise<{ done: true } | { done: false; after: string | null }> {
+  let after = from;
+  for (;;) {
+    if (Date.now() >= pool.deadline) return { done: false, after };
+    const items = await page(after);
+    const started = await forEachWithin(items, pool, work);
+    if (started < items.length) return { done: false, after: items[started - 1]?.id ?? after };
+    const last = items.at(-1);
+    if (items.length < PAGE || !last) return { done: true };
+    after = last.id;
+  }
+}
+
+/** A watched calendar with no live channel gets one. */
+async function healHost(deps: UpkeepDeps, { id, subscriber }: { id: string; subscriber: Subscriber }, tally: Tally): Promise<void> {
+  const calendarId = watchedCalendarOf(subscriber);
+  if (!calendarId) return;
+  try {
+    if (await deps.channels.liveChannelOf(id, calendarId)) return;
+    const { created } = await deps.channels.ensureChannel(id, subscriber, calendarId);
+    if (!created) return;
+    deps.log.info({ subscriberId: id, calendarId }, 'heal: the watched calendar had no live channel; one was created');
+    tally.healed += 1;
+  } catch (error) {
+    if (error instanceof ConnectionRevoked) {
+      await deps.sync.connectionLost(id, undefined);
+      tally.healed += 1;
+      return;
+    }
+    deps.log.warn({ err: error, subscriberId: id }, 'heal: could not create the missing channel');
+    tally.failed += 1;
+  }
+}
+
+/** A channel whose host or calendar is gone, or that an interrupted step left behind, is stopped. */
+async function healChannel(
+  deps: UpkeepDeps,
+  { id, channel }: { id: string; channel: Channel },
+  hostOf: (id: string) => Promise<Subscriber | undefined>,
+  tally: Tally,
+): Promise<void> {
+  try {
+    const host = await hostOf(channel.subscriberId);
+    const pointer = await deps.channels.channels.watchRef(channel.subscriberId, channel.calendarId).get();
+    const verdict = channelVerdict(id, channel, host, pointer.get('channelId') as string | undefined, deps.now());
+    if (verdict.kind === 'keep') return;
+    if ((await deps.channels.stopChannel(id)) === 'kept') {
+      tally.failed += 1;
+      return;
+    }
+    deps.log.info({ channelId: id, subscriberId: channel.subscriberId, reason: verdict.reason }, 'heal: channel stopped');
+    tally.healed += 1;
+  } catch (error) {
+    deps.log.warn({ err: error, channelId: id }, 'heal: could not check or stop the channel');
+    tally.failed += 1;
+  }
+}
+
+/** An incremental sync of every channel that may have missed a push. */
+export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: number }): Promise<Tally> {
+  const now = deps.now();
+  const [stale, awaiting] = await Promise.all([
+    deps.channels.channels.syncedBefore(new Date(now.getTime() - options.intervalMs), PAGE),
+    deps.channels.channels.awaitingSync(PAGE),
+  ]);
+  const candidates = new Map<string, Channel>();
+  for (const { id, channel } of [...stale, ...awaiting]) if (needsReconcile(channel, now, options.intervalMs)) candidates.set(id, channel);
+  const ids = [...candidates.keys()];
+  const tally = emptyTally();
+  const started = await forEachWithin(ids, options, async (channelId) => {
+    try {
+      const budget = Math.max(1_000, Math.min(SYNC_BUDGET_MS, options.deadline - Date.now()));
+      const report = await syncChannel(deps.sync, channelId, budget);
+      if (report.outcome === 'synced' || report.outcome === 'queued') tally.reconciled += 1;
+      else if (report.outcome === 'connection_lost') tally.healed += 1;
+      else if (report.outcome === 'left_dirty') tally.failed += 1;
+    } catch (error) {
+      deps.log.warn({ err: error, channelId }, 'reconcile: the sync could not run');
+      tally.failed += 1;
+    }
+  });
+  // A full page may have more behind it: the next run's query finds them.
+  const more = stale.length === PAGE ? 1 : 0;
+  return { ...tally, remaining: ids.length - started + more };
+}
+
+/** Mail waiting in the outbox, sent again until none is due or the budget is spent. */
+async function retryMail(deps: UpkeepDeps, deadline: number): Promise<Tally> {
+  const tally = emptyTally();
+  for (;;) {
+    const report = await sendDueMail({ mailer: deps.mailer, outbox: deps.outbox, now: deps.now }, { limit: 100, deadline });
+    tally.mailed += report.mailed;
+    tally.failed += report.failed;
+    const progressed = report.mailed + report.failed + report.stillWaiting > 0;
+    if (!report.remaining) return tally;
+    if (!progressed || Date.now() >= deadline) return { ...tally, remaining: await deps.outbox.countDue(deps.now()) };
+  }
+}

@@ -1,0 +1,53 @@
+// `upkeep/renewChannels`: what one scheduled run leaves for the next. A lease, so overlapping runs
+// (a scheduler retry while a slow run still works) do not renew the same channels twice, and the
+// heal's cursor, so a run that ran out of time resumes where it stopped instead of starting over.
+import type { Firestore } from '@google-cloud/firestore';
+import { z } from 'zod';
+import { withDates } from '../store/firestore';
+
+export const healCursorSchema = z.object({
+  phase: z.enum(['hosts', 'channels']),
+  /** The last id done in that phase; null at the start of it. */
+  after: z.string().nullable(),
+});
+export type HealCursor = z.infer<typeof healCursorSchema>;
+
+const upkeepStateSchema = z.object({
+  lease: z.object({ holder: z.string(), until: z.date() }).nullable(),
+  cursor: healCursorSchema,
+  lastRun: z.record(z.string(), z.unknown()).nullable(),
+  updatedAt: z.date(),
+});
+type UpkeepState = z.infer<typeof upkeepStateSchema>;
+
+export const START: HealCursor = { phase: 'hosts', after: null };
+
+export class UpkeepStateRepository {
+  constructor(private readonly db: Firestore) {}
+
+  private get ref() {
+    return this.db.collection('upkeep').doc('renewChannels');
+  }
+
+  /** Takes the run lease unless another run holds it; returns the heal cursor to resume from. */
+  async begin(holder: string, now: Date, leaseMs: number): Promise<HealCursor | undefined> {
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.ref);
+      const state: UpkeepState | undefined = snap.exists ? upkeepStateSchema.parse(withDates(snap.data())) : undefined;
+      if (state?.lease && state.lease.until > now && state.lease.holder !== holder) return undefined;
+      const cursor = state?.cursor ?? START;
+      tx.set(this.ref, { lease: { holder, until: new Date(now.getTime() + leaseMs) }, cursor, lastRun: state?.lastRun ?? null, updatedAt: now });
+      return cursor;
+    });
+  }
+
+  /** Saves the cursor and the run's summary and releases the lease (if still ours). */
+  async end(holder: string, cursor: HealCursor, summary: Record<string, unknown>, now: Date): Promise<void> {
+    await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.ref);
+      const state = snap.exists ? upkeepStateSchema.parse(withDates(snap.data())) : undefined;
+      if (state?.lease?.holder !== holder) return;
+      tx.set(this.ref, { lease: null, cursor, lastRun: summary, updatedAt: now });
+    });
+  }
+}
