@@ -47,7 +47,9 @@ const PRODUCTION_DEFAULTS = {
 const COMMON_DEFAULTS = {
   LOG_LEVEL: 'info',
   RENEWAL_WINDOW_HOURS: '48',
-  RECONCILE_INTERVAL_MINUTES: '60',
+  // 0: every channel every run. A push lost after a channel's last sync is only caught by a later
+  // sync, so skipping recently synced channels (a higher value) trades that guarantee for fewer calls.
+  RECONCILE_INTERVAL_MINUTES: '0',
   RENEWAL_BUDGET_SECONDS: '240',
   RENEWAL_CONCURRENCY: '8',
 } as const;
@@ -112,7 +114,7 @@ const schema = z.object({
   /** The audience the scheduler puts in its OIDC token; by default the function's URL. */
   SCHEDULER_AUDIENCE: httpUrl.optional(),
   RENEWAL_WINDOW_HOURS: wholeNumber(2, 24 * 29),
-  RECONCILE_INTERVAL_MINUTES: wholeNumber(5, 24 * 60),
+  RECONCILE_INTERVAL_MINUTES: wholeNumber(0, 24 * 60),
   RENEWAL_BUDGET_SECONDS: wholeNumber(10, 1700),
   RENEWAL_CONCURRENCY: wholeNumber(1, 50),
 });

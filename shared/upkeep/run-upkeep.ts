@@ -218,18 +218,17 @@ async function healChannel(
   }
 }
 
-/** An incremental sync of every channel that may have missed a push. */
+/**
+ * An incremental sync of every channel not synced since `intervalMs` before the run began (with
+ * the default 0, every channel: a push lost after a channel's last sync is caught by this run).
+ * Oldest first, page by page: a channel synced here drops out of the query.
+ */
 export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: number }): Promise<Tally> {
   const now = deps.now();
-  const [stale, awaiting] = await Promise.all([
-    deps.channels.channels.syncedBefore(new Date(now.getTime() - options.intervalMs), PAGE),
-    deps.channels.channels.awaitingSync(PAGE),
-  ]);
-  const candidates = new Map<string, Channel>();
-  for (const { id, channel } of [...stale, ...awaiting]) if (needsReconcile(channel, now, options.intervalMs)) candidates.set(id, channel);
-  const ids = [...candidates.keys()];
+  const cutoff = new Date(now.getTime() - options.intervalMs);
   const tally = emptyTally();
-  const started = await forEachWithin(ids, options, async (channelId) => {
+  const tried = new Set<string>();
+  const one = async (channelId: string): Promise<void> => {
     try {
       const budget = Math.max(1_000, Math.min(SYNC_BUDGET_MS, options.deadline - Date.now()));
       const report = await syncChannel(deps.sync, channelId, budget);
@@ -240,10 +239,19 @@ export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: 
       deps.log.warn({ err: error, channelId }, 'reconcile: the sync could not run');
       tally.failed += 1;
     }
-  });
-  // A full page may have more behind it: the next run's query finds them.
-  const more = stale.length === PAGE ? 1 : 0;
-  return { ...tally, remaining: ids.length - started + more };
+  };
+  let pageOf = () => deps.channels.channels.awaitingSync(PAGE);
+  for (let round = 0; ; round += 1) {
+    const candidates = (await pageOf()).filter(({ id, channel }) => !tried.has(id) && needsReconcile(channel, now, options.intervalMs));
+    pageOf = () => deps.channels.channels.syncedBefore(cutoff, PAGE);
+    const ids = [...new Set(candidates.map(({ id }) => id))];
+    for (const id of ids) tried.add(id);
+    const started = await forEachWithin(ids, options, one);
+    if (started < ids.length) return { ...tally, remaining: ids.length - started };
+    // Round 0 was the never-synced and dirty ones; after that, a page with nothing new is the end.
+    if (round > 0 && ids.length === 0) return tally;
+    if (Date.now() >= options.deadline) return { ...tally, remaining: (await deps.channels.channels.syncedBefore(cutoff, PAGE)).filter(({ id }) => !tried.has(id)).length };
+  }
 }
 
 /** Mail waiting in the outbox, sent again until none is due or the budget is spent. */

@@ -85,7 +85,7 @@ describe('settings', () => {
   });
 
   it('the renewal run has sensible defaults and refuses numbers out of range', () => {
-    expect(parseConfig({}).renewal).toEqual({ windowMs: 48 * 3_600_000, reconcileIntervalMs: 60 * 60_000, budgetMs: 240_000, concurrency: 8 });
+    expect(parseConfig({}).renewal).toEqual({ windowMs: 48 * 3_600_000, reconcileIntervalMs: 0, budgetMs: 240_000, concurrency: 8 });
     expect(parseConfig({ RENEWAL_WINDOW_HOURS: '72', SCHEDULER_AUDIENCE: 'https://renew.example/run' })).toMatchObject({
       renewal: { windowMs: 72 * 3_600_000 },
       scheduler: { audience: 'https://renew.example/run' },
