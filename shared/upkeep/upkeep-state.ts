@@ -22,6 +22,10 @@ type UpkeepState = z.infer<typeof upkeepStateSchema>;
 
 export const START: HealCursor = { phase: 'hosts', after: null };
 
+/** gRPC codes of a lost race: the document changed since we read it / was created meanwhile. */
+const FAILED_PRECONDITION = 9;
+const ALREADY_EXISTS = 6;
+
 export class UpkeepStateRepository {
   constructor(private readonly db: Firestore) {}
 
@@ -29,16 +33,28 @@ export class UpkeepStateRepository {
     return this.db.collection('upkeep').doc('renewChannels');
   }
 
-  /** Takes the run lease unless another run holds it; returns the heal cursor to resume from. */
+  /**
+   * Takes the run lease unless another run holds it; returns the heal cursor to resume from.
+   * A write conditioned on the document being unchanged since we read it (or not existing), so
+   * of two runs starting together exactly one wins, whatever the transaction isolation.
+   */
   async begin(holder: string, now: Date, leaseMs: number): Promise<HealCursor | undefined> {
-    return this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(this.ref);
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const snap = await this.ref.get();
       const state: UpkeepState | undefined = snap.exists ? upkeepStateSchema.parse(withDates(snap.data())) : undefined;
       if (state?.lease && state.lease.until > now && state.lease.holder !== holder) return undefined;
       const cursor = state?.cursor ?? START;
-      tx.set(this.ref, { lease: { holder, until: new Date(now.getTime() + leaseMs) }, cursor, lastRun: state?.lastRun ?? null, updatedAt: now });
-      return cursor;
-    });
+      const next = { lease: { holder, until: new Date(now.getTime() + leaseMs) }, cursor, lastRun: state?.lastRun ?? null, updatedAt: now };
+      try {
+        if (snap.exists) await this.ref.update(next, { lastUpdateTime: snap.updateTime! });
+        else await this.ref.create(next);
+        return cursor;
+      } catch (error) {
+        const code = (error as { code?: number }).code;
+        if (code !== FAILED_PRECONDITION && code !== ALREADY_EXISTS) throw error;
+      }
+    }
+    return undefined;
   }
 
   /** Saves the cursor and the run's summary and releases the lease (if still ours). */
