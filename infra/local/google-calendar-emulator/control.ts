@@ -9,6 +9,7 @@ import { readBody, sendJson } from '../http';
 import { DEFAULT_TIME_ZONE } from './calendars';
 import { ControlInputError } from './errors';
 import { eventResource } from './event-resource';
+import { MAX_TTL_S } from './push';
 import type { EmulatorState } from './state';
 
 const emailSchema = z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
@@ -39,6 +40,7 @@ const oidcTokenSchema = z.object({
   /** When the token was issued, epoch ms; default the emulator's now. Past values make expired tokens. */
   issuedAtMs: z.number().int().min(0).optional(),
 });
+const channelPolicySchema = z.object({ maxTtlSeconds: z.number().int().min(60).max(MAX_TTL_S) });
 const pushSchema = z.object({ mode: z.enum(['normal', 'drop', 'duplicate', 'reorder']) });
 const clockSchema = z
   .object({ nowMs: z.number().int().min(0).optional(), advanceMs: z.number().int().optional() })
@@ -112,6 +114,13 @@ export async function handleControl(state: EmulatorState, method: string, path: 
         const { mode } = await input(req, pushSchema);
         state.push.setMode(mode);
         return sendJson(res, 200, { mode });
+      }
+      case 'POST channel-policy': {
+        // Google grants at most what it wants ("expiration" in the watch answer is the truth):
+        // a shorter cap makes channels renew often in tests that simulate weeks.
+        const { maxTtlSeconds } = await input(req, channelPolicySchema);
+        state.push.setMaxTtl(maxTtlSeconds);
+        return sendJson(res, 200, { maxTtlSeconds });
       }
       case 'GET mail':
         return sendJson(res, 200, state.mailbox.list(url.searchParams.get('to') ?? undefined));

@@ -76,7 +76,7 @@ function checkAddress(address: unknown): string {
   throw badRequest('push.webhookUrlNotHttps', `WebHook callback must be HTTPS: ${url.toString()}`);
 }
 
-function requestedExpiration(request: WatchRequest, nowMs: number): number {
+function requestedExpiration(request: WatchRequest, nowMs: number, maxTtlSeconds: number): number {
   const ttlText = request.params?.ttl;
   let expiration = nowMs + DEFAULT_TTL_S * 1000;
   if (ttlText !== undefined && ttlText !== null) {
@@ -88,13 +88,15 @@ function requestedExpiration(request: WatchRequest, nowMs: number): number {
     if (!Number.isInteger(requested) || requested <= nowMs) throw badRequest('invalid', `Invalid expiration value: ${String(request.expiration)}`);
     expiration = requested;
   }
-  return Math.min(expiration, nowMs + MAX_TTL_S * 1000);
+  return Math.min(expiration, nowMs + maxTtlSeconds * 1000);
 }
 
 export class PushNotifier {
   private readonly channels = new Map<string, Channel>();
   private readonly channelsByCalendar = new Map<string, Set<Channel>>();
   private mode: PushMode = 'normal';
+  /** The longest life a channel is granted; the control API may shorten it, as Google may. */
+  private maxTtlSeconds = MAX_TTL_S;
   private held: Notification[] = [];
   private inFlight = new AbortController();
 
@@ -123,7 +125,7 @@ export class PushNotifier {
       calendarId: calendar.id,
       address: checkAddress(request.address),
       ...(token !== undefined ? { token } : {}),
-      expirationMs: requestedExpiration(request, this.clock.now()),
+      expirationMs: requestedExpiration(request, this.clock.now(), this.maxTtlSeconds),
       lastMessageNumber: 0,
       live: true,
     };
@@ -165,7 +167,12 @@ export class PushNotifier {
   }
 
   /** Drops every channel and every delivery still pending or under way. */
+  setMaxTtl(seconds: number): void {
+    this.maxTtlSeconds = seconds;
+  }
+
   clear(): void {
+    this.maxTtlSeconds = MAX_TTL_S;
     for (const channel of this.channels.values()) channel.live = false;
     this.channels.clear();
     this.channelsByCalendar.clear();

@@ -52,6 +52,16 @@ describe('push notifications of events.watch', () => {
     expect(Number(long.expiration) - before).toBeGreaterThan(30 * DAY_S * 1000 - 5000);
   });
 
+  it('grants no more than the channel policy allows, as Google may shorten a requested ttl', async () => {
+    const policy = await emulator().control('POST', 'channel-policy', { maxTtlSeconds: 7200 });
+    expect(policy.status).toBe(200);
+    const before = Date.now();
+    const channel = await watch({ params: { ttl: String(30 * DAY_S) } });
+    expect(Number(channel.expiration) - before).toBeGreaterThanOrEqual(7200 * 1000);
+    expect(Number(channel.expiration) - before).toBeLessThan(7201 * 1000 + 1000);
+    expect((await emulator().control('POST', 'channel-policy', { maxTtlSeconds: 10 })).status).toBe(400);
+  });
+
   it('uses one resourceId for every channel on the same calendar and another for another calendar', async () => {
     const created = await emulator().control<{ calendarId: string }>('POST', 'accounts/host@example.com/calendars', { summary: 'Other' });
     const [a, b, c] = [await watch(), await watch(), await watch({}, created.body.calendarId)];
