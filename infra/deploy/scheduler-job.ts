@@ -1,0 +1,135 @@
+// `npm run scheduler -- [flags]`: creates the Cloud Scheduler job that calls `renewChannels`, or
+// brings an existing one up to date; running it again changes nothing. Cloud Build runs it after the
+// deploy (cloudbuild.yaml); an operator can run it too, with Application Default Credentials.
+//
+// Each setting comes from a flag or else from the variable the functions themselves read, so the
+// job is made from the very values the function checks its caller against:
+//   --project           GOOGLE_CLOUD_PROJECT
+//   --region            REGION                      where the job lives (the functions' region)
+//   --public-base-url   PUBLIC_BASE_URL             the job calls ${PUBLIC_BASE_URL}/renewChannels
+//   --audience          SCHEDULER_AUDIENCE          the OIDC audience; by default that same URL
+//   --service-account   SCHEDULER_SERVICE_ACCOUNT   the account the scheduler's token is for
+//   --budget-seconds    RENEWAL_BUDGET_SECONDS      checked against the attempt deadline (default 240)
+//   --dry-run           print the job and the update mask; call nothing
+import { parseArgs } from 'node:util';
+import { CloudSchedulerClient } from '@google-cloud/scheduler';
+import { renewalJob, renewalJobSettingsSchema, type RenewalJob } from './renewal-job';
+
+/** gRPC status codes the Scheduler API answers with. */
+const NOT_FOUND = 5;
+const ALREADY_EXISTS = 6;
+
+const USAGE =
+  'usage: npm run scheduler -- --project ID --region REGION --public-base-url URL --service-account EMAIL [--audience URL] [--budget-seconds N] [--dry-run]';
+
+class UsageError extends Error {}
+
+class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid scheduler job settings:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Each setting's flag and the variable it falls back to, to name both in an error. */
+const SOURCES = {
+  project: ['--project', 'GOOGLE_CLOUD_PROJECT'],
+  region: ['--region', 'REGION'],
+  publicBaseUrl: ['--public-base-url', 'PUBLIC_BASE_URL'],
+  audience: ['--audience', 'SCHEDULER_AUDIENCE'],
+  serviceAccount: ['--service-account', 'SCHEDULER_SERVICE_ACCOUNT'],
+  budgetSeconds: ['--budget-seconds', 'RENEWAL_BUDGET_SECONDS'],
+} as const;
+
+function settingsFrom(argv: string[], env: NodeJS.ProcessEnv) {
+  let parsedArgs;
+  try {
+    parsedArgs = parseArgs({
+      args: argv,
+      options: {
+        project: { type: 'string' },
+        region: { type: 'string' },
+        'public-base-url': { type: 'string' },
+        audience: { type: 'string' },
+        'service-account': { type: 'string' },
+        'budget-seconds': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsedArgs;
+  // An empty value means "not set", as it does for the functions' settings (Cloud Build passes
+  // SCHEDULER_AUDIENCE empty when the default audience is wanted).
+  const given = (key: keyof typeof SOURCES) => {
+    const [flag, name] = SOURCES[key];
+    return values[flag.slice(2) as keyof typeof values] || env[name] || undefined;
+  };
+  const raw = {
+    project: given('project'),
+    region: given('region'),
+    publicBaseUrl: given('publicBaseUrl'),
+    audience: given('audience'),
+    serviceAccount: given('serviceAccount'),
+    budgetSeconds: given('budgetSeconds') ?? '240',
+  };
+  const parsed = renewalJobSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SettingsError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path[0] as keyof typeof SOURCES;
+        const [flag, name] = SOURCES[key];
+        return raw[key] === undefined ? `${flag} (or ${name}) is required` : `${flag} (or ${name}) ${issue.message}`;
+      }),
+    );
+  }
+  return { settings: parsed.data, dryRun: values['dry-run'] === true };
+}
+
+/** get → update, or create when the job does not exist yet (and update if another run just made it). */
+async function upsert(client: CloudSchedulerClient, { parent, job, updateMask }: RenewalJob): Promise<'created' | 'updated'> {
+  const exists = await client.getJob({ name: job.name }).then(
+    () => true,
+    (error: unknown) => {
+      if (codeOf(error) === NOT_FOUND) return false;
+      throw error;
+    },
+  );
+  if (!exists) {
+    try {
+      await client.createJob({ parent, job });
+      return 'created';
+    } catch (error) {
+      if (codeOf(error) !== ALREADY_EXISTS) throw error;
+    }
+  }
+  await client.updateJob({ job, updateMask });
+  return 'updated';
+}
+
+function codeOf(error: unknown): unknown {
+  return (error as { code?: unknown } | null)?.code;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { settings, dryRun } = settingsFrom(argv, process.env);
+  const plan = renewalJob(settings);
+  if (dryRun) {
+    console.log(JSON.stringify(plan, null, 2));
+    return;
+  }
+  const client = new CloudSchedulerClient();
+  try {
+    const outcome = await upsert(client, plan);
+    const { uri, oidcToken } = plan.job.httpTarget;
+    console.log(`${outcome} ${plan.job.name}: POST ${uri} (${plan.job.schedule} ${plan.job.timeZone}) as ${oidcToken.serviceAccountEmail}, audience ${oidcToken.audience}`);
+  } finally {
+    await client.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usage = error instanceof UsageError || error instanceof SettingsError;
+  console.error(usage ? `${error.message}\n${USAGE}` : error);
+  process.exitCode = usage ? 2 : 1;
+});
