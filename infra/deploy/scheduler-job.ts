@@ -13,11 +13,8 @@
 //   --dry-run           print the job and the update mask; call nothing
 import { parseArgs } from 'node:util';
 import { CloudSchedulerClient } from '@google-cloud/scheduler';
-import { renewalJob, renewalJobSettingsSchema, type RenewalJob } from './renewal-job';
-
-/** gRPC status codes the Scheduler API answers with. */
-const NOT_FOUND = 5;
-const ALREADY_EXISTS = 6;
+import { upsertJob } from './job-upsert';
+import { renewalJob, renewalJobSettingsSchema } from './renewal-job';
 
 const USAGE =
   'usage: npm run scheduler -- --project ID --region REGION --public-base-url URL --service-account EMAIL [--audience URL] [--budget-seconds N] [--dry-run]';
@@ -86,31 +83,6 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv) {
   return { settings: parsed.data, dryRun: values['dry-run'] === true };
 }
 
-/** get → update, or create when the job does not exist yet (and update if another run just made it). */
-async function upsert(client: CloudSchedulerClient, { parent, job, updateMask }: RenewalJob): Promise<'created' | 'updated'> {
-  const exists = await client.getJob({ name: job.name }).then(
-    () => true,
-    (error: unknown) => {
-      if (codeOf(error) === NOT_FOUND) return false;
-      throw error;
-    },
-  );
-  if (!exists) {
-    try {
-      await client.createJob({ parent, job });
-      return 'created';
-    } catch (error) {
-      if (codeOf(error) !== ALREADY_EXISTS) throw error;
-    }
-  }
-  await client.updateJob({ job, updateMask });
-  return 'updated';
-}
-
-function codeOf(error: unknown): unknown {
-  return (error as { code?: unknown } | null)?.code;
-}
-
 async function main(argv: string[]): Promise<void> {
   const { settings, dryRun } = settingsFrom(argv, process.env);
   const plan = renewalJob(settings);
@@ -120,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const client = new CloudSchedulerClient();
   try {
-    const outcome = await upsert(client, plan);
+    const outcome = await upsertJob(client, plan);
     const { uri, oidcToken } = plan.job.httpTarget;
     console.log(`${outcome} ${plan.job.name}: POST ${uri} (${plan.job.schedule} ${plan.job.timeZone}) as ${oidcToken.serviceAccountEmail}, audience ${oidcToken.audience}`);
   } finally {
