@@ -93,13 +93,34 @@ export class ChannelRepository {
     return this.list(query);
   }
 
+  /** Many channels in one round trip (absent ones are left out). */
+  async getMany(channelIds: string[]): Promise<Map<string, Channel>> {
+    const found = new Map<string, Channel>();
+    if (channelIds.length === 0) return found;
+    for (const snap of await this.db.getAll(...channelIds.map((id) => this.ref(id)))) {
+      if (snap.exists) found.set(snap.id, channelSchema.parse(withDates(snap.data())));
+    }
+    return found;
+  }
+
+  /** The channel id each (host, calendar) pointer names, by watchKey, in one round trip. */
+  async currentOf(pairs: { subscriberId: string; calendarId: string }[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (pairs.length === 0) return found;
+    for (const snap of await this.db.getAll(...pairs.map((p) => this.watchRef(p.subscriberId, p.calendarId)))) {
+      if (snap.exists) found.set(snap.id, String(snap.get('channelId')));
+    }
+    return found;
+  }
+
   private async list(query: Query): Promise<{ id: string; channel: Channel }[]> {
     const found = await query.get();
     return found.docs.map((doc) => ({ id: doc.id, channel: channelSchema.parse(withDates(doc.data())) }));
   }
 }
 
-function isUsable(channel: Channel, now: Date): boolean {
+/** A channel that is live (or being made) and not about to expire. */
+export function isUsable(channel: Channel, now: Date): boolean {
   if (channel.state === 'pending') return now.getTime() - channel.createdAt.getTime() < PENDING_GRACE_MS;
   return channel.expiration !== null && channel.expiration.getTime() - now.getTime() > MIN_REMAINING_MS;
 }

@@ -89,6 +89,16 @@ export class SubscriberRepository {
     }
   }
 
+  /** Many hosts in one round trip (absent ones are left out). */
+  async getMany(ids: string[]): Promise<Map<string, Subscriber>> {
+    const found = new Map<string, Subscriber>();
+    if (ids.length === 0) return found;
+    for (const snap of await this.db.getAll(...ids.map((id) => this.collection.doc(id)))) {
+      if (snap.exists) found.set(snap.id, subscriberSchema.parse(withDates(snap.data())));
+    }
+    return found;
+  }
+
   /** One page of hosts in id order, after the id `after` (null: from the first). */
   async page(after: string | null, limit: number): Promise<{ id: string; subscriber: Subscriber }[]> {
     let query = this.collection.orderBy('__name__').limit(limit);

@@ -8,9 +8,8 @@
 //   4. outbox  mail SendGrid did not take is sent again (backoff and giving up are the mailer's).
 // Renewal, reconciliation and the outbox resume by themselves: what was done leaves their queries.
 import { randomUUID } from 'node:crypto';
-import type { ChannelService } from '../channels/channel-service';
-import { NoGoogleConnection } from '../channels/channel-service';
-import type { Channel } from '../channels/channels';
+import { isUsable, NoGoogleConnection, type ChannelService } from '../channels/channel-service';
+import { watchKey, type Channel } from '../channels/channels';
 import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
 import type { Mailer } from '../mail/mailer';
@@ -138,13 +137,11 @@ async function heal(deps: UpkeepDeps, pool: Pool, from: HealCursor): Promise<{ t
   const tally = emptyTally();
   let after = from.after;
   if (from.phase === 'hosts') {
-    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, (host) => healHost(deps, host, tally));
+    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, (hosts) => hostHealer(deps, hosts, tally));
     if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'hosts', after: walked.after } };
     after = null;
   }
-  const hosts = new Map<string, Promise<Subscriber | undefined>>();
-  const hostOf = (id: string) => hosts.get(id) ?? hosts.set(id, deps.subscribers.get(id)).get(id)!;
-  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, (entry) => healChannel(deps, entry, hostOf, tally));
+  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, (channels) => channelHealer(deps, channels, tally));
   if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'channels', after: walked.after } };
   return { tally, cursor: START };
 }
@@ -152,20 +149,21 @@ async function heal(deps: UpkeepDeps, pool: Pool, from: HealCursor): Promise<{ t
 type Pool = { concurrency: number; deadline: number };
 
 /**
- * Pages through a collection in id order from `after`, a few items at a time, until done or out
- * of time; then says where to resume (after the last item started).
+ * Pages through a collection in id order from `after`, reading what a page needs in a few round
+ * trips (`prepare`), then working on its items a few at a time, until done or out of time; then
+ * says where to resume (after the last item started).
  */
 async function walk<T extends { id: string }>(
   page: (after: string | null) => Promise<T[]>,
   from: string | null,
   pool: Pool,
-  work: (item: T) => Promise<void>,
+  prepare: (items: T[]) => Promise<(item: T) => Promise<void>>,
 ): Promise<{ done: true } | { done: false; after: string | null }> {
   let after = from;
   for (;;) {
     if (Date.now() >= pool.deadline) return { done: false, after };
     const items = await page(after);
-    const started = await forEachWithin(items, pool, work);
+    const started = await forEachWithin(items, pool, await prepare(items));
     if (started < items.length) return { done: false, after: items[started - 1]?.id ?? after };
     const last = items.at(-1);
     if (items.length < PAGE || !last) return { done: true };
@@ -174,48 +172,58 @@ async function walk<T extends { id: string }>(
 }
 
 /** A watched calendar with no live channel gets one. */
-async function healHost(deps: UpkeepDeps, { id, subscriber }: { id: string; subscriber: Subscriber }, tally: Tally): Promise<void> {
-  const calendarId = watchedCalendarOf(subscriber);
-  if (!calendarId) return;
-  try {
-    if (await deps.channels.liveChannelOf(id, calendarId)) return;
-    const { created } = await deps.channels.ensureChannel(id, subscriber, calendarId);
-    if (!created) return;
-    deps.log.info({ subscriberId: id, calendarId }, 'heal: the watched calendar had no live channel; one was created');
-    tally.healed += 1;
-  } catch (error) {
-    if (error instanceof ConnectionRevoked) {
-      await deps.sync.connectionLost(id, undefined);
+async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], tally: Tally) {
+  const watched = hosts.flatMap(({ id, subscriber }) => {
+    const calendarId = watchedCalendarOf(subscriber);
+    return calendarId ? [{ subscriberId: id, calendarId }] : [];
+  });
+  const current = await deps.channels.channels.currentOf(watched);
+  const channels = await deps.channels.channels.getMany([...new Set(current.values())]);
+  const now = deps.now();
+  return async ({ id, subscriber }: { id: string; subscriber: Subscriber }): Promise<void> => {
+    const calendarId = watchedCalendarOf(subscriber);
+    if (!calendarId) return;
+    const channel = channels.get(current.get(watchKey(id, calendarId)) ?? '');
+    if (channel && isUsable(channel, now)) return;
+    try {
+      const { created } = await deps.channels.ensureChannel(id, subscriber, calendarId);
+      if (!created) return;
+      deps.log.info({ subscriberId: id, calendarId }, 'heal: the watched calendar had no live channel; one was created');
       tally.healed += 1;
-      return;
+    } catch (error) {
+      if (error instanceof ConnectionRevoked) {
+        await deps.sync.connectionLost(id, undefined);
+        tally.healed += 1;
+        return;
+      }
+      deps.log.warn({ err: error, subscriberId: id }, 'heal: could not create the missing channel');
+      tally.failed += 1;
     }
-    deps.log.warn({ err: error, subscriberId: id }, 'heal: could not create the missing channel');
-    tally.failed += 1;
-  }
+  };
 }
 
 /** A channel whose host or calendar is gone, or that an interrupted step left behind, is stopped. */
-async function healChannel(
-  deps: UpkeepDeps,
-  { id, channel }: { id: string; channel: Channel },
-  hostOf: (id: string) => Promise<Subscriber | undefined>,
-  tally: Tally,
-): Promise<void> {
-  try {
-    const host = await hostOf(channel.subscriberId);
-    const pointer = await deps.channels.channels.watchRef(channel.subscriberId, channel.calendarId).get();
-    const verdict = channelVerdict(id, channel, host, pointer.get('channelId') as string | undefined, deps.now());
+async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Channel }[], tally: Tally) {
+  const [hosts, current] = await Promise.all([
+    deps.subscribers.getMany([...new Set(page.map(({ channel }) => channel.subscriberId))]),
+    deps.channels.channels.currentOf(page.map(({ channel }) => channel)),
+  ]);
+  const now = deps.now();
+  return async ({ id, channel }: { id: string; channel: Channel }): Promise<void> => {
+    const verdict = channelVerdict(id, channel, hosts.get(channel.subscriberId), current.get(watchKey(channel.subscriberId, channel.calendarId)), now);
     if (verdict.kind === 'keep') return;
-    if ((await deps.channels.stopChannel(id)) === 'kept') {
+    try {
+      if ((await deps.channels.stopChannel(id)) === 'kept') {
+        tally.failed += 1;
+        return;
+      }
+      deps.log.info({ channelId: id, subscriberId: channel.subscriberId, reason: verdict.reason }, 'heal: channel stopped');
+      tally.healed += 1;
+    } catch (error) {
+      deps.log.warn({ err: error, channelId: id }, 'heal: could not stop the channel');
       tally.failed += 1;
-      return;
     }
-    deps.log.info({ channelId: id, subscriberId: channel.subscriberId, reason: verdict.reason }, 'heal: channel stopped');
-    tally.healed += 1;
-  } catch (error) {
-    deps.log.warn({ err: error, channelId: id }, 'heal: could not check or stop the channel');
-    tally.failed += 1;
-  }
+  };
 }
 
 /**

@@ -5,6 +5,8 @@ import type { TestSystem } from './system';
 
 export interface SimClock {
   now(): Date;
+  /** How far ahead of real time the simulation is (for a child process to share the clock). */
+  offsetMs(): number;
   advance(ms: number): Promise<void>;
   /** Back to real time (for the functions; the emulator is reset with its system). */
   restore(): void;
@@ -16,6 +18,7 @@ export function simClock(sys: TestSystem): SimClock {
   useClock(now);
   return {
     now,
+    offsetMs: () => offsetMs,
     async advance(ms) {
       offsetMs += ms;
       await sys.control('/clock', { advanceMs: ms });

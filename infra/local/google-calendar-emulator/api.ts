@@ -26,8 +26,14 @@ export interface ApiRoute {
   handle(call: ApiCall): Promise<void>;
 }
 
+/**
+ * Bodies the server received in full before handling (see server.ts): like Google, the emulator
+ * acts on a request it has received even if the caller is gone by the time it answers.
+ */
+export const receivedBodies = new WeakMap<IncomingMessage, Buffer>();
+
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = (await readBody(req)).toString('utf8');
+  const text = (receivedBodies.get(req) ?? (await readBody(req))).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);

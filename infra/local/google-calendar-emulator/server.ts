@@ -1,8 +1,8 @@
 // Request dispatch: the control API, the OAuth endpoints and the Calendar API. Every call but the
 // control API's is counted by operation and can be delayed or failed by an injected fault first.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { BodyTooLarge, sendJson } from '../http';
-import { matchApiRoute } from './api';
+import { BodyTooLarge, readBody, sendJson } from '../http';
+import { matchApiRoute, receivedBodies } from './api';
 import { handleConsent } from './consent';
 import { handleControl } from './control';
 import { ControlInputError, GoogleApiError, OAuthError } from './errors';
@@ -74,6 +74,9 @@ export function requestHandler(state: EmulatorState): RequestListener {
         const route = findRoute(state, req, res, url);
         if (!route) throw new GoogleApiError(404, 'notFound', `Not Found: ${req.method ?? 'GET'} ${url.pathname}`);
         state.requests.count(route.operation);
+        // The whole request first, then any injected latency: a caller that dies while waiting
+        // for the answer does not undo the call (a killed process mid-watch still gets a channel).
+        if (url.pathname.startsWith('/calendar/v3/')) receivedBodies.set(req, await readBody(req));
         const fault = route.faultable ? state.faults.take(req.method ?? 'GET', url.pathname + url.search) : undefined;
         if (fault && fault.delayMs > 0) await state.timers.sleep(fault.delayMs);
         if (fault?.failure) throw fault.failure;
