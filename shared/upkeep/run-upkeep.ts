@@ -58,6 +58,8 @@ export interface UpkeepSummary {
 type Tally = Omit<UpkeepSummary, 'skipped' | 'durationMs'>;
 
 const PAGE = 500;
+/** 9999-12-31T23:59:59Z, the latest time Firestore stores. */
+const LATEST_TIMESTAMP_MS = 253_402_300_799_000;
 /** The most one reconciliation sync may take; its own budget stops it (it stays dirty). */
 const SYNC_BUDGET_MS = 30_000;
 
@@ -104,7 +106,8 @@ function add(into: Tally, part: Tally): void {
 export async function renewDue(deps: UpkeepDeps, options: { windowMs: number; concurrency: number; deadline: number }): Promise<Tally> {
   const now = deps.now();
   const due: { id: string; channel: Channel }[] = [];
-  const horizon = new Date(now.getTime() + options.windowMs);
+  // An infinite window (ops `channels renew --all`) ends at Firestore's latest timestamp.
+  const horizon = new Date(Math.min(now.getTime() + options.windowMs, LATEST_TIMESTAMP_MS));
   for (let page = await deps.channels.channels.expiringBefore(horizon, PAGE); ; ) {
     due.push(...page.filter(({ channel }) => needsRenewal(channel, now, options.windowMs)));
     const last = page.at(-1);
