@@ -2,6 +2,7 @@
 // outlasts, and that a run out of time resumes where it stopped. The run and the webhook share one
 // clock, which the tests move together with the Google emulator's.
 import { services, upkeepDeps } from '../../../functions/services';
+import { createLogger } from '../../../shared/log';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { runUpkeep, type UpkeepOptions } from '../../../shared/upkeep/run-upkeep';
 import { UpkeepStateRepository } from '../../../shared/upkeep/upkeep-state';
@@ -120,6 +121,14 @@ it('a run that ran out of time resumes at its cursor, and overlapping runs do no
   const [first, second] = await Promise.all([run(), run()]);
   expect([first.skipped, second.skipped].sort()).toEqual([false, true]);
   for (const host of hosts) expect(await liveAtGoogle(host.calendarId)).toHaveLength(1);
+});
+
+it('a run logs its summary as one structured line', async () => {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } });
+  const summary = await runUpkeep({ ...upkeepDeps(), log }, OPTIONS);
+  const runLines = lines.map((line) => JSON.parse(line) as { severity: string; message: string; upkeep?: unknown }).filter((line) => line.upkeep);
+  expect(runLines).toEqual([expect.objectContaining({ severity: 'INFO', message: 'renewal run done', upkeep: summary })]);
 });
 
 it('a run with no time left starts nothing and says what remains', async () => {
