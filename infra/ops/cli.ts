@@ -2,78 +2,99 @@
 // as the functions (functions/services.ts). Commands:
 //   host put FILE                  create or update a host from a JSON file (validated; refresh token sealed)
 //   channels backfill [--dry-run]  create the missing watch channels of existing hosts
-import { readFileSync } from 'node:fs';
+//   channels list                  every channel, soonest expiry first
+//   channels renew [--all]         renew the channels expiring within RENEWAL_WINDOW_HOURS (or all)
+//   channels sync ID               one incremental sync of a channel, now
+//   outbox retry                   send every mail of the outbox that is due, now
+// Every command takes --json (one JSON value on the last line of stdout); the long ones show a
+// progress bar on stderr when it is a terminal. Exit codes: 0 done, 1 something failed, 2 usage.
+// This file parses the command line and dispatches; each group lives in its own file here.
 import { parseArgs } from 'node:util';
-import { Presets, SingleBar } from 'cli-progress';
-import { ZodError } from 'zod';
 import { services } from '../../functions/services';
-import { backfillChannels } from '../../shared/channels/backfill';
-import { putHost } from '../../shared/booking/hosts';
-import { SlugTaken } from '../../shared/store/subscribers';
+import { channelsBackfill, channelsList, channelsRenew, channelsSync } from './channels';
+import { hostPut } from './hosts';
+import { outboxRetry } from './outbox';
+import { UsageError } from './usage-error';
 
 const USAGE = `usage: npm run ops -- host put FILE [--json]
-       npm run ops -- channels backfill [--dry-run] [--concurrency N] [--json]`;
+       npm run ops -- channels backfill [--dry-run] [--concurrency N] [--json]
+       npm run ops -- channels list [--json]
+       npm run ops -- channels renew [--all] [--concurrency N] [--json]
+       npm run ops -- channels sync ID [--json]
+       npm run ops -- outbox retry [--json]`;
 
-class UsageError extends Error {}
+const OPTIONS = {
+  json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  all: { type: 'boolean' },
+  concurrency: { type: 'string' },
+} as const;
 
-async function hostPut(file: string | undefined, json: boolean): Promise<void> {
-  if (!file) throw new UsageError('host put needs the path of a JSON file');
-  let content: unknown;
+type Option = keyof typeof OPTIONS;
+
+/** What each command takes besides --json: its operands, and the options that apply to it. */
+const COMMANDS: Record<string, { operands: string[]; options: Option[] }> = {
+  'host put': { operands: ['FILE'], options: [] },
+  'channels backfill': { operands: [], options: ['dry-run', 'concurrency'] },
+  'channels list': { operands: [], options: [] },
+  'channels renew': { operands: [], options: ['all', 'concurrency'] },
+  'channels sync': { operands: ['ID'], options: [] },
+  'outbox retry': { operands: [], options: [] },
+};
+
+function parse(argv: string[]) {
   try {
-    content = JSON.parse(readFileSync(file, 'utf8'));
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    throw new UsageError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+    // node:util's own errors for an unknown option or a missing value: a usage error like ours.
+    if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    throw error;
   }
-  const s = services();
-  const result = await putHost({ subscribers: s.subscribers, cipher: s.cipher, now: s.now() }, content);
-  console.log(json ? JSON.stringify(result) : `${result.created ? 'created' : 'updated'} host ${result.id}`);
 }
 
-async function channelsBackfill(dryRun: boolean, concurrency: number, json: boolean): Promise<void> {
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 50) throw new UsageError('--concurrency must be a whole number from 1 to 50');
-  const s = services();
-  // A progress bar only for a person at a terminal; logs and pipes get the summary alone.
-  const bar = process.stderr.isTTY && !json ? new SingleBar({ stream: process.stderr, format: 'channels {bar} {value}/{total} hosts' }, Presets.shades_classic) : undefined;
-  const report = await backfillChannels(
-    { subscribers: s.subscribers, channels: s.channels },
-    {
-      dryRun,
-      concurrency,
-      onProgress: (done, total) => {
-        if (done === 0) bar?.start(total, 0);
-        else bar?.update(done);
-      },
-    },
-  );
-  bar?.stop();
-  if (json) {
-    console.log(JSON.stringify({ dryRun, ...report }));
-  } else {
-    const verb = dryRun ? 'would create' : 'created';
-    console.log(`${report.eligible} hosts with a connected Google default calendar: ${verb} ${dryRun ? report.missing : report.created}, already watched ${report.alreadyWatched}, failed ${report.failed.length}`);
-    for (const failure of report.failed) console.log(`  failed ${failure.subscriberId}: ${failure.error}`);
-  }
-  if (report.failed.length > 0) process.exitCode = 1;
+function concurrency(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 50)) throw new UsageError('--concurrency must be a whole number from 1 to 50');
+  return n;
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false }, concurrency: { type: 'string', default: '5' } },
-  });
-  const [group, command, ...rest] = positionals;
-  if (group === 'host' && command === 'put') return hostPut(rest[0], values.json);
-  if (group === 'channels' && command === 'backfill') return channelsBackfill(values['dry-run'], Number(values.concurrency), values.json);
-  throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
+  const { positionals, values } = parse(argv);
+  const [group, command, ...operands] = positionals;
+  const name = `${group ?? ''} ${command ?? ''}`;
+  const spec = COMMANDS[name];
+  if (!spec) throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
+  if (operands.length !== spec.operands.length) {
+    throw new UsageError(spec.operands.length > operands.length ? `${name} needs ${spec.operands.join(' ')}` : `${name} takes ${spec.operands.join(' ') || 'no operands'}, not: ${operands.join(' ')}`);
+  }
+  const misplaced = (Object.keys(values) as Option[]).filter((option) => option !== 'json' && !spec.options.includes(option));
+  if (misplaced.length > 0) throw new UsageError(`${name} does not take --${misplaced.join(', --')}`);
+  const json = values.json ?? false;
+  const [operand = ''] = operands;
+
+  switch (name) {
+    case 'host put':
+      return hostPut(operand, json);
+    case 'channels backfill':
+      return channelsBackfill({ dryRun: values['dry-run'] ?? false, concurrency: concurrency(values.concurrency, 5), json });
+    case 'channels list':
+      return channelsList(json);
+    case 'channels renew':
+      return channelsRenew({ all: values.all ?? false, concurrency: concurrency(values.concurrency, services().config.renewal.concurrency), json });
+    case 'channels sync':
+      // Our channel ids are document ids: a '/' would name another document path.
+      if (operand.includes('/')) throw new UsageError(`not a channel id: ${operand}`);
+      return channelsSync(operand, json);
+    case 'outbox retry':
+      return outboxRetry(json);
+  }
 }
 
 main(process.argv.slice(2))
   .then(() => process.exit(process.exitCode ?? 0))
   .catch((error: unknown) => {
     if (error instanceof UsageError) console.error(`${error.message}\n${USAGE}`);
-    else if (error instanceof ZodError) console.error(`invalid host file:\n${error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
-    else if (error instanceof SlugTaken) console.error(error.message);
     else console.error(error);
     process.exit(error instanceof UsageError ? 2 : 1);
   });

@@ -1,0 +1,25 @@
+// Runs `npm run ops -- ...` as an operator does, in a child process, without blocking this one:
+// the emulators the command talks to live in the test's own process (so never spawnSync).
+import { execFile } from 'node:child_process';
+
+export interface OpsRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runOps(args: string[], env: Record<string, string> = {}): Promise<OpsRun> {
+  return new Promise((resolve) => {
+    execFile('npm', ['run', '--silent', 'ops', '--', ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      const status = error ? Number((error as { code?: number }).code ?? 1) : 0;
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** The command's --json answer: the last line of stdout (log lines, if any, come before it). */
+export function answer<T>(run: OpsRun): T {
+  const last = run.stdout.trim().split('\n').at(-1);
+  if (!last) throw new Error(`no output (exit ${run.status}); stderr:\n${run.stderr}`);
+  return JSON.parse(last) as T;
+}
