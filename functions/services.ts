@@ -27,6 +27,8 @@ export interface Services {
   slots: SlotRepository;
   requests: BookingRequestRepository;
   calendars: HostCalendars;
+  /** The same, with a retry budget that fits inside the webhook's answer to Google. */
+  pushCalendars: HostCalendars;
   links: DecisionLinks;
   notices: BookingNotices;
   channels: ChannelService;
@@ -36,6 +38,12 @@ export interface Services {
   now: () => Date;
   log: Logger;
 }
+
+/**
+ * Google retries inside a push's sync: a few, quickly. The webhook syncs within 8 s (its answer
+ * to Google waits for it); what fails stays dirty for the next push or the scheduled run.
+ */
+const PUSH_RETRY = { maxRetries: 2, maxDelayMs: 1_000, totalTimeoutMs: 4_000 };
 
 /** The time every function reads; tests move it over simulated days (see useClock). */
 let clock: () => Date = () => new Date();
@@ -57,6 +65,11 @@ function build(settings: Config): Services {
     sessionFor: (subscriberId, host) =>
       host.google ? gateway.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined,
   };
+  const quickGateway = gateway.withRetry(PUSH_RETRY);
+  const pushCalendars: HostCalendars = {
+    sessionFor: (subscriberId, host) =>
+      host.google ? quickGateway.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined,
+  };
   const slots = new SlotRepository(db);
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
   const subscribers = new SubscriberRepository(db);
@@ -77,6 +90,7 @@ function build(settings: Config): Services {
     slots,
     requests: new BookingRequestRepository(db),
     calendars,
+    pushCalendars,
     links,
     notices: new BookingNotices({ mailer, links, slots, now }),
     channels: new ChannelService({
@@ -102,8 +116,8 @@ export function services(): Services {
   return built;
 }
 
-/** What a sync needs, from the same adapters. */
-export function syncDeps(): SyncDeps {
+/** What a sync needs, from the same adapters; `forPush`: with the webhook's short retry budget. */
+export function syncDeps(options: { forPush?: boolean } = {}): SyncDeps {
   const s = services();
   return {
     db: s.db,
@@ -111,7 +125,7 @@ export function syncDeps(): SyncDeps {
     notices: s.notices,
     channels: s.channels.channels,
     subscribers: s.subscribers,
-    sessionFor: s.calendars.sessionFor,
+    sessionFor: options.forPush ? s.pushCalendars.sessionFor : s.calendars.sessionFor,
     now: s.now,
     log: s.log,
     // invalid_grant: the host revoked us. Mark the connection broken and drop its channel, so

@@ -24,7 +24,7 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
   }
   if (verdict.kind === 'sync_message' || verdict.kind === 'covered') return void res.status(200).end();
   try {
-    const report = await syncChannel({ ...syncDeps(), log }, push.channelId, SYNC_BUDGET_MS, push.messageNumber);
+    const report = await syncChannel({ ...syncDeps({ forPush: true }), log }, push.channelId, SYNC_BUDGET_MS, push.messageNumber);
     log.info({ channelId: push.channelId, messageNumber: push.messageNumber, ...report }, 'push handled');
   } catch (error) {
     // The lease transaction failed: the need to sync is not recorded anywhere. Let Google retry.

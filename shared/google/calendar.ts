@@ -64,8 +64,11 @@ export class CalendarGateway {
   private readonly api: calendar_v3.Calendar;
   private readonly connections: ConnectionCache;
 
-  constructor(settings: CalendarGatewaySettings) {
-    this.connections = new ConnectionCache(settings);
+  constructor(
+    private readonly settings: CalendarGatewaySettings,
+    connections?: ConnectionCache,
+  ) {
+    this.connections = connections ?? new ConnectionCache(settings);
     this.api = calendar({
       version: 'v3',
       rootUrl: `${settings.apiRoot}/`,
@@ -74,6 +77,14 @@ export class CalendarGateway {
       fetchImplementation: fetch,
       retryConfig: retryConfigFor({ ...DEFAULT_RETRY_POLICY, ...settings.retry }),
     });
+  }
+
+  /**
+   * The same connections (and cached access tokens) with another retry budget: for work inside a
+   * request that must be answered quickly, where giving up early is better than waiting.
+   */
+  withRetry(retry: Partial<RetryPolicy>): CalendarGateway {
+    return new CalendarGateway({ ...this.settings, retry: { ...this.settings.retry, ...retry } }, this.connections);
   }
 
   /** The calendar operations of one host's Google connection. */
