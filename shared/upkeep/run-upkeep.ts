@@ -124,8 +124,7 @@ export async function renewDue(deps: UpkeepDeps, options: { windowMs: number; co
         await deps.channels.stopChannel(id).catch(() => undefined);
         tally.healed += 1;
       } else if (error instanceof ConnectionRevoked) {
-        await deps.sync.connectionLost(channel.subscriberId, id);
-        tally.healed += 1;
+        await connectionLost(deps, channel.subscriberId, id, tally);
       } else {
         deps.log.warn({ err: error, channelId: id }, 'renewal failed; the old channel stays and the next run tries again');
         tally.failed += 1;
@@ -133,6 +132,17 @@ export async function renewDue(deps: UpkeepDeps, options: { windowMs: number; co
     }
   });
   return { ...tally, remaining: due.length - started };
+}
+
+/** The host revoked us: marked broken, channels dropped, host told (as a sync does it). */
+async function connectionLost(deps: UpkeepDeps, subscriberId: string, channelId: string | undefined, tally: Tally): Promise<void> {
+  try {
+    await deps.sync.connectionLost(subscriberId, channelId);
+    tally.healed += 1;
+  } catch (error) {
+    deps.log.warn({ err: error, subscriberId }, 'could not record the revoked Google connection; the next run tries again');
+    tally.failed += 1;
+  }
 }
 
 /** From the cursor to the end of the cycle (hosts, then channels); returns where to resume. */
@@ -194,11 +204,7 @@ async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Sub
       deps.log.info({ subscriberId: id, calendarId }, 'heal: the watched calendar had no live channel; one was created');
       tally.healed += 1;
     } catch (error) {
-      if (error instanceof ConnectionRevoked) {
-        await deps.sync.connectionLost(id, undefined);
-        tally.healed += 1;
-        return;
-      }
+      if (error instanceof ConnectionRevoked) return connectionLost(deps, id, undefined, tally);
       deps.log.warn({ err: error, subscriberId: id }, 'heal: could not create the missing channel');
       tally.failed += 1;
     }

@@ -106,6 +106,19 @@ it('a channel on a calendar that stopped being the default is replaced by one on
   expect(await services().channels.liveChannelOf(host.id, secondary)).toBe(replacement);
 });
 
+it('a host who revoked our access meets the renewal: connection marked broken, channel dropped, host told once', async () => {
+  const { host, channelId } = await watchedHost();
+  await sys.control(`/accounts/${encodeURIComponent(host.email)}/revoke`, {});
+
+  const summary = await run({ windowMs: 60 * DAY });
+  expect(summary.healed).toBeGreaterThanOrEqual(1);
+  expect((await services().subscribers.get(host.id))?.google?.status).toBe('broken');
+  expect(await services().channels.channels.get(channelId)).toBeUndefined();
+  expect(await sys.sinkMessages(host.email)).toHaveLength(1);
+  await run({ windowMs: 60 * DAY });
+  expect(await sys.sinkMessages(host.email)).toHaveLength(1);
+});
+
 it('a run that ran out of time resumes at its cursor, and overlapping runs do not both work', async () => {
   const hosts = [await sys.createHost(), await sys.createHost(), await sys.createHost()].sort((a, b) => a.id.localeCompare(b.id));
   const state = new UpkeepStateRepository(sys.db);
