@@ -219,7 +219,8 @@ export class ChannelService {
       await this.stopChannel(channelId);
       return outcome.current ? { channelId: outcome.current } : undefined;
     }
-    await this.stopChannel(oldChannelId);
+    // What we read of the old channel still holds for stopping it: its id, resource and host.
+    await this.stopChannel(oldChannelId, { channel: old, session });
     this.deps.log.info({ channelId, replaced: oldChannelId, expiration: watched.expiration.toISOString() }, 'watch channel renewed');
     return { channelId };
   }
@@ -282,11 +283,11 @@ export class ChannelService {
    * reached, the channel stays tracked (never an untracked live one) and the scheduled heal stops
    * it later; without a working grant it can never be stopped, so it is forgotten and expires.
    */
-  async stopChannel(channelId: string): Promise<'stopped' | 'kept'> {
-    const channel = await this.channels.get(channelId);
+  async stopChannel(channelId: string, known?: { channel: Channel; session: CalendarSession }): Promise<'stopped' | 'kept'> {
+    const channel = known?.channel ?? (await this.channels.get(channelId));
     if (!channel) return 'stopped';
-    const host = await this.deps.subscribers.get(channel.subscriberId);
-    const session = host ? this.deps.sessionFor(channel.subscriberId, host) : undefined;
+    const host = known ? undefined : await this.deps.subscribers.get(channel.subscriberId);
+    const session = known?.session ?? (host ? this.deps.sessionFor(channel.subscriberId, host) : undefined);
     if (session && channel.resourceId) {
       try {
         await session.stopChannel(channelId, channel.resourceId);

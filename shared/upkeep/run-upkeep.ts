@@ -81,16 +81,19 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
   const tally = emptyTally();
   const pool: Pool = { concurrency: options.concurrency, deadline };
   let next: HealCursor = cursor;
-  try {
+  // The channel steps go in order (a heal after the renewals sees their result; a reconcile after
+  // the heal syncs what it made). Mail has nothing to do with channels: it goes alongside. Both
+  // are awaited whatever happens: nothing may run on after the answer.
+  const channelSteps = async (): Promise<void> => {
     add(tally, await renewDue(deps, { ...pool, windowMs: options.windowMs }));
     const healed = await heal(deps, pool, cursor);
     add(tally, healed.tally);
     next = healed.cursor;
     add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs }));
-    add(tally, await retryMail(deps, deadline));
-  } finally {
-    await deps.state.end(holder, next, { ...tally }, deps.now());
-  }
+  };
+  const outcomes = await Promise.allSettled([channelSteps(), retryMail(deps, deadline).then((mailed) => add(tally, mailed))]);
+  await deps.state.end(holder, next, { ...tally }, deps.now());
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   const summary = { ...tally, skipped: false, durationMs: Date.now() - started };
   const line = { upkeep: summary };
   if (summary.failed > 0) deps.log.warn(line, 'renewal run done, with failures');

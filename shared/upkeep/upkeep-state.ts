@@ -59,11 +59,14 @@ export class UpkeepStateRepository {
 
   /** Saves the cursor and the run's summary and releases the lease (if still ours). */
   async end(holder: string, cursor: HealCursor, summary: Record<string, unknown>, now: Date): Promise<void> {
-    await this.db.runTransaction(async (tx) => {
-      const snap = await tx.get(this.ref);
-      const state = snap.exists ? upkeepStateSchema.parse(withDates(snap.data())) : undefined;
-      if (state?.lease?.holder !== holder) return;
-      tx.set(this.ref, { lease: null, cursor, lastRun: summary, updatedAt: now });
-    });
+    const snap = await this.ref.get();
+    const state = snap.exists ? upkeepStateSchema.parse(withDates(snap.data())) : undefined;
+    if (state?.lease?.holder !== holder) return;
+    try {
+      await this.ref.update({ lease: null, cursor, lastRun: summary, updatedAt: now }, { lastUpdateTime: snap.updateTime! });
+    } catch (error) {
+      // Our lease ran out and another run took it meanwhile: its cursor wins.
+      if ((error as { code?: number }).code !== FAILED_PRECONDITION) throw error;
+    }
   }
 }
