@@ -2,10 +2,8 @@
 // them. Each command calls the same domain operation the functions and the scheduled run call.
 import { services, syncDeps, upkeepDeps } from '../../functions/services';
 import { backfillChannels } from '../../shared/channels/backfill';
-import type { ChannelService } from '../../shared/channels/channel-service';
 import type { SyncReport } from '../../shared/sync/sync-channel';
 import { syncChannel } from '../../shared/sync/sync-channel';
-import { needsRenewal } from '../../shared/upkeep/decisions';
 import { renewDue } from '../../shared/upkeep/run-upkeep';
 import { progressBar } from './progress';
 
@@ -109,16 +107,17 @@ export async function channelsRenew(options: { all: boolean; concurrency: number
   const s = services();
   // An infinite window makes every active channel due (renewDue ends its query at Firestore's latest time).
   const windowMs = options.all ? Number.POSITIVE_INFINITY : s.config.renewal.windowMs;
-  const deps = upkeepDeps();
   const bar = progressBar('renewing {bar} {value}/{total} channels', options.json);
-  if (bar) {
-    // renewDue reports only its tally: the total is counted here, each attempt where it is made.
-    const now = s.now();
-    bar.start((await s.channels.channels.all()).filter(({ channel }) => needsRenewal(channel, now, windowMs)).length, 0);
-    deps.channels = countingRenewals(deps.channels, () => bar.increment());
-  }
   // No deadline: an operator waits for the whole job, where the scheduled run stops in its budget.
-  const tally = await renewDue(deps, { windowMs, concurrency: options.concurrency, deadline: Number.POSITIVE_INFINITY });
+  const tally = await renewDue(upkeepDeps(), {
+    windowMs,
+    concurrency: options.concurrency,
+    deadline: Number.POSITIVE_INFINITY,
+    onProgress: (done, total) => {
+      if (done === 0) bar?.start(total, 0);
+      else bar?.update(done);
+    },
+  });
   bar?.stop();
   const windowHours = options.all ? null : windowMs / 3_600_000;
   if (options.json) {
@@ -129,19 +128,6 @@ export async function channelsRenew(options: { all: boolean; concurrency: number
     console.log(`${scope}: renewed ${tally.renewed}, stopped for want of a working Google connection ${tally.healed}, failed ${tally.failed}`);
   }
   if (tally.failed > 0) process.exitCode = 1;
-}
-
-/** The same service, calling `onAttempt` after each renewal attempt however it ends. */
-function countingRenewals(service: ChannelService, onAttempt: () => void): ChannelService {
-  const counted = Object.create(service) as ChannelService;
-  counted.renewChannel = async (channelId) => {
-    try {
-      return await service.renewChannel(channelId);
-    } finally {
-      onAttempt();
-    }
-  };
-  return counted;
 }
 
 /** Long enough for a calendar with many changes; what does not fit stays dirty, and says so. */

@@ -106,7 +106,10 @@ function add(into: Tally, part: Tally): void {
 }
 
 /** Every channel whose expiration falls within the window (or every channel, for ops `--all`). */
-export async function renewDue(deps: UpkeepDeps, options: { windowMs: number; concurrency: number; deadline: number }): Promise<Tally> {
+export async function renewDue(
+  deps: UpkeepDeps,
+  options: { windowMs: number; concurrency: number; deadline: number; onProgress?: (done: number, total: number) => void },
+): Promise<Tally> {
   const now = deps.now();
   const due: { id: string; channel: Channel }[] = [];
   // An infinite window (ops `channels renew --all`) ends at Firestore's latest timestamp.
@@ -118,6 +121,8 @@ export async function renewDue(deps: UpkeepDeps, options: { windowMs: number; co
     page = await deps.channels.channels.expiringBefore(horizon, PAGE, { expiration: last.channel.expiration!, id: last.id });
   }
   const tally = emptyTally();
+  let done = 0;
+  options.onProgress?.(done, due.length);
   const started = await forEachWithin(due, options, async ({ id, channel }) => {
     try {
       if (await deps.channels.renewChannel(id)) tally.renewed += 1;
@@ -133,6 +138,8 @@ export async function renewDue(deps: UpkeepDeps, options: { windowMs: number; co
         tally.failed += 1;
       }
     }
+    done += 1;
+    options.onProgress?.(done, due.length);
   });
   return { ...tally, remaining: due.length - started };
 }
