@@ -9,6 +9,7 @@ import { UpkeepStateRepository } from '../../../shared/upkeep/upkeep-state';
 import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { simClock, type SimClock } from '../../support/sim-clock';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
+import { until } from '../../support/until';
 
 jest.setTimeout(90_000);
 
@@ -49,9 +50,14 @@ async function bookSlot(host: TestHost, guestEmail: string, n: number): Promise<
 }
 
 it('changes whose pushes were lost are all applied by the next run', async () => {
-  const { host } = await watchedHost();
+  const { host, channelId } = await watchedHost();
   const declined = await bookSlot(host, 'decliner@example.org', 0);
   const removed = await bookSlot(host, 'keeper@example.org', 3);
+  // The inserts' pushes have been synced (messages from 2 on; the channel's `sync` message is 1).
+  await until(async () => {
+    const channel = await services().channels.channels.get(channelId);
+    return channel && channel.lastMessageNumber >= 2 && channel.lease === null && !channel.dirty ? true : undefined;
+  }, 'the bookings to be synced');
   await sys.control('/push', { mode: 'drop' });
   try {
     await sys.control(`/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(declined)}/respond`, { email: 'decliner@example.org', responseStatus: 'declined' });
@@ -67,8 +73,9 @@ it('changes whose pushes were lost are all applied by the next run', async () =>
     const summary = await run();
     expect(summary).toMatchObject({ failed: 0, remaining: 0 });
     expect(summary.reconciled).toBeGreaterThanOrEqual(1);
-    expect((await services().slots.get(declined))?.status).toBe('declined');
-    expect((await services().slots.get(removed))?.status).toBe('cancelled');
+    // Synced by the run, or by a push's sync still running, which the run marked to go once more.
+    await until(async () => ((await services().slots.get(declined))?.status === 'declined' ? true : undefined), 'the decline to be applied');
+    await until(async () => ((await services().slots.get(removed))?.status === 'cancelled' ? true : undefined), 'the deletion to be applied');
   } finally {
     await sys.control('/push', { mode: 'normal' });
   }
