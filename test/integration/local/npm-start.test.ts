@@ -63,7 +63,10 @@ describe('npm start', () => {
       calendarId: 'demo.host@example.test',
       bookingUrl: `http://127.0.0.1:${ports.FUNCTIONS_PORT}/booking/demo`,
     });
-    expect(output).toContain(stack.demoHost.bookingUrl);
+    // The banner is printed once stack.json is written: give its bytes time to arrive.
+    await waitFor(() => (output.includes(stack.demoHost.bookingUrl) ? true : undefined), 10_000).catch(() => {
+      throw new Error(`the booking page URL was never printed; output:\n${output}`);
+    });
 
     // The demo host is watched, as a host's first-time setup leaves it.
     const channels = (await (await fetch(`${stack.googleUrl as string}/emulator/v1/channels`)).json()) as { calendarId: string; address: string }[];
