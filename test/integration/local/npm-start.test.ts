@@ -64,7 +64,8 @@ describe('npm start', () => {
       bookingUrl: `http://127.0.0.1:${ports.FUNCTIONS_PORT}/booking/demo`,
     });
     // The banner is printed once stack.json is written: give its bytes time to arrive.
-    await waitFor(() => (output.includes(stack.demoHost.bookingUrl) ? true : undefined), 10_000).catch(() => {
+    const bookingUrl = `http://127.0.0.1:${ports.FUNCTIONS_PORT}/booking/demo`;
+    await waitFor(() => (output.includes(bookingUrl) ? true : undefined), 10_000).catch(() => {
       throw new Error(`the booking page URL was never printed; output:\n${output}`);
     });
 
