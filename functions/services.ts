@@ -1,6 +1,7 @@
 // The composition root: every adapter a function uses, made once per instance on first use
 // (instances are reused; settings, clients and access tokens live at module scope).
 import type { Firestore } from '@google-cloud/firestore';
+import type { DestinationStream } from 'pino';
 import { config, type Config } from '../shared/config';
 import { DecisionLinks } from '../shared/booking/decision-links';
 import { BookingNotices } from '../shared/booking/booking-notices';
@@ -45,6 +46,14 @@ export interface Services {
  */
 const PUSH_RETRY = { maxRetries: 2, maxDelayMs: 1_000, totalTimeoutMs: 4_000 };
 
+/** Where the services' log lines go: stdout (Cloud Logging reads it), or stderr for the ops CLI. */
+let logDestination: DestinationStream | undefined;
+
+/** The ops CLI keeps stdout for its answer; call before the first services(). */
+export function logToStderr(): void {
+  logDestination = process.stderr;
+}
+
 /** The time every function reads; tests move it over simulated days (see useClock). */
 let clock: () => Date = () => new Date();
 
@@ -73,7 +82,7 @@ function build(settings: Config): Services {
   const slots = new SlotRepository(db);
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
   const subscribers = new SubscriberRepository(db);
-  const log = createLogger({ level: settings.logLevel });
+  const log = createLogger({ level: settings.logLevel, destination: logDestination });
   const outbox = new MailOutboxRepository(db);
   const mailer = new Mailer({
     mailService: createMailService(settings.sendgrid),

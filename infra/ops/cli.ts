@@ -6,11 +6,11 @@
 //   channels renew [--all]         renew the channels expiring within RENEWAL_WINDOW_HOURS (or all)
 //   channels sync ID               one incremental sync of a channel, now
 //   outbox retry                   send every mail of the outbox that is due, now
-// Every command takes --json (one JSON value on the last line of stdout); the long ones show a
+// Every command takes --json (one JSON value on stdout; log lines go to stderr); the long ones show a
 // progress bar on stderr when it is a terminal. Exit codes: 0 done, 1 something failed, 2 usage.
 // This file parses the command line and dispatches; each group lives in its own file here.
 import { parseArgs } from 'node:util';
-import { services } from '../../functions/services';
+import { logToStderr, services } from '../../functions/services';
 import { channelsBackfill, channelsList, channelsRenew, channelsSync } from './channels';
 import { hostPut } from './hosts';
 import { outboxRetry } from './outbox';
@@ -91,6 +91,8 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// Logs go to stderr: stdout holds only the answer, so --json output can be piped as it is.
+logToStderr();
 main(process.argv.slice(2))
   .then(() => process.exit(process.exitCode ?? 0))
   .catch((error: unknown) => {

@@ -50,8 +50,11 @@ it('renews the channels expiring within the renewal window, new channel first, t
   const renewedDoc = (await sys.db.collection('googleCalendarChannels').doc(renewed.id).get()).data()!;
   expect(renewedDoc).toMatchObject({ state: 'active', subscriberId: soon.host.id, syncToken });
 
-  const all = await runOps(['channels', 'renew', '--all', '--concurrency', '2', '--json'], sys.env);
+  // With logs on, they go to stderr: stdout stays the answer alone.
+  const all = await runOps(['channels', 'renew', '--all', '--concurrency', '2', '--json'], { ...sys.env, LOG_LEVEL: 'info' });
   expect(all.status).toBe(0);
+  const logged = all.stderr.trim().split('\n').map((line) => JSON.parse(line) as { severity: string; message: string });
+  expect(logged.filter((line) => line.message === 'watch channel renewed')).toHaveLength(2);
   expect(answer(all)).toEqual({ all: true, windowHours: null, renewed: 2, healed: 0, failed: 0 });
   const afterAll = await live();
   expect(afterAll.map((c) => c.calendarId).sort()).toEqual([soon.host.calendarId, later.host.calendarId].sort());

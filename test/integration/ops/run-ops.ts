@@ -17,9 +17,8 @@ export function runOps(args: string[], env: Record<string, string> = {}): Promis
   });
 }
 
-/** The command's --json answer: the last line of stdout (log lines, if any, come before it). */
+/** The command's --json answer: stdout is that one JSON value and nothing else (logs go to stderr). */
 export function answer<T>(run: OpsRun): T {
-  const last = run.stdout.trim().split('\n').at(-1);
-  if (!last) throw new Error(`no output (exit ${run.status}); stderr:\n${run.stderr}`);
-  return JSON.parse(last) as T;
+  if (!run.stdout.trim()) throw new Error(`no output (exit ${run.status}); stderr:\n${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
 }
