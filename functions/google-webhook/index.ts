@@ -17,7 +17,7 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
   if (!headers.success) return invalidRequest(res, headers.error.issues);
   const push = headers.data;
   const s = services();
-  const verdict = await receivePush({ db: s.db, channels: s.channels.channels, now: s.now }, push);
+  const verdict = await receivePush({ channels: s.channels.channels, now: s.now }, push);
   if (verdict.kind === 'refused') {
     log.warn({ channelId: push.channelId }, 'push refused: unknown channel, token or resource');
     return void res.status(404).end();

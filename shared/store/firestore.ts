@@ -19,3 +19,17 @@ export function withDates(value: unknown): unknown {
   }
   return value;
 }
+
+/** gRPC codes Firestore answers a lost race with. */
+const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
+
+/** create() met a document that is there. */
+export function isAlreadyExists(error: unknown): boolean {
+  return (error as { code?: unknown }).code === ALREADY_EXISTS;
+}
+
+/** A write conditioned on `lastUpdateTime` met a document that changed since it was read. */
+export function isChangedSinceRead(error: unknown): boolean {
+  return (error as { code?: unknown }).code === FAILED_PRECONDITION;
+}

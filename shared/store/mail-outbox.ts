@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { outgoingMailSchema } from '../mail/outgoing-mail';
-import { withDates } from './firestore';
+import { isAlreadyExists, withDates } from './firestore';
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -64,8 +64,7 @@ export class OutboxMailNotFound extends Error {
   }
 }
 
-// Firestore's gRPC codes: create() on an existing document, update() on a missing one.
-const ALREADY_EXISTS = 6;
+// Firestore's gRPC code for update() on a missing document.
 const NOT_FOUND = 5;
 
 /**
@@ -128,7 +127,7 @@ export class MailOutboxRepository {
       await this.collection.doc(id).create(mail);
       return { id, created: true };
     } catch (err) {
-      if ((err as { code?: unknown }).code === ALREADY_EXISTS) return { id, created: false };
+      if (isAlreadyExists(err)) return { id, created: false };
       throw err;
     }
   }

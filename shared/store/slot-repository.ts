@@ -1,12 +1,10 @@
 // Firestore access for slots and the claim cells that hold their time.
 import { FieldPath, FieldValue, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { canTransition, holdsTime } from '../booking/slot-state';
-import { withDates } from './firestore';
+import { isAlreadyExists, withDates } from './firestore';
 import { busyFromClaims, claimIdsCovering, claimIdsFor, claimNameRange } from './slot-claims';
 import { slotSchema, SlotMoved, SlotNotFound, TimeTaken, type Slot, type SlotStatus } from './slots';
 
-/** gRPC ALREADY_EXISTS: create() met a document that is there. */
-const ALREADY_EXISTS = 6;
 
 export interface TransitionRequest {
   to: SlotStatus;
@@ -55,7 +53,7 @@ export class SlotRepository {
     try {
       await batch.commit();
     } catch (error) {
-      if ((error as { code?: number }).code === ALREADY_EXISTS) throw new TimeTaken();
+      if (isAlreadyExists(error)) throw new TimeTaken();
       throw error;
     }
     return full;

@@ -3,9 +3,9 @@
 // written, nothing revealed. Reads first and writes only when there is something to record, so a
 // burst of pushes does not turn into a burst of contending writes on one document.
 import { timingSafeEqual } from 'node:crypto';
-import type { Firestore } from '@google-cloud/firestore';
 import type { ChannelRepository } from '../channels/channel-service';
-import { hashChannelToken, type Channel } from '../channels/channels';
+import { channelSchema, hashChannelToken, type Channel } from '../channels/channels';
+import { isChangedSinceRead, withDates } from '../store/firestore';
 import type { PushHeaders } from './push-headers';
 
 export type PushVerdict =
@@ -26,15 +26,20 @@ function isOurs(channel: Channel | undefined, push: PushHeaders): channel is Cha
   return channel.resourceId === null || channel.resourceId === push.resourceId;
 }
 
-export async function receivePush(deps: { db: Firestore; channels: ChannelRepository; now: () => Date }, push: PushHeaders): Promise<PushVerdict> {
-  const channel = await deps.channels.get(push.channelId);
+export async function receivePush(deps: { channels: ChannelRepository; now: () => Date }, push: PushHeaders): Promise<PushVerdict> {
+  const snap = await deps.channels.ref(push.channelId).get();
+  const channel = snap.exists ? channelSchema.parse(withDates(snap.data())) : undefined;
   if (!isOurs(channel, push)) return { kind: 'refused' };
   if (channel.resourceId === null) {
-    // The watch answer is not recorded yet (or was lost): Google's own message tells us the resource.
-    await deps.db.runTransaction(async (tx) => {
-      const fresh = await deps.channels.getIn(tx, push.channelId);
-      if (fresh && fresh.resourceId === null) tx.update(deps.channels.ref(push.channelId), { resourceId: push.resourceId });
-    });
+    // The watch answer is not recorded yet (or was lost): Google's own message tells us the
+    // resource. A write conditioned on the document as we read it, not a transaction: it comes
+    // while the watch's caller completes the same document, and if that write came first, it
+    // recorded the resource itself.
+    try {
+      await deps.channels.ref(push.channelId).update({ resourceId: push.resourceId }, { lastUpdateTime: snap.updateTime! });
+    } catch (error) {
+      if (!isChangedSinceRead(error)) throw error;
+    }
   }
   if (push.resourceState === 'sync') return { kind: 'sync_message' };
   if (channel.lease && channel.lease.until > deps.now() && channel.dirty) return { kind: 'covered' };

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelRepository } from '../channels/channel-service';
 import { channelSchema, type Channel } from '../channels/channels';
-import { withDates } from '../store/firestore';
+import { isChangedSinceRead, withDates } from '../store/firestore';
 import type { CalendarSession, GoogleEvent } from '../google/calendar';
 import { ConnectionRevoked, EventGone, SyncTokenExpired } from '../google/errors';
 import { EVENT_TAG, eventIdForSlot } from '../google/event-identity';
@@ -82,9 +82,6 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
   }
 }
 
-/** gRPC FAILED_PRECONDITION: the document changed since we read it. */
-const FAILED_PRECONDITION = 9;
-
 /**
  * Takes the lease, or marks the channel dirty for the holder. Not a transaction: a write
  * conditioned on the document being unchanged since we read it. Under a burst, one push wins each
@@ -110,7 +107,7 @@ async function takeLease(deps: SyncDeps, channelId: string, holder: string, mess
       );
       return request.kind;
     } catch (error) {
-      if ((error as { code?: number }).code !== FAILED_PRECONDITION) throw error;
+      if (!isChangedSinceRead(error)) throw error;
     }
   }
   // Still contended after many rounds: someone is writing this channel continuously, which

@@ -3,7 +3,7 @@
 // heal's cursor, so a run that ran out of time resumes where it stopped instead of starting over.
 import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
-import { withDates } from '../store/firestore';
+import { isAlreadyExists, isChangedSinceRead, withDates } from '../store/firestore';
 
 export const healCursorSchema = z.object({
   phase: z.enum(['hosts', 'channels']),
@@ -21,10 +21,6 @@ const upkeepStateSchema = z.object({
 type UpkeepState = z.infer<typeof upkeepStateSchema>;
 
 export const START: HealCursor = { phase: 'hosts', after: null };
-
-/** gRPC codes of a lost race: the document changed since we read it / was created meanwhile. */
-const FAILED_PRECONDITION = 9;
-const ALREADY_EXISTS = 6;
 
 export class UpkeepStateRepository {
   constructor(private readonly db: Firestore) {}
@@ -50,8 +46,7 @@ export class UpkeepStateRepository {
         else await this.ref.create(next);
         return cursor;
       } catch (error) {
-        const code = (error as { code?: number }).code;
-        if (code !== FAILED_PRECONDITION && code !== ALREADY_EXISTS) throw error;
+        if (!isChangedSinceRead(error) && !isAlreadyExists(error)) throw error;
       }
     }
     return undefined;
@@ -66,7 +61,7 @@ export class UpkeepStateRepository {
       await this.ref.update({ lease: null, cursor, lastRun: summary, updatedAt: now }, { lastUpdateTime: snap.updateTime! });
     } catch (error) {
       // Our lease ran out and another run took it meanwhile: its cursor wins.
-      if ((error as { code?: number }).code !== FAILED_PRECONDITION) throw error;
+      if (!isChangedSinceRead(error)) throw error;
     }
   }
 }
