@@ -156,8 +156,9 @@ describe('the sync under trouble', () => {
     const channel = await services().channels.channels.get(channelId);
     const lists = async () => ((await sys.control('/requests')) as { byOperation: Record<string, number> }).byOperation['events.list'] ?? 0;
     const before = await lists();
-    // A slow first list (Google can be slow), so the whole burst lands while that sync runs.
-    await sys.control('/faults', { method: 'GET', pathContains: '/events', delayMs: 700, count: 1 });
+    // A slow first list (Google can be slow), so the whole burst lands while that sync runs: long
+    // enough for a hundred pushes to be received on a busy machine (each reads the channel once).
+    await sys.control('/faults', { method: 'GET', pathContains: '/events', delayMs: 3000, count: 1 });
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         fetch(`${sys.functionsUrl}/googleWebhook`, {
