@@ -1,5 +1,5 @@
 // One sync per channel at a time. Pure rules over the channel's lease and dirty mark; the
-// transactions that apply them are in ./sync-leases.ts.
+// writes that apply them are in ./sync-channel.ts.
 import type { Channel } from '../channels/channels';
 
 type LeaseState = Pick<Channel, 'lease' | 'dirty'>;
