@@ -31,6 +31,17 @@ export function timezoneFrom(calendars: CalendarListEntry[]): string {
   return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
 }
 
+/**
+ * The default calendar after connecting: the one the host had, unless it is a Google calendar this
+ * account cannot write to (another account's, connected before under another address); then, as
+ * for a host with no default yet, the primary calendar.
+ */
+export function defaultAfterConnect(current: Subscriber['defaultCalendar'], calendars: CalendarListEntry[]): Subscriber['defaultCalendar'] {
+  if (current && (current.provider !== 'google' || writableCalendars(calendars).some((c) => c.id === current.calendarId))) return current;
+  const primary = calendars.find((c) => c.primary);
+  return primary ? { provider: 'google', calendarId: primary.id } : null;
+}
+
 /** A new host's id from Google's stable user id: two callbacks racing for one account make one host. */
 export function hostIdFor(identity: GoogleIdentity): string {
   return `g-${identity.subject}`;
@@ -68,47 +79,44 @@ export interface Connected {
   connectedAt: Date;
 }
 
+/** A host as first made from a Google identity, before Google's calendar list is known. */
+function newHost(identity: GoogleIdentity, google: Subscriber['google'], now: Date): Subscriber {
+  return {
+    name: identity.name ?? identity.email.split('@')[0] ?? identity.email,
+    email: identity.email,
+    timezone: 'UTC',
+    google,
+    defaultCalendar: null,
+    schedule: defaultSchedule(slugBase(identity.email)),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 export async function connectGoogle(deps: AccountDeps, grant: GoogleGrant): Promise<Connected> {
   if (!grant.refreshToken) throw new NoRefreshToken();
   const { identity } = grant;
   const now = deps.now();
-  const existing = await findHost(deps, identity);
-  const subscriberId = existing?.id ?? hostIdFor(identity);
+  const found = await findHost(deps, identity);
   const google: Subscriber['google'] = {
     accountEmail: identity.email,
     refreshToken: deps.cipher.encrypt(grant.refreshToken),
     status: 'ok',
     connectedAt: now,
   };
-  const draft: Subscriber = existing
-    ? { ...existing.subscriber, google, updatedAt: now }
-    : {
-        name: identity.name ?? identity.email.split('@')[0] ?? identity.email,
-        email: identity.email,
-        timezone: 'UTC',
-        google,
-        defaultCalendar: null,
-        schedule: defaultSchedule(slugBase(identity.email)),
-        createdAt: now,
-        updatedAt: now,
-      };
+  const asConnected: Subscriber = found ? { ...found.subscriber, google } : newHost(identity, google, now);
+  const calendars = (await deps.calendars.sessionFor(found?.id ?? hostIdFor(identity), asConnected)?.calendarList()) ?? [];
 
-  const calendars = (await deps.calendars.sessionFor(subscriberId, draft)?.calendarList()) ?? [];
-  const primary = calendars.find((c) => c.primary);
-  const current = draft.defaultCalendar;
-  // No default yet, or a Google default this account cannot write to (another account's calendar,
-  // connected before under another address): the primary calendar takes its place.
-  const keepsDefault = current && (current.provider !== 'google' || writableCalendars(calendars).some((c) => c.id === current.calendarId));
-  const defaultCalendar = keepsDefault ? current : primary ? { provider: 'google' as const, calendarId: primary.id } : null;
-
-  let host: Subscriber;
-  if (existing) {
-    host = { ...draft, defaultCalendar };
-    await deps.subscribers.put(subscriberId, host);
-  } else {
-    host = await createHost(deps, subscriberId, { ...draft, timezone: timezoneFrom(calendars), defaultCalendar });
-  }
+  // An existing host is changed as it is now, so a settings save or an ops edit meanwhile is kept.
+  // One deleted while Google was being asked is not brought back: a new host is made.
+  const changed =
+    found &&
+    (await deps.subscribers.change(found.id, (current) => ({ ...current, google, defaultCalendar: defaultAfterConnect(current.defaultCalendar, calendars), updatedAt: now })));
+  const subscriberId = changed ? found.id : hostIdFor(identity);
+  const host =
+    changed?.after ??
+    (await createHost(deps, subscriberId, { ...newHost(identity, google, now), timezone: timezoneFrom(calendars), defaultCalendar: defaultAfterConnect(null, calendars) }));
   await watchDefaultCalendar(deps, subscriberId, host);
-  deps.log.info({ subscriberId, created: !existing, defaultCalendar: host.defaultCalendar?.calendarId }, 'Google account connected');
-  return { subscriberId, host, created: !existing, connectedAt: now };
+  deps.log.info({ subscriberId, created: !changed, defaultCalendar: host.defaultCalendar?.calendarId }, 'Google account connected');
+  return { subscriberId, host, created: !changed, connectedAt: now };
 }

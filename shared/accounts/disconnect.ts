@@ -20,16 +20,17 @@ async function revokeGrant(deps: AccountDeps & { google: GrantRevoker }, subscri
 
 /** Stops the host's channels (while the token still works), forgets the connection, revokes it. */
 export async function disconnectHost(deps: AccountDeps & { google: GrantRevoker }, subscriberId: string): Promise<void> {
-  const host = await deps.subscribers.get(subscriberId);
-  if (!host) return;
+  if (!(await deps.subscribers.get(subscriberId))) return;
   await deps.channels.stopWatching(subscriberId);
-  await deps.subscribers.put(subscriberId, {
-    ...host,
+  const changed = await deps.subscribers.change(subscriberId, (current) => ({
+    ...current,
     google: null,
-    defaultCalendar: host.defaultCalendar?.provider === 'google' ? null : host.defaultCalendar,
+    defaultCalendar: current.defaultCalendar?.provider === 'google' ? null : current.defaultCalendar,
     updatedAt: deps.now(),
-  });
-  await revokeGrant(deps, subscriberId, host);
+  }));
+  if (!changed) return;
+  // The grant revoked is the one just forgotten, even if a reconnect replaced it meanwhile.
+  await revokeGrant(deps, subscriberId, changed.before);
   deps.log.info({ subscriberId }, 'Google account disconnected');
 }
 

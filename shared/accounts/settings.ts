@@ -38,17 +38,30 @@ export interface SettingsChange {
   autoConfirm: boolean;
 }
 
-/** Saves the change, then watches the new default and stops the channel of the old one. */
+/** The same Google connection a session or an earlier read was made for (a reconnect makes another). */
+export function sameConnection(a: Subscriber, b: Subscriber): boolean {
+  return a.google !== null && b.google !== null && a.google.connectedAt.getTime() === b.google.connectedAt.getTime();
+}
+
+/**
+ * Saves the change, then watches the new default and stops the channel of the old one. The change
+ * is applied to the host as it is when saved: if the connection it was made for has since ended
+ * (disconnected, reconnected, deleted) nothing is saved and the session is over; a grant marked
+ * broken meanwhile stays broken.
+ */
 export async function updateSettings(deps: AccountDeps, subscriberId: string, host: Subscriber, change: SettingsChange): Promise<Subscriber> {
   const calendars = writableCalendars(await calendarListOf(deps, subscriberId, host));
   if (!calendars.some((c) => c.id === change.calendarId)) throw new UnknownCalendar(change.calendarId);
-  const updated: Subscriber = {
-    ...host,
-    defaultCalendar: { provider: 'google', calendarId: change.calendarId },
-    schedule: { ...host.schedule, autoConfirm: change.autoConfirm },
-    updatedAt: deps.now(),
-  };
-  await deps.subscribers.put(subscriberId, updated);
-  await watchDefaultCalendar(deps, subscriberId, updated);
-  return updated;
+  const saved = await deps.subscribers.change(subscriberId, (current) => {
+    if (!sameConnection(current, host)) throw new NotSignedIn();
+    return {
+      ...current,
+      defaultCalendar: { provider: 'google', calendarId: change.calendarId },
+      schedule: { ...current.schedule, autoConfirm: change.autoConfirm },
+      updatedAt: deps.now(),
+    };
+  });
+  if (!saved) throw new NotSignedIn();
+  await watchDefaultCalendar(deps, subscriberId, saved.after);
+  return saved.after;
 }

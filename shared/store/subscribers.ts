@@ -128,6 +128,27 @@ export class SubscriberRepository {
     });
   }
 
+  /**
+   * Changes a host from what it is now, not from what a request read earlier: `edit` gets the
+   * current document inside a transaction, so a grant marked broken, a reconnect, a disconnect
+   * or a deletion in the meantime is built on (or, by throwing, refused) rather than overwritten
+   * or undone. Undefined when the host is gone; nothing is created.
+   */
+  async change(id: string, edit: (current: Subscriber) => Subscriber): Promise<{ before: Subscriber; after: Subscriber } | undefined> {
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.collection.doc(id));
+      if (!snap.exists) return undefined;
+      const before = subscriberSchema.parse(withDates(snap.data()));
+      const after = subscriberSchema.parse(edit(before));
+      if (after.schedule.slug !== before.schedule.slug) {
+        const sameSlug = await tx.get(this.collection.where('schedule.slug', '==', after.schedule.slug).limit(2));
+        if (sameSlug.docs.some((doc) => doc.id !== id)) throw new SlugTaken(after.schedule.slug);
+      }
+      tx.set(this.collection.doc(id), after);
+      return { before, after };
+    });
+  }
+
   /** The host connected to this Google account (addresses compared lowercased, as Google's are). */
   async findByGoogleAccount(accountEmail: string): Promise<{ id: string; subscriber: Subscriber } | undefined> {
     return this.first(this.collection.where('google.accountEmail', '==', accountEmail.toLowerCase()).limit(1));
