@@ -23,8 +23,6 @@ export interface SlotChange {
   effects: ChangeEffect[];
 }
 
-const NOTHING: SlotChange = { effects: [] };
-
 type Attendee = NonNullable<GoogleEvent['attendees']>[number];
 
 function sameEmail(a: string | null | undefined, b: string | null | undefined): boolean {
@@ -54,23 +52,45 @@ function asResponse(value: string | null | undefined): GuestResponse | undefined
   return RESPONSES.find((r) => r === value);
 }
 
+type Notice = Extract<ChangeEffect, { kind: 'notify' }>['notice'];
+
+/** The notices a slot's move out of holding promised; the same as the transition's effects below. */
+function promisedNotices(slot: Slot): Notice[] {
+  const cause = slot.history.at(-1)?.cause;
+  if (cause === 'guest_declined') return ['host-guest-declined'];
+  if (cause === 'event_deleted_in_google') return slot.inviteMode === 'ics' ? ['host-event-cancelled', 'guest-ics-cancellation'] : ['host-event-cancelled'];
+  return [];
+}
+
+/**
+ * What a slot that no longer holds its time still owes, when the effects of its transition did
+ * not all happen (the transition is saved first, and a failed delete stops the rest): the event's
+ * removal if it still stands, and each promised notice not yet sent.
+ */
+function owed(slot: Slot, { eventStands }: { eventStands: boolean }): SlotChange {
+  const effects: ChangeEffect[] = [];
+  if (eventStands) {
+    const guestSaidNo = slot.history.at(-1)?.cause === 'guest_declined';
+    effects.push({ kind: 'deleteEvent', sendUpdates: guestSaidNo || slot.inviteMode === 'ics' ? 'none' : 'all' });
+  }
+  for (const notice of promisedNotices(slot)) if (!slot.notices.includes(notice)) effects.push({ kind: 'notify', notice });
+  return { effects };
+}
+
 export function decideChange(slot: Slot, event: GoogleEvent): SlotChange {
   const holding = slot.status === 'requested' || slot.status === 'booked';
 
   if (event.status === 'cancelled') {
     // Deleted in Google. If we still held the time, the host deleted it there (Google told the
     // guest in the invite flow; in the .ics flow only we can).
-    if (!holding) return NOTHING;
+    if (!holding) return owed(slot, { eventStands: false });
     const effects: ChangeEffect[] = [{ kind: 'notify', notice: 'host-event-cancelled' }];
     if (slot.inviteMode === 'ics') effects.push({ kind: 'notify', notice: 'guest-ics-cancellation' });
     return { transition: { to: 'cancelled', cause: 'event_deleted_in_google' }, effects };
   }
 
-  if (!holding) {
-    // The slot is over but the event stands: our delete never reached Google. Finish it.
-    const guestSaidNo = slot.history.at(-1)?.cause === 'guest_declined';
-    return { effects: [{ kind: 'deleteEvent', sendUpdates: guestSaidNo || slot.inviteMode === 'ics' ? 'none' : 'all' }] };
-  }
+  // The slot is over but the event stands: our delete never reached Google. Finish it.
+  if (!holding) return owed(slot, { eventStands: true });
 
   const host = hostAttendee(event, slot);
   const guest = guestAttendee(event, slot);

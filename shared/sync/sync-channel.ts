@@ -126,7 +126,7 @@ async function runOnce(deps: SyncDeps, channelId: string, holder: string): Promi
     let applied = 0;
     let nextToken: string | undefined;
     for await (const page of session.changesSince(channel.calendarId, channel.syncToken)) {
-      for (const event of page.events) applied += (await applyEventChange(deps, session, host, channel.calendarId, event)) ? 1 : 0;
+      applied += await applyEach(deps, session, host, channel.calendarId, page.events);
       nextToken = page.nextSyncToken ?? nextToken;
     }
     if (nextToken) await saveSyncToken(deps, channelId, holder, nextToken);
@@ -136,6 +136,50 @@ async function runOnce(deps: SyncDeps, channelId: string, holder: string): Promi
     deps.log.info({ channelId }, 'sync token expired (410): full resync');
     return fullResync(deps, channelId, channel, host, session, holder);
   }
+}
+
+/**
+ * How many changes of one page are applied at once. Each event is its own slot (the event id is
+ * the slot id), decided again inside its own transaction, so their order does not matter; the
+ * bound keeps us well inside Google's per-user rate limit for the deletes and patches they cause.
+ */
+const APPLY_CONCURRENCY = 8;
+
+/**
+ * Runs `work` over the items, a few at a time, and waits for all of them: one failure does not
+ * leave the others half done. Returns each outcome in the items' order.
+ */
+async function settleEach<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const results: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      try {
+        results[index] = { status: 'fulfilled', value: await work(items[index] as T) };
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(APPLY_CONCURRENCY, items.length) }, worker));
+  return results;
+}
+
+/**
+ * The number of changes that needed anything. If any failed, throws (a revoked grant before any
+ * other error, since it decides what happens to the channel): the token is then not saved and
+ * the whole page comes again, which is harmless because every change is safe to repeat.
+ */
+function countApplied(results: PromiseSettledResult<boolean>[]): number {
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length > 0) throw failures.find((e) => e instanceof ConnectionRevoked) ?? failures[0];
+  return results.filter((r) => r.status === 'fulfilled' && r.value).length;
+}
+
+async function applyEach(deps: SyncDeps, session: CalendarSession, host: Subscriber, calendarId: string, events: GoogleEvent[]): Promise<number> {
+  return countApplied(await settleEach(events, (event) => applyEventChange(deps, session, host, calendarId, event)));
 }
 
 /** Saves the watermark, only while the lease is still ours (a takeover means our view is old). */
@@ -165,19 +209,18 @@ async function fullResync(deps: SyncDeps, channelId: string, channel: Channel, h
   const seen = new Set<string>();
   const tagged = session.events(channel.calendarId, { timeMin, timeMax, privateProperties: { [EVENT_TAG.key]: EVENT_TAG.value }, showDeleted: true, pageSize: 250 });
   for await (const page of tagged) {
-    for (const event of page.events) {
-      if (event.id) seen.add(event.id);
-      applied += (await applyEventChange(deps, session, host, channel.calendarId, event)) ? 1 : 0;
-    }
+    for (const event of page.events) if (event.id) seen.add(event.id);
+    applied += await applyEach(deps, session, host, channel.calendarId, page.events);
   }
-  for (const { slotId, slot } of await deps.slots.holdingIn(channel.subscriberId, channel.calendarId, timeMin, timeMax)) {
-    if (seen.has(slot.eventId)) continue;
+  const unseen = (await deps.slots.holdingIn(channel.subscriberId, channel.calendarId, timeMin, timeMax)).filter(({ slot }) => !seen.has(slot.eventId));
+  const results = await settleEach(unseen, async ({ slotId, slot }) => {
     const event: GoogleEvent = await session.getEvent(channel.calendarId, eventIdForSlot(slotId)).catch((error: unknown) => {
       if (error instanceof EventGone) return { id: slot.eventId, status: 'cancelled' };
       throw error;
     });
-    applied += (await applyEventChange(deps, session, host, channel.calendarId, event)) ? 1 : 0;
-  }
+    return applyEventChange(deps, session, host, channel.calendarId, event);
+  });
+  applied += countApplied(results);
   if (freshToken) await saveSyncToken(deps, channelId, holder, freshToken);
   return applied;
 }

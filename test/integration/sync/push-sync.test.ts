@@ -243,6 +243,44 @@ describe('the sync under trouble', () => {
     expect((await slotOf(slotId)).history.filter((h) => h.cause === 'guest_declined')).toHaveLength(1);
   });
 
+  it('a sync of many changes applies them all; one that fails keeps the token back and is finished, notice included, by the next sync', async () => {
+    const { host, slotId: first, channelId } = await bookedHost('many0@example.org');
+    const slotIds = [first];
+    for (let i = 1; i < 6; i += 1) {
+      const offered = await freeSlot(sys.functionsUrl, host.slug, 2 * i);
+      const res = await book(sys.functionsUrl, { host: host.slug, start: offered.start, guest: { ...GUEST, email: `many${i}@example.org` } });
+      expect(res.status).toBe(201);
+      slotIds.push(((await res.json()) as { slotId: string }).slotId);
+    }
+    await until(async () => {
+      const channel = await services().channels.channels.get(channelId);
+      return channel && !channel.lease && !channel.dirty && (await Promise.all(slotIds.map(slotOf))).every((s) => s.status === 'requested') ? true : undefined;
+    }, 'the bookings to be synced');
+    await settled(channelId);
+    await sys.control('/push', { mode: 'drop' });
+    for (const [i, slotId] of slotIds.entries()) await respond(host, slotId, `many${i}@example.org`, 'declined');
+    const stuck = slotIds[3]!;
+    await sys.control('/faults', { method: 'DELETE', pathContains: eventIdForSlot(stuck), status: 403, reason: 'forbidden', count: 1 });
+    const tokenBefore = (await services().channels.channels.get(channelId))!.syncToken;
+
+    const report = await syncChannel(syncDeps(), channelId, 10_000);
+
+    expect(report.outcome).toBe('left_dirty');
+    expect((await services().channels.channels.get(channelId))!.syncToken).toBe(tokenBefore);
+    for (const slotId of slotIds) expect((await slotOf(slotId)).status).toBe('declined');
+    for (const slotId of slotIds.filter((id) => id !== stuck)) expect((await sys.calendarEvent(host, slotId)).status).toBe('cancelled');
+    expect((await sys.calendarEvent(host, stuck)).status).not.toBe('cancelled');
+    expect((await slotOf(stuck)).notices).not.toContain('host-guest-declined');
+
+    const again = await syncChannel(syncDeps(), channelId, 10_000);
+
+    expect(again.outcome).toBe('synced');
+    expect((await services().channels.channels.get(channelId))!.syncToken).not.toBe(tokenBefore);
+    expect((await sys.calendarEvent(host, stuck)).status).toBe('cancelled');
+    for (const slotId of slotIds) expect((await slotOf(slotId)).notices.filter((n) => n === 'host-guest-declined')).toHaveLength(1);
+    expect((await hostNotices(host)).filter((subject) => subject.includes(' declined: '))).toHaveLength(slotIds.length);
+  });
+
   it('forged pushes are refused and write nothing', async () => {
     const { channelId } = await bookedHost('forged@example.org');
     await settled(channelId);

@@ -118,7 +118,12 @@ describe('what a Google change means for a slot', () => {
   });
 
   it('applying the same change twice does nothing the second time', () => {
-    const declined = slot({ status: 'declined', guestResponse: 'declined', history: [...slot().history, { from: 'requested', to: 'declined', cause: 'guest_declined', at }] });
+    const declined = slot({
+      status: 'declined',
+      guestResponse: 'declined',
+      history: [...slot().history, { from: 'requested', to: 'declined', cause: 'guest_declined', at }],
+      notices: ['host-guest-declined'],
+    });
     // The event is already gone: nothing more.
     expect(decideChange(declined, { id: 'abcdef', status: 'cancelled' })).toEqual({ effects: [] });
     const tentative = slot({ guestResponse: 'tentative' });
@@ -128,8 +133,29 @@ describe('what a Google change means for a slot', () => {
   it('a slot that is over while its event still stands gets the delete it missed', () => {
     const denied = slot({ status: 'declined', history: [...slot().history, { from: 'requested', to: 'declined', cause: 'host_denied', at }] });
     expect(decideChange(denied, event('needsAction', 'needsAction'))).toEqual({ effects: [{ kind: 'deleteEvent', sendUpdates: 'all' }] });
-    const guestDeclined = slot({ status: 'declined', history: [...slot().history, { from: 'requested', to: 'declined', cause: 'guest_declined', at }] });
+    const guestDeclined = slot({ status: 'declined', history: [...slot().history, { from: 'requested', to: 'declined', cause: 'guest_declined', at }], notices: ['host-guest-declined'] });
     expect(decideChange(guestDeclined, event('needsAction', 'declined'))).toEqual({ effects: [{ kind: 'deleteEvent', sendUpdates: 'none' }] });
+  });
+
+  const over = (cause: string, overrides: Partial<Slot> = {}) => {
+    const status = cause === 'event_deleted_in_google' ? 'cancelled' : 'declined';
+    return slot({ status, history: [...slot().history, { from: 'requested', to: status, cause, at }], ...overrides });
+  };
+
+  it.each([
+    ['guest declined, delete failed', over('guest_declined'), event('needsAction', 'declined'), [{ kind: 'deleteEvent', sendUpdates: 'none' }, { kind: 'notify', notice: 'host-guest-declined' }]],
+    ['guest declined, event gone, host not yet told', over('guest_declined'), { id: 'abcdef', status: 'cancelled' }, [{ kind: 'notify', notice: 'host-guest-declined' }]],
+    ['deleted in Google, host not yet told', over('event_deleted_in_google'), { id: 'abcdef', status: 'cancelled' }, [{ kind: 'notify', notice: 'host-event-cancelled' }]],
+    [
+      'deleted in Google (.ics flow), guest told, host not',
+      over('event_deleted_in_google', { inviteMode: 'ics', notices: ['guest-ics-cancellation'] }),
+      { id: 'abcdef', status: 'cancelled' },
+      [{ kind: 'notify', notice: 'host-event-cancelled' }],
+    ],
+    ['deleted in Google, everyone told', over('event_deleted_in_google', { inviteMode: 'ics', notices: ['host-event-cancelled', 'guest-ics-cancellation'] }), { id: 'abcdef', status: 'cancelled' }, []],
+    ['denied by the host here: nothing promised', over('host_denied'), { id: 'abcdef', status: 'cancelled' }, []],
+  ] as [string, Slot, GoogleEvent, unknown[]][])('a slot that is over still owes what its transition promised: %s', (_, before, now, effects) => {
+    expect(decideChange(before, now)).toEqual({ effects });
   });
 
   it('finds the host by the calendar id when Google gives no self flag, and the guest by email in any case', () => {
