@@ -161,6 +161,7 @@ export class ChannelService {
     if (!claim.created) return claim;
 
     const watched = await this.watch(session, claim.channelId, calendarId, token);
+    const listedFrom = this.deps.now();
     const syncToken = await this.initialSyncToken(session, calendarId, claim.channelId);
     await this.channels.ref(claim.channelId).update({
       state: 'active',
@@ -168,8 +169,8 @@ export class ChannelService {
       resourceUri: watched.resourceUri,
       expiration: watched.expiration,
       syncToken,
-      // The token marks "now": the calendar counts as synced from here (the reconciliation's clock).
-      lastSyncedAt: syncToken ? this.deps.now() : null,
+      // The calendar counts as synced from when the token was asked for (the reconciliation's clock).
+      lastSyncedAt: syncToken ? listedFrom : null,
       updatedAt: this.deps.now(),
     });
     this.deps.log.info({ channelId: claim.channelId, subscriberId, expiration: watched.expiration.toISOString() }, 'watch channel created');

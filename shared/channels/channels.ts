@@ -25,6 +25,11 @@ export const channelSchema = z.object({
   /** A notification came while the lease was held: the holder syncs once more before releasing. */
   dirty: z.boolean(),
   errorCount: z.number().int(),
+  /**
+   * When the last successful sync began listing changes: every change made before it is applied.
+   * The reconcile syncs channels whose mark is older than its cutoff. (Not when the sync ended:
+   * a change made while a sync applied its list is not in that list.)
+   */
   lastSyncedAt: z.date().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),

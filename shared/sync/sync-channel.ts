@@ -50,6 +50,9 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
   let changes = 0;
   for (;;) {
     runs += 1;
+    // The watermark the reconcile trusts: changes made before this moment are in this run's list.
+    // Not the end of the run: a change made while it applied the list is not in it.
+    const listedFrom = deps.now();
     let failed = false;
     try {
       changes += await runOnce(deps, channelId, holder);
@@ -73,7 +76,7 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
       tx.update(deps.channels.ref(channelId), {
         lease: verdict.next.lease,
         dirty: verdict.next.dirty,
-        ...(failed ? { errorCount: channel.errorCount + 1 } : { errorCount: 0, lastSyncedAt: deps.now() }),
+        ...(failed ? { errorCount: channel.errorCount + 1 } : { errorCount: 0, lastSyncedAt: listedFrom }),
       });
       return verdict.kind === 'again' ? ('again' as const) : verdict.next.dirty ? ('left_dirty' as const) : ('synced' as const);
     });

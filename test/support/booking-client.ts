@@ -22,9 +22,18 @@ export async function availability(functionsUrl: string, slug: string, days = 20
   return (await res.json()) as Availability;
 }
 
-/** The n-th free slot (0 = the first) of a host. */
+/** Slots this close to the first one offered are skipped: see freeSlot. */
+const NOTICE_EDGE_MS = 60 * 60_000;
+
+/**
+ * The n-th free slot (0 = the first) of a host, counted from an hour after the first one offered:
+ * the first sit at the minimum-notice edge and stop being offered as the clock passes their
+ * start minus the notice, which a test that books or checks one a few seconds later may meet.
+ */
 export async function freeSlot(functionsUrl: string, slug: string, n = 0): Promise<OfferedSlot> {
-  const slot = (await availability(functionsUrl, slug)).slots[n];
+  const { slots } = await availability(functionsUrl, slug);
+  const edge = slots[0] ? Date.parse(slots[0].start) + NOTICE_EDGE_MS : 0;
+  const slot = slots.filter((s) => Date.parse(s.start) >= edge)[n];
   if (!slot) throw new Error(`host ${slug} has no free slot #${n}`);
   return slot;
 }

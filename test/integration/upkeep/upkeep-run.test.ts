@@ -1,9 +1,10 @@
 // The scheduled run against the real emulators: what each step fixes, the Google failures it
 // outlasts, and that a run out of time resumes where it stopped. The run and the webhook share one
 // clock, which the tests move together with the Google emulator's.
-import { services, upkeepDeps } from '../../../functions/services';
+import { services, syncDeps, upkeepDeps } from '../../../functions/services';
 import { createLogger } from '../../../shared/log';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
+import { syncChannel } from '../../../shared/sync/sync-channel';
 import { runUpkeep, type UpkeepOptions } from '../../../shared/upkeep/run-upkeep';
 import { UpkeepStateRepository } from '../../../shared/upkeep/upkeep-state';
 import { book, freeSlot, GUEST } from '../../support/booking-client';
@@ -76,6 +77,39 @@ it('changes whose pushes were lost are all applied by the next run', async () =>
     // Synced by the run, or by a push's sync still running, which the run marked to go once more.
     await until(async () => ((await services().slots.get(declined))?.status === 'declined' ? true : undefined), 'the decline to be applied');
     await until(async () => ((await services().slots.get(removed))?.status === 'cancelled' ? true : undefined), 'the deletion to be applied');
+  } finally {
+    await sys.control('/push', { mode: 'normal' });
+  }
+});
+
+it('a change made while a sync was applying its list, its push lost, is applied by the next run', async () => {
+  const { host, channelId } = await watchedHost();
+  await sys.control('/push', { mode: 'drop' });
+  try {
+    const declined = await bookSlot(host, 'early@example.org', 0);
+    const removed = await bookSlot(host, 'late@example.org', 3);
+    await sys.control(`/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(declined)}/respond`, { email: 'early@example.org', responseStatus: 'declined' });
+    // The sync applying the decline waits at Google's delete: its list has been taken by then.
+    await sys.control('/faults', { method: 'DELETE', pathContains: eventIdForSlot(declined), delayMs: 1_500, count: 1 });
+    const accessToken = await sys.accessToken(host);
+    const listedFrom = clock.now();
+    const syncing = syncChannel(syncDeps(), channelId, 30_000);
+    await until(async () => ((await services().slots.get(declined))?.status === 'declined' ? true : undefined), 'the decline to be applied');
+    const deleted = await fetch(`${sys.google.url}/calendar/v3/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(removed)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(deleted.status).toBe(204);
+    await clock.advance(HOUR);
+    expect((await syncing).outcome).toBe('synced');
+    // The sync ended an hour later by the clock, but what it listed is from before the deletion.
+    expect((await services().slots.get(removed))?.status).toBe('requested');
+    expect((await services().channels.channels.get(channelId))!.lastSyncedAt!.getTime()).toBeLessThan(listedFrom.getTime() + HOUR);
+
+    const summary = await run({ reconcileIntervalMs: 30 * 60_000 });
+    expect(summary).toMatchObject({ failed: 0, remaining: 0 });
+    expect(summary.reconciled).toBeGreaterThanOrEqual(1);
+    expect((await services().slots.get(removed))?.status).toBe('cancelled');
   } finally {
     await sys.control('/push', { mode: 'normal' });
   }
