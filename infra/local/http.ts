@@ -40,6 +40,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const CLOSE_GRACE_MS = 5_000;
+
 /** Listens on `port` (0 = any free port) and resolves with the base URL, e.g. `http://127.0.0.1:8123`. */
 export function listen(handler: RequestListener, port: number, host = '127.0.0.1'): Promise<RunningServer> {
   const server = createServer(handler);
@@ -56,10 +58,20 @@ export function listenServer(server: Server, port: number, host = '127.0.0.1'): 
         server,
         port: address.port,
         url: `http://${host}:${address.port}`,
+        // Requests in flight are let finish (a function still working when its Firestore client is
+        // closed under it fails after the test); idle keep-alive connections go at once, and
+        // whatever is still open after the grace period is cut.
         close: () =>
           new Promise<void>((done, fail) => {
-            server.close((err) => (err ? fail(err) : done()));
-            server.closeAllConnections();
+            const idle = setInterval(() => server.closeIdleConnections(), 50);
+            const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+            server.close((err) => {
+              clearInterval(idle);
+              clearTimeout(cut);
+              if (err) fail(err);
+              else done();
+            });
+            server.closeIdleConnections();
           }),
       });
     });
