@@ -54,13 +54,14 @@ function asResponse(value: string | null | undefined): GuestResponse | undefined
 
 type Notice = Extract<ChangeEffect, { kind: 'notify' }>['notice'];
 
-/** The notices a slot's move out of holding promised; the same as the transition's effects below. */
-function promisedNotices(slot: Slot): Notice[] {
-  const cause = slot.history.at(-1)?.cause;
+/** The notices a slot's move out of holding sends, by its cause (the transitions below use it too). */
+function noticesFor(cause: string | undefined, inviteMode: Slot['inviteMode']): Notice[] {
   if (cause === 'guest_declined') return ['host-guest-declined'];
-  if (cause === 'event_deleted_in_google') return slot.inviteMode === 'ics' ? ['host-event-cancelled', 'guest-ics-cancellation'] : ['host-event-cancelled'];
+  if (cause === 'event_deleted_in_google') return inviteMode === 'ics' ? ['host-event-cancelled', 'guest-ics-cancellation'] : ['host-event-cancelled'];
   return [];
 }
+
+const notify = (notice: Notice): ChangeEffect => ({ kind: 'notify', notice });
 
 /**
  * What a slot that no longer holds its time still owes, when the effects of its transition did
@@ -73,7 +74,7 @@ function owed(slot: Slot, { eventStands }: { eventStands: boolean }): SlotChange
     const guestSaidNo = slot.history.at(-1)?.cause === 'guest_declined';
     effects.push({ kind: 'deleteEvent', sendUpdates: guestSaidNo || slot.inviteMode === 'ics' ? 'none' : 'all' });
   }
-  for (const notice of promisedNotices(slot)) if (!slot.notices.includes(notice)) effects.push({ kind: 'notify', notice });
+  for (const notice of noticesFor(slot.history.at(-1)?.cause, slot.inviteMode)) if (!slot.notices.includes(notice)) effects.push(notify(notice));
   return { effects };
 }
 
@@ -84,9 +85,7 @@ export function decideChange(slot: Slot, event: GoogleEvent): SlotChange {
     // Deleted in Google. If we still held the time, the host deleted it there (Google told the
     // guest in the invite flow; in the .ics flow only we can).
     if (!holding) return owed(slot, { eventStands: false });
-    const effects: ChangeEffect[] = [{ kind: 'notify', notice: 'host-event-cancelled' }];
-    if (slot.inviteMode === 'ics') effects.push({ kind: 'notify', notice: 'guest-ics-cancellation' });
-    return { transition: { to: 'cancelled', cause: 'event_deleted_in_google' }, effects };
+    return { transition: { to: 'cancelled', cause: 'event_deleted_in_google' }, effects: noticesFor('event_deleted_in_google', slot.inviteMode).map(notify) };
   }
 
   // The slot is over but the event stands: our delete never reached Google. Finish it.
@@ -103,10 +102,7 @@ export function decideChange(slot: Slot, event: GoogleEvent): SlotChange {
     return {
       transition: { to: 'declined', cause: 'guest_declined' },
       guestResponse,
-      effects: [
-        { kind: 'deleteEvent', sendUpdates: 'none' },
-        { kind: 'notify', notice: 'host-guest-declined' },
-      ],
+      effects: [{ kind: 'deleteEvent', sendUpdates: 'none' }, ...noticesFor('guest_declined', slot.inviteMode).map(notify)],
     };
   }
 

@@ -11,6 +11,7 @@ import { ConnectionRevoked, EventGone, SyncTokenExpired } from '../google/errors
 import { EVENT_TAG, eventIdForSlot } from '../google/event-identity';
 import type { Logger } from '../log';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { forEachWithin } from '../work-pool';
 import { applyEventChange, type ApplyDeps } from './apply-change';
 import { afterRun, requestLease } from './lease';
 
@@ -129,7 +130,7 @@ async function runOnce(deps: SyncDeps, channelId: string, holder: string): Promi
     let applied = 0;
     let nextToken: string | undefined;
     for await (const page of session.changesSince(channel.calendarId, channel.syncToken)) {
-      applied += await applyEach(deps, session, host, channel.calendarId, page.events);
+      applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, channel.calendarId, event));
       nextToken = page.nextSyncToken ?? nextToken;
     }
     if (nextToken) await saveSyncToken(deps, channelId, holder, nextToken);
@@ -149,40 +150,23 @@ async function runOnce(deps: SyncDeps, channelId: string, holder: string): Promi
 const APPLY_CONCURRENCY = 8;
 
 /**
- * Runs `work` over the items, a few at a time, and waits for all of them: one failure does not
- * leave the others half done. Returns each outcome in the items' order.
- */
-async function settleEach<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
-  const results: PromiseSettledResult<R>[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      try {
-        results[index] = { status: 'fulfilled', value: await work(items[index] as T) };
-      } catch (reason) {
-        results[index] = { status: 'rejected', reason };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(APPLY_CONCURRENCY, items.length) }, worker));
-  return results;
-}
-
-/**
- * The number of changes that needed anything. If any failed, throws (a revoked grant before any
- * other error, since it decides what happens to the channel): the token is then not saved and
+ * Applies every item, a few at a time, and waits for all of them: one failure does not leave the
+ * others undone. Returns how many needed anything. If any failed, throws (a revoked grant before
+ * any other error, since it decides what happens to the channel): the token is then not saved and
  * the whole page comes again, which is harmless because every change is safe to repeat.
  */
-function countApplied(results: PromiseSettledResult<boolean>[]): number {
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+async function applyAll<T>(items: readonly T[], apply: (item: T) => Promise<boolean>): Promise<number> {
+  let applied = 0;
+  const failures: unknown[] = [];
+  await forEachWithin(items, { concurrency: APPLY_CONCURRENCY, deadline: Infinity }, async (item) => {
+    try {
+      if (await apply(item)) applied += 1;
+    } catch (error) {
+      failures.push(error);
+    }
+  });
   if (failures.length > 0) throw failures.find((e) => e instanceof ConnectionRevoked) ?? failures[0];
-  return results.filter((r) => r.status === 'fulfilled' && r.value).length;
-}
-
-async function applyEach(deps: SyncDeps, session: CalendarSession, host: Subscriber, calendarId: string, events: GoogleEvent[]): Promise<number> {
-  return countApplied(await settleEach(events, (event) => applyEventChange(deps, session, host, calendarId, event)));
+  return applied;
 }
 
 /** Saves the watermark, only while the lease is still ours (a takeover means our view is old). */
@@ -213,17 +197,16 @@ async function fullResync(deps: SyncDeps, channelId: string, channel: Channel, h
   const tagged = session.events(channel.calendarId, { timeMin, timeMax, privateProperties: { [EVENT_TAG.key]: EVENT_TAG.value }, showDeleted: true, pageSize: 250 });
   for await (const page of tagged) {
     for (const event of page.events) if (event.id) seen.add(event.id);
-    applied += await applyEach(deps, session, host, channel.calendarId, page.events);
+    applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, channel.calendarId, event));
   }
   const unseen = (await deps.slots.holdingIn(channel.subscriberId, channel.calendarId, timeMin, timeMax)).filter(({ slot }) => !seen.has(slot.eventId));
-  const results = await settleEach(unseen, async ({ slotId, slot }) => {
+  applied += await applyAll(unseen, async ({ slotId, slot }) => {
     const event: GoogleEvent = await session.getEvent(channel.calendarId, eventIdForSlot(slotId)).catch((error: unknown) => {
       if (error instanceof EventGone) return { id: slot.eventId, status: 'cancelled' };
       throw error;
     });
     return applyEventChange(deps, session, host, channel.calendarId, event);
   });
-  applied += countApplied(results);
   if (freshToken) await saveSyncToken(deps, channelId, holder, freshToken);
   return applied;
 }

@@ -19,7 +19,7 @@ import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { syncChannel, type SyncDeps } from '../sync/sync-channel';
 import { channelVerdict, needsReconcile, needsRenewal, watchedCalendarOf } from './decisions';
 import { START, type HealCursor, type UpkeepStateRepository } from './upkeep-state';
-import { forEachWithin } from './work-pool';
+import { forEachWithin } from '../work-pool';
 
 export interface UpkeepDeps {
   channels: ChannelService;

@@ -11,7 +11,7 @@ import { channelSchema, hashChannelToken } from '../../shared/channels/channels'
 import { CalendarGateway } from '../../shared/google/calendar';
 import { subscriberSchema } from '../../shared/store/subscribers';
 import { renewDue } from '../../shared/upkeep/run-upkeep';
-import { forEachWithin } from '../../shared/upkeep/work-pool';
+import { forEachWithin } from '../../shared/work-pool';
 import type { TestSystem } from '../support/system';
 import { withLocalSystem } from './local-system';
 import { percentile, round } from './stats';
