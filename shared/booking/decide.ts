@@ -11,7 +11,7 @@ import type { BookingNotices } from './booking-notices';
 import { InvalidLink, type DecisionGrant, type DecisionLinks } from './decision-links';
 import { HostCalendarUnavailable } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
-import { confirmedImport, withHostAccepted } from './invite-events';
+import { confirmedHold, withHostAccepted } from './invite-events';
 import { judgeDecision, type DecisionAction } from './slot-state';
 
 export interface DecisionDeps {
@@ -100,12 +100,16 @@ async function applyAtGoogle(deps: DecisionDeps, host: Subscriber, slotId: strin
       await calendar.deleteEvent(calendarId, slot.eventId, slot.inviteMode === 'google' ? 'all' : 'none').catch((error: unknown) => {
         if (!(error instanceof EventGone)) throw error;
       });
-    } else if (slot.inviteMode === 'google') {
+    } else {
+      // Patching a deleted event would bring it back: read it first.
       const event = await calendar.getEvent(calendarId, slot.eventId);
       if (event.status === 'cancelled') throw new EventGone('the event was deleted in Google', 410, 'deleted');
-      await calendar.patchEvent(calendarId, slot.eventId, { status: 'confirmed', attendees: withHostAccepted(event, calendarId) }, 'all');
-    } else {
-      await calendar.importEvent(calendarId, confirmedImport(slotId, slot, host));
+      if (slot.inviteMode === 'google') {
+        await calendar.patchEvent(calendarId, slot.eventId, { status: 'confirmed', attendees: withHostAccepted(event, calendarId) }, 'all');
+      } else {
+        // The guest hears from our .ics mail; Google mails nobody.
+        await calendar.patchEvent(calendarId, slot.eventId, confirmedHold(slot, host), 'none');
+      }
     }
   } catch (error) {
     if (error instanceof EventGone) throw error;

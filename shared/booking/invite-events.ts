@@ -51,8 +51,9 @@ export function googleInvite(slotId: string, slot: Slot, host: Subscriber, confi
 
 /**
  * Flag-off flow: a HOLD event keeps the time in the host's calendar while the request waits
- * (`events.import`: Google sends no mail; the guest gets our .ics). Confirming imports the real
- * event under the same iCalUID, which Google's import updates in place.
+ * (`events.import`: Google sends no mail; the guest gets our .ics). Confirming patches it by its
+ * id (`confirmedHold`): never a second import, which real Google refuses with 409 `duplicate`
+ * for an iCalUID the calendar holds or once held (gcalcli #712, #730, #784).
  */
 export function holdEvent(slotId: string, slot: Slot, host: Subscriber): GoogleEvent & { iCalUID: string } {
   return {
@@ -67,6 +68,16 @@ export function holdEvent(slotId: string, slot: Slot, host: Subscriber): GoogleE
   };
 }
 
+/**
+ * The patch that turns a HOLD event into the booking. No attendees: on an event the host
+ * organizes, Google would put its own copy in a Google guest's calendar even with
+ * `sendUpdates=none`, beside the one our .ics made.
+ */
+export function confirmedHold(slot: Slot, host: Subscriber): GoogleEvent {
+  return { summary: summaryOf(slot, host), status: 'confirmed' };
+}
+
+/** Auto-confirm in the flag-off flow: the booking imported at once, as a private copy (no mail). */
 export function confirmedImport(slotId: string, slot: Slot, host: Subscriber): GoogleEvent & { iCalUID: string } {
   return {
     ...holdEvent(slotId, slot, host),

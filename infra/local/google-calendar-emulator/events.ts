@@ -79,8 +79,9 @@ export class EventService {
   }
 
   /**
-   * events.import adds a private copy of an existing event and sends no mail; an event with the
-   * same iCalUID already on the calendar is updated in place ("Events: import").
+   * events.import adds a private copy of an existing event and sends no mail. An iCalUID the
+   * calendar already holds, even a deleted event's, is 409 duplicate: what real Google answers
+   * (gcalcli #712, #730, #784), where the reference documents no update in place.
    */
   import(calendar: Calendar, creatorEmail: string, body: unknown): StoredEvent {
     const writable = writablePart(body);
@@ -93,14 +94,7 @@ export class EventService {
             ...(typeof input.organizer.displayName === 'string' ? { displayName: input.organizer.displayName } : {}),
           }
         : defaultOrganizer(calendar);
-    const existingId = calendar.eventIdsByICalUID.get(input.iCalUID);
-    const existing = existingId === undefined ? undefined : calendar.events.get(existingId);
-    if (existing) {
-      const normalized = normalizeEvent(mergePatch({}, writable), calendar.timeZone, existing.attendees);
-      this.apply(calendar, existing, normalized);
-      existing.organizer = organizer;
-      return existing;
-    }
+    if (calendar.eventIdsByICalUID.has(input.iCalUID)) throw duplicate();
     const id = checkClientId(input.id) ?? generatedEventId();
     if (calendar.events.has(id)) throw duplicate();
     const normalized = normalizeEvent(mergePatch({}, writable), calendar.timeZone);

@@ -211,20 +211,31 @@ describe('events through the real Calendar client', () => {
       expect(await failureOf(api.events.import({ calendarId: 'primary', requestBody: timedEvent(1) }))).toMatchObject({ status: 400, reason: 'required' });
     });
 
-    it('adds an event with the given iCalUID and organizer, and updates it when imported again', async () => {
+    it('adds an event with the given iCalUID and organizer', async () => {
       const first = await api.events.import({
         calendarId: 'primary',
         requestBody: timedEvent(1, { iCalUID: 'abc@elsewhere.org', organizer: { email: 'boss@elsewhere.org' }, attendees: [{ email: 'host@example.com' }] }),
       });
       expect(first.data).toMatchObject({ iCalUID: 'abc@elsewhere.org', organizer: { email: 'boss@elsewhere.org' } });
       expect(first.data.organizer).not.toHaveProperty('self');
-      const second = await api.events.import({
-        calendarId: 'primary',
-        requestBody: timedEvent(3, { iCalUID: 'abc@elsewhere.org', summary: 'Moved', organizer: { email: 'boss@elsewhere.org' } }),
-      });
-      expect(second.data).toMatchObject({ id: first.data.id, summary: 'Moved', start: timedEvent(3).start });
       const list = await api.events.list({ calendarId: 'primary', iCalUID: 'abc@elsewhere.org' });
       expect(list.data.items).toHaveLength(1);
+    });
+
+    // Real Google answers 409 duplicate to a second import of an iCalUID (gcalcli #712, #730, #784);
+    // it documents no update in place, so the emulator gives the answer our code must survive.
+    it('answers 409 duplicate to an import of an iCalUID the calendar already holds, and changes nothing', async () => {
+      const first = await api.events.import({ calendarId: 'primary', requestBody: timedEvent(1, { iCalUID: 'again@elsewhere.org', summary: 'First' }) });
+      const failure = await failureOf(api.events.import({ calendarId: 'primary', requestBody: timedEvent(3, { iCalUID: 'again@elsewhere.org', summary: 'Moved' }) }));
+      expect(failure).toMatchObject({ status: 409, reason: 'duplicate' });
+      expect((await api.events.get({ calendarId: 'primary', eventId: first.data.id as string })).data).toMatchObject({ summary: 'First', start: timedEvent(1).start });
+    });
+
+    it('answers 409 duplicate to an import of the iCalUID of a deleted event', async () => {
+      const first = await api.events.import({ calendarId: 'primary', requestBody: timedEvent(1, { iCalUID: 'gone@elsewhere.org' }) });
+      await api.events.delete({ calendarId: 'primary', eventId: first.data.id as string });
+      const failure = await failureOf(api.events.import({ calendarId: 'primary', requestBody: timedEvent(1, { iCalUID: 'gone@elsewhere.org' }) }));
+      expect(failure).toMatchObject({ status: 409, reason: 'duplicate' });
     });
   });
 
