@@ -92,6 +92,53 @@ describe('the mail sink rejecting what SendGrid rejects', () => {
     ).rejects.toEqual(rejectedWith(400, 'attachments.0.content'));
   });
 
+  // SendGrid has taken one `method` parameter on an attachment type since 2018 (sendgrid-php #250,
+  // sendgrid-nodejs #217): calendar invitations need it (RFC 6047 §2.4). Any further parameter,
+  // a charset above all, is still refused (sendgrid-nodejs #1313). Forms no public report shows
+  // SendGrid taking (a trailing ';', a quoted method) are refused too: the sink errs toward no.
+  it.each(['text/calendar; method=REQUEST', 'text/calendar;method=CANCEL'])(
+    'accepts an attachment typed %s and keeps the type as sent',
+    async (type) => {
+      const [response] = await under.mail.send(aMail({ attachments: [{ content: Buffer.from('BEGIN:VCALENDAR').toString('base64'), filename: 'invite.ics', type }] }));
+
+      expect(response.statusCode).toBe(202);
+      const [message] = await listMessages(under.sink);
+      expect((message?.attachments as { type: string }[])[0]?.type).toBe(type);
+      await fetch(`${under.sink.url}/messages`, { method: 'DELETE' });
+    },
+  );
+
+  it.each([
+    'text/calendar; method=REQUEST; charset="UTF-8"',
+    'text/calendar; charset="UTF-8"; method=REQUEST',
+    'text/calendar; charset=UTF-8',
+    'text/calendar; method=REQUEST;',
+    'text/calendar; method="REQUEST"',
+    'text/calendar; method=REQUEST\r\nX-Injected: yes',
+  ])('answers 400 naming the attachment type %j, with a parameter other than one bare method', async (type) => {
+    const response = await postRaw(
+      under.sink,
+      JSON.stringify({
+        personalizations: [{ to: [{ email: 'ann@example.com' }] }],
+        from: { email: 'bookings@example.com' },
+        subject: 'Invite',
+        content: [{ type: 'text/plain', value: 'attached' }],
+        attachments: [{ content: Buffer.from('BEGIN:VCALENDAR').toString('base64'), filename: 'invite.ics', type }],
+      }),
+    );
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          message: "The attachment type cannot contain ';', or CRLF characters.",
+          field: 'attachments.0.type',
+          help: 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html#message.attachments.type',
+        },
+      ],
+    });
+  });
+
   it('answers 400 naming the attachment that has no filename', async () => {
     const response = await postRaw(
       under.sink,
