@@ -10,9 +10,11 @@ export type MailAddress = z.infer<typeof mailAddressSchema>;
 
 export const mailAttachmentSchema = z.object({
   filename: z.string().min(1),
-  // SendGrid refuses a type with ';', so `text/calendar; method=REQUEST` cannot be said here:
-  // the METHOD line inside the file is what calendar clients go by.
-  type: z.literal('text/calendar'),
+  // RFC 6047 §2.4: a calendar part MUST name its iTIP method, the same as the METHOD inside the
+  // file; Outlook and Apple Mail offer an invitation only then. SendGrid takes this one parameter
+  // and refuses any other (a charset included). The bare type is what mail queued before this
+  // change carries; the outbox still reads it.
+  type: z.enum(['text/calendar; method=REQUEST', 'text/calendar; method=CANCEL', 'text/calendar']),
   content: z.base64(),
   disposition: z.literal('attachment'),
 });

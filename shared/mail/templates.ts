@@ -103,7 +103,7 @@ function icsAttachment(view: BookingView, sequence: number, method: InviteMethod
   });
   return {
     filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
-    type: 'text/calendar',
+    type: `text/calendar; method=${method}`,
     content: Buffer.from(ics, 'utf8').toString('base64'),
     disposition: 'attachment',
   };

@@ -16,8 +16,9 @@ function eventOf(host: TestHost, slotId: string) {
 
 function ics(message: SinkMessage): string {
   const attachment = message.attachments?.find((a) => a.filename.endsWith('.ics'));
-  expect(attachment?.type).toBe('text/calendar');
-  return Buffer.from(attachment!.content, 'base64').toString('utf8');
+  const text = Buffer.from(attachment!.content, 'base64').toString('utf8');
+  expect(attachment?.type).toBe(`text/calendar; method=${/^METHOD:(\w+)\r$/m.exec(text)?.[1]}`);
+  return text;
 }
 
 async function deleteInGoogle(host: TestHost, slotId: string): Promise<void> {

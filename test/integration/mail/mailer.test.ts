@@ -107,7 +107,7 @@ describe('the mailer', () => {
     // SendGrid refuses ',' in a display name: the name goes out without it.
     expect(message?.personalizations).toEqual([{ to: [{ email: 'ann@guest.example', name: 'Smith Ann' }] }]);
     const [attachment] = message?.attachments ?? [];
-    expect(attachment).toMatchObject({ filename: 'invite.ics', type: 'text/calendar', disposition: 'attachment' });
+    expect(attachment).toMatchObject({ filename: 'invite.ics', type: 'text/calendar; method=REQUEST', disposition: 'attachment' });
     const ics = parseIcs(Buffer.from(attachment?.content ?? '', 'base64').toString('utf8'));
     expect(prop(ics.calendar, 'METHOD').value).toBe('REQUEST');
     expect(prop(ics.events[0] ?? [], 'UID').value).toBe('slot-7@calendar-invites');

@@ -37,8 +37,11 @@ const LINKS = { confirmUrl: 'https://book.example/decide?t=abc&a=confirm', denyU
 function icsOf(mail: OutgoingMail) {
   const [attachment, ...more] = mail.attachments ?? [];
   expect(more).toEqual([]);
-  expect(attachment).toMatchObject({ type: 'text/calendar', disposition: 'attachment', filename: expect.stringMatching(/\.ics$/) });
-  return parseIcs(Buffer.from(attachment?.content ?? '', 'base64').toString('utf8'));
+  expect(attachment).toMatchObject({ disposition: 'attachment', filename: expect.stringMatching(/\.ics$/) });
+  const ics = parseIcs(Buffer.from(attachment?.content ?? '', 'base64').toString('utf8'));
+  // RFC 6047 §2.4: the MIME type names the same method as the file, or Outlook shows no invitation.
+  expect(attachment?.type).toBe(`text/calendar; method=${prop(ics.calendar, 'METHOD').value}`);
+  return ics;
 }
 
 const everyTemplate: [string, (v: BookingView) => OutgoingMail][] = [
@@ -216,5 +219,21 @@ describe('the host notices of guest answers and cancelled events', () => {
 
     expect(mail.text.startsWith(`${heading}\n`)).toBe(true);
     expect(mail.attachments).toBeUndefined();
+  });
+});
+
+describe('the calendar attachment type', () => {
+  it('still reads a mail queued before the type named its method (the outbox retries those)', () => {
+    const queued = { ...guestIcsInvitation(view(), 0) };
+    queued.attachments = queued.attachments?.map((a) => ({ ...a, type: 'text/calendar' as const }));
+
+    expect(outgoingMailSchema.parse(queued)).toEqual(queued);
+  });
+
+  it('refuses a type with a charset, which SendGrid would refuse', () => {
+    const mail = guestIcsInvitation(view(), 0);
+    const withCharset = { ...mail, attachments: mail.attachments?.map((a) => ({ ...a, type: 'text/calendar; method=REQUEST; charset="UTF-8"' })) };
+
+    expect(outgoingMailSchema.safeParse(withCharset).success).toBe(false);
   });
 });
