@@ -262,9 +262,7 @@ export class ChannelService {
    */
   private async initialSyncToken(session: CalendarSession, calendarId: string, channelId: string): Promise<string | null> {
     try {
-      let token: string | undefined;
-      for await (const page of session.events(calendarId, { pageSize: 2500 })) token = page.nextSyncToken ?? token;
-      return token ?? null;
+      return (await session.syncToken(calendarId)) ?? null;
     } catch (error) {
       this.deps.log.warn({ err: error, channelId }, 'no initial sync token; the first sync will be a full resync');
       return null;

@@ -10,6 +10,16 @@ import { DEFAULT_RETRY_POLICY, retryConfigFor, type RetryPolicy } from './retry'
 export type GoogleEvent = calendar_v3.Schema$Event;
 export type SendUpdates = 'all' | 'externalOnly' | 'none';
 
+/**
+ * The one parameter set of every listing that issues or uses a sync token. Series unexpanded
+ * (`singleEvents=false`): a calendar full of endless daily series lists each once, and a change to
+ * a series comes as one item, not as its every instance. Deleted events included, as a token
+ * listing must ("it is not allowed to set showDeleted to False").
+ */
+const SYNC_LISTING = { singleEvents: false, showDeleted: true } as const;
+/** Google's largest page (events.list `maxResults`): the fewest round trips. */
+const SYNC_PAGE_SIZE = 2500;
+
 export interface EventPage {
   events: GoogleEvent[];
   /** Present on the last page only: the watermark for the next incremental sync. */
@@ -145,15 +155,29 @@ export class CalendarSession {
   }
 
   /**
+   * A sync token that stands for "now": the last page of a full listing carries it. The listing
+   * uses the very parameters of `changesSince` (the `syncToken` reference: other parameters
+   * "should be the same as for the initial synchronization to avoid undefined behavior").
+   */
+  async syncToken(calendarId: string, pageSize = SYNC_PAGE_SIZE): Promise<string | undefined> {
+    let token: string | undefined;
+    for await (const page of this.pages(calendarId, { ...SYNC_LISTING, maxResults: pageSize })) token = page.nextSyncToken ?? token;
+    return token;
+  }
+
+  /**
    * Every event changed since `syncToken`, page by page, cancelled ones included. The last page
    * carries `nextSyncToken`: save it only after the pages before it are applied. An invalid or
    * invalidated token → SyncTokenExpired (410): do a full sync.
    */
-  changesSince(calendarId: string, syncToken: string, pageSize?: number): AsyncGenerator<EventPage> {
-    return this.pages(calendarId, { syncToken, showDeleted: true, maxResults: pageSize });
+  changesSince(calendarId: string, syncToken: string, pageSize = SYNC_PAGE_SIZE): AsyncGenerator<EventPage> {
+    return this.pages(calendarId, { ...SYNC_LISTING, syncToken, maxResults: pageSize });
   }
 
-  /** Events matching a query (no sync token), page by page; the last page carries a sync token. */
+  /**
+   * Events matching a query, page by page (a query, not a sync: its token is not for keeping).
+   * Recurring series come back once, as series: our own events are never recurring.
+   */
   events(calendarId: string, query: EventQuery = {}): AsyncGenerator<EventPage> {
     return this.pages(calendarId, {
       timeMin: query.timeMin?.toISOString(),
@@ -163,7 +187,6 @@ export class CalendarSession {
         : undefined,
       showDeleted: query.showDeleted,
       maxResults: query.pageSize,
-      singleEvents: true,
     });
   }
 

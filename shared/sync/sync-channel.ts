@@ -186,8 +186,7 @@ async function saveSyncToken(deps: SyncDeps, channelId: string, holder: string, 
  * stale are applied, not skipped.
  */
 async function fullResync(deps: SyncDeps, channelId: string, channel: Channel, host: Subscriber, session: CalendarSession, holder: string): Promise<number> {
-  let freshToken: string | undefined;
-  for await (const page of session.events(channel.calendarId, { pageSize: 2500 })) freshToken = page.nextSyncToken ?? freshToken;
+  const freshToken = await session.syncToken(channel.calendarId);
 
   const now = deps.now();
   const timeMin = new Date(now.getTime() - RESYNC_PAST_MS);

@@ -108,8 +108,7 @@ async function seedHosts(sys: TestSystem, count: number): Promise<void> {
       const channelId = newChannelId();
       const token = randomBytes(32).toString('base64url');
       const watched = await session.watchEvents(account.calendarId, { channelId, address, token, ttlSeconds: REQUESTED_TTL_SECONDS });
-      let syncToken: string | null = null;
-      for await (const page of session.events(account.calendarId, { pageSize: 2500 })) syncToken = page.nextSyncToken ?? syncToken;
+      const syncToken = (await session.syncToken(account.calendarId)) ?? null;
       const channel = channelSchema.parse({
         subscriberId,
         calendarId: account.calendarId,
