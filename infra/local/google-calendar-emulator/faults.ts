@@ -1,7 +1,7 @@
 // Injected failures for the API and the OAuth endpoints (never the control API): the next `count`
 // matching calls wait `delayMs` and/or fail with Google's error JSON for that status, with the
 // reasons of the Calendar "Handle API errors" guide.
-import { GoogleApiError } from './errors';
+import { GoogleApiError, type GoogleErrorDetail } from './errors';
 
 export interface Fault {
   method?: string;
@@ -12,26 +12,55 @@ export interface Fault {
   delayMs?: number;
 }
 
-const FORBIDDEN_MESSAGES: Record<string, string> = {
-  rateLimitExceeded: 'Rate Limit Exceeded',
-  userRateLimitExceeded: 'User Rate Limit Exceeded',
-  quotaExceeded: 'Calendar usage limits exceeded.',
-  dailyLimitExceeded: 'Daily Limit Exceeded',
+interface DocumentedError {
+  statuses: number[];
+  message: string;
+  detail: GoogleErrorDetail;
+}
+
+/**
+ * The errors of the Calendar "Handle API errors" guide, by reason, with the message, domain and
+ * location it shows for each: an injected failure with one of these reasons answers that body.
+ * `dailyLimitExceeded` is not in the Calendar guide; its shape is that of the other usage limits.
+ */
+const DOCUMENTED: Record<string, DocumentedError> = {
+  timeRangeEmpty: { statuses: [400], message: 'The specified time range is empty.', detail: { domain: 'calendar', location: 'timeMax', locationType: 'parameter' } },
+  authError: { statuses: [401], message: 'Invalid Credentials', detail: { location: 'Authorization', locationType: 'header' } },
+  userRateLimitExceeded: { statuses: [403], message: 'User Rate Limit Exceeded', detail: { domain: 'usageLimits' } },
+  rateLimitExceeded: { statuses: [403, 429], message: 'Rate Limit Exceeded', detail: { domain: 'usageLimits' } },
+  quotaExceeded: { statuses: [403], message: 'Calendar usage limits exceeded.', detail: { domain: 'usageLimits' } },
+  dailyLimitExceeded: { statuses: [403], message: 'Daily Limit Exceeded', detail: { domain: 'usageLimits' } },
+  forbiddenForNonOrganizer: { statuses: [403], message: 'Shared properties can only be changed by the organizer of the event.', detail: { domain: 'calendar' } },
+  notFound: { statuses: [404], message: 'Not Found', detail: {} },
+  duplicate: { statuses: [409], message: 'The requested identifier already exists.', detail: {} },
+  conflict: { statuses: [409], message: 'Conflict', detail: {} },
+  fullSyncRequired: { statuses: [410], message: 'Sync token is no longer valid, a full sync is required.', detail: { domain: 'calendar', location: 'syncToken', locationType: 'parameter' } },
+  updatedMinTooLongAgo: {
+    statuses: [410],
+    message: 'The requested minimum modification time lies too far in the past.',
+    detail: { domain: 'calendar', location: 'updatedMin', locationType: 'parameter' },
+  },
+  deleted: { statuses: [410], message: 'Resource has been deleted', detail: {} },
+  conditionNotMet: { statuses: [412], message: 'Precondition Failed', detail: { location: 'If-Match', locationType: 'header' } },
+  backendError: { statuses: [500, 502, 503, 504], message: 'Backend Error', detail: {} },
 };
 
-/** Google's reason, message and error domain for each failure status. */
+/** The reason of a failure injected without one: the guide's for the status where it has one. */
+function defaultReason(status: number): string {
+  if (status === 401) return 'authError';
+  if (status === 403 || status === 429) return 'rateLimitExceeded';
+  if (status === 404) return 'notFound';
+  if (status === 412) return 'conditionNotMet';
+  return status >= 500 ? 'backendError' : 'badRequest';
+}
+
+/** Google's error for a failure status and reason: the guide's body when it shows one. */
 function failureFor(status: number, reason: string | undefined): GoogleApiError {
-  switch (status) {
-    case 429:
-      return new GoogleApiError(429, reason ?? 'rateLimitExceeded', 'Rate Limit Exceeded', { domain: 'usageLimits' });
-    case 403: {
-      const chosen = reason ?? 'rateLimitExceeded';
-      return new GoogleApiError(403, chosen, FORBIDDEN_MESSAGES[chosen] ?? 'Forbidden', { domain: FORBIDDEN_MESSAGES[chosen] ? 'usageLimits' : 'global' });
-    }
-    default:
-      if (status >= 500) return new GoogleApiError(status, reason ?? 'backendError', 'Backend Error');
-      return new GoogleApiError(status, reason ?? 'badRequest', `Injected failure ${status}`);
-  }
+  const chosen = reason ?? defaultReason(status);
+  const documented = DOCUMENTED[chosen];
+  if (documented?.statuses.includes(status)) return new GoogleApiError(status, chosen, documented.message, documented.detail);
+  const message = status >= 500 ? 'Backend Error' : status === 403 ? 'Forbidden' : `Injected failure ${status}`;
+  return new GoogleApiError(status, chosen, message);
 }
 
 export interface FaultOutcome {

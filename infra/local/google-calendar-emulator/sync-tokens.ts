@@ -38,8 +38,13 @@ function decode(token: string): unknown {
   }
 }
 
+/** The body the errors guide shows for it: domain `calendar`, located at the syncToken parameter. */
 function fullSyncRequired(): GoogleApiError {
-  return new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.');
+  return new GoogleApiError(410, 'fullSyncRequired', 'Sync token is no longer valid, a full sync is required.', {
+    domain: 'calendar',
+    location: 'syncToken',
+    locationType: 'parameter',
+  });
 }
 
 export class SyncTokens {
