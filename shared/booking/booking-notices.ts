@@ -1,23 +1,26 @@
 // Our own mail about a booking: which mail goes to whom after each step. Each mail is handed to
-// the mailer once per slot (recorded on the slot), so a retried request does not mail twice; the
-// mailer never loses one (SendGrid down → the outbox).
+// the mailer once per slot (recorded on the slot; a move's mails once per move), so a retried
+// request does not mail twice; the mailer never loses one (SendGrid down → the outbox).
 import type { Mailer } from '../mail/mailer';
 import type { OutgoingMail } from '../mail/outgoing-mail';
 import {
   guestIcsCancellation,
   guestIcsConfirmation,
   guestIcsInvitation,
+  guestIcsUpdate,
   hostConnectionBrokenNotice,
   hostDecisionRequest,
   hostEventCancelledNotice,
+  hostEventMovedNotice,
   hostGuestDeclinedNotice,
   hostGuestTentativeNotice,
   hostNewBookingNotice,
   type BookingView,
 } from '../mail/templates';
 import type { SyncNotice, SyncNotices } from '../sync/apply-change';
+import { latestMove, moveNoticeKey, type MoveNotice } from '../sync/decide-change';
 import type { SlotRepository } from '../store/slot-repository';
-import type { Slot } from '../store/slots';
+import type { Slot, SlotStatus } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
 import type { DecisionLinks } from './decision-links';
 import type { DecisionAction } from './slot-state';
@@ -43,10 +46,20 @@ export function bookingView({ slotId, slot, host }: SlotContext): BookingView {
   };
 }
 
-/** iCalendar SEQUENCE of our .ics mails: the invitation is 0, the decision after it 1, a later cancellation 2. */
-const FIRST = 0;
-const AFTER_DECISION = 1;
-const LATER = 2;
+/**
+ * The SEQUENCE of a guest's .ics (RFC 5546 §2.1.4: a client applies a message about a UID only
+ * if its SEQUENCE is higher than the last it saw): the position in the slot's history of the step
+ * the mail tells of. Steps only ever append, so each later step's mail says a higher number, and
+ * a mail sent again after a crash says the same one. The step is the last change of status to
+ * one of these; a move (same status before and after) has its own mail, numbered by its own step.
+ */
+function stepOf(slot: Slot, statuses: readonly SlotStatus[]): number {
+  return slot.history.findLastIndex((t) => t.from !== t.to && statuses.includes(t.to));
+}
+
+const REQUESTED = ['requested'] as const;
+const BOOKED = ['booked'] as const;
+const ENDED = ['declined', 'cancelled'] as const;
 
 export class BookingNotices implements SyncNotices {
   constructor(private readonly deps: { mailer: Mailer; links: DecisionLinks; slots: SlotRepository; now: () => Date }) {}
@@ -57,11 +70,11 @@ export class BookingNotices implements SyncNotices {
     const { slot } = context;
     if (slot.status === 'booked') {
       await this.once(context, 'host-new-booking', hostNewBookingNotice(view, slot.inviteMode));
-      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, FIRST));
+      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, stepOf(slot, BOOKED)));
     } else if (slot.status === 'requested') {
       const links = this.deps.links.linksFor(context.slotId, this.deps.now());
       await this.once(context, 'host-decision-request', hostDecisionRequest(view, links, slot.inviteMode));
-      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-invitation', guestIcsInvitation(view, FIRST));
+      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-invitation', guestIcsInvitation(view, stepOf(slot, REQUESTED)));
     }
   }
 
@@ -69,20 +82,34 @@ export class BookingNotices implements SyncNotices {
   async decisionMade(context: SlotContext, action: DecisionAction): Promise<void> {
     if (context.slot.inviteMode !== 'ics') return;
     const view = bookingView(context);
-    if (action === 'confirm') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, AFTER_DECISION));
-    else await this.once(context, 'guest-ics-cancellation', guestIcsCancellation(view, AFTER_DECISION));
+    const { slot } = context;
+    if (action === 'confirm') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, stepOf(slot, BOOKED)));
+    else await this.once(context, 'guest-ics-cancellation', guestIcsCancellation(view, stepOf(slot, ENDED)));
   }
 
   /** What happened in Google, told to whoever would not hear it from Google. */
   async notify(context: SlotContext, notice: SyncNotice): Promise<void> {
+    if (notice === 'host-event-moved' || notice === 'guest-ics-moved') return this.moved(context, notice);
     const view = bookingView(context);
     const mail = {
       'host-guest-declined': () => hostGuestDeclinedNotice(view),
       'host-guest-tentative': () => hostGuestTentativeNotice(view),
       'host-event-cancelled': () => hostEventCancelledNotice(view),
-      'guest-ics-cancellation': () => guestIcsCancellation(view, LATER),
+      'guest-ics-cancellation': () => guestIcsCancellation(view, stepOf(context.slot, ENDED)),
     }[notice]();
     await this.once(context, notice, mail);
+  }
+
+  /** The slot's latest move, once per move; a later step has told the newer state already. */
+  private async moved(context: SlotContext, notice: MoveNotice): Promise<void> {
+    const move = latestMove(context.slot);
+    if (!move) return;
+    const view = bookingView(context);
+    const mail =
+      notice === 'host-event-moved'
+        ? hostEventMovedNotice(view, move.from, context.slot.inviteMode)
+        : guestIcsUpdate(view, move.step, move.from, context.slot.status === 'booked' ? 'CONFIRMED' : 'TENTATIVE');
+    await this.once(context, moveNoticeKey(notice, move), mail);
   }
 
   /** Told once, when the connection goes from working to broken. */

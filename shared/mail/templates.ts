@@ -20,6 +20,11 @@ export interface BookingView {
 
 export type InviteMode = 'google' | 'ics';
 
+export interface TimeRange {
+  start: Date;
+  end: Date;
+}
+
 export interface DecisionLinks {
   confirmUrl: string;
   denyUrl: string;
@@ -201,6 +206,56 @@ export function guestIcsCancellation(view: BookingView, sequence: number): Outgo
     },
     icsAttachment(view, sequence, 'CANCEL', 'CANCELLED'),
   );
+}
+
+/** The host moved the event in Google (.ics flow): the new time as an update of the same invitation. */
+export function guestIcsUpdate(view: BookingView, sequence: number, previous: TimeRange, status: 'TENTATIVE' | 'CONFIRMED'): OutgoingMail {
+  const waiting = status === 'TENTATIVE' ? [{ kind: 'paragraph' as const, text: `The booking is still waiting for ${view.hostName} to confirm.` }] : [];
+  return mail(
+    guest(view),
+    host(view),
+    `New time: ${view.hostName}, ${shortStart(view.start, view.guestTimezone)}`,
+    {
+      preview: `${view.hostName} moved your booking to ${formatTimeRange(view.start, view.end, view.guestTimezone)}.`,
+      heading: `${view.hostName} moved your booking to a new time`,
+      blocks: [
+        {
+          kind: 'details',
+          rows: [
+            { label: 'When', value: formatTimeRange(view.start, view.end, view.guestTimezone) },
+            { label: 'Was', value: formatTimeRange(previous.start, previous.end, view.guestTimezone) },
+            { label: 'With', value: `${view.hostName} <${view.hostEmail}>` },
+          ],
+        },
+        ...waiting,
+        { kind: 'paragraph', text: 'The attached invitation moves the booking in your calendar.' },
+      ],
+    },
+    icsAttachment(view, sequence, 'REQUEST', status),
+  );
+}
+
+/** The host moved the event in Google: what moved, and who tells the guest. */
+export function hostEventMovedNotice(view: BookingView, previous: TimeRange, inviteMode: InviteMode): OutgoingMail {
+  const told =
+    inviteMode === 'google'
+      ? `Google Calendar tells ${view.guestName} of the new time when you send them the update there.`
+      : `We emailed ${view.guestName} the new time, as an update to the invitation in their calendar.`;
+  return mail(host(view), guest(view), `Booking moved: ${view.guestName}, ${shortStart(view.start, view.hostTimezone)}`, {
+    preview: `Your booking with ${view.guestName} now starts ${shortStart(view.start, view.hostTimezone)}.`,
+    heading: `Your booking with ${view.guestName} moved`,
+    blocks: [
+      {
+        kind: 'details',
+        rows: [
+          { label: 'From', value: formatTimeRange(previous.start, previous.end, view.hostTimezone) },
+          { label: 'To', value: formatTimeRange(view.start, view.end, view.hostTimezone) },
+          { label: 'Guest', value: `${view.guestName} <${view.guestEmail}>` },
+        ],
+      },
+      { kind: 'paragraph', text: `The event was moved in your Google Calendar, so the booking moved with it. ${told}` },
+    ],
+  });
 }
 
 export function hostGuestDeclinedNotice(view: BookingView): OutgoingMail {

@@ -104,31 +104,31 @@ export class SlotRepository {
   }
 
   /**
-   * The host moved the event in Google: the slot follows, recorded in its history, and its claim
-   * cells move with it. Cells another slot holds stay that slot's (the host chose the overlap).
+   * The host moved the event in Google: the slot follows, recorded in its history with the time it
+   * left, and its claim cells move with it. Cells another slot holds stay that slot's (the host
+   * chose the overlap). Returns the slot as it is after (unchanged if it was there already).
    */
-  async move(slotId: string, start: Date, end: Date, cause: string, at: Date): Promise<void> {
-    await this.db.runTransaction(async (tx) => {
+  async move(slotId: string, start: Date, end: Date, cause: string, at: Date): Promise<Slot> {
+    return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.slotRef(slotId));
       if (!snap.exists) throw new SlotNotFound(slotId);
       const slot = slotSchema.parse(withDates(snap.data()));
-      if (slot.start.getTime() === start.getTime() && slot.end.getTime() === end.getTime()) return;
+      if (slot.start.getTime() === start.getTime() && slot.end.getTime() === end.getTime()) return slot;
       const wanted = holdsTime(slot.status) ? claimIdsCovering(slot.subscriberId, start, end) : [];
       const cells = await Promise.all(wanted.map((id) => tx.get(this.claimRef(id))));
       const ours = wanted.filter((_, i) => !cells[i]?.exists || cells[i]?.get('slotId') === slotId);
       for (const id of slot.claimIds.filter((id) => !ours.includes(id))) tx.delete(this.claimRef(id));
       for (const id of ours) tx.set(this.claimRef(id), { slotId, subscriberId: slot.subscriberId });
-      tx.set(
-        this.slotRef(slotId),
-        slotSchema.parse({
-          ...slot,
-          start,
-          end,
-          claimIds: ours,
-          history: [...slot.history, { from: slot.status, to: slot.status, cause, at }],
-          updatedAt: at,
-        }),
-      );
+      const moved = slotSchema.parse({
+        ...slot,
+        start,
+        end,
+        claimIds: ours,
+        history: [...slot.history, { from: slot.status, to: slot.status, cause, at, movedFrom: { start: slot.start, end: slot.end } }],
+        updatedAt: at,
+      });
+      tx.set(this.slotRef(slotId), moved);
+      return moved;
     });
   }
 

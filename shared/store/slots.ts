@@ -22,6 +22,8 @@ export const transitionSchema = z.object({
   /** Why: `guest_booked`, `host_confirmed`, `host_denied`, `auto_confirmed`, `google_failed`, ... */
   cause: z.string().min(1),
   at: z.date(),
+  /** A move (`moved_in_google`): the time the slot left, so the notices can say from → to. */
+  movedFrom: z.object({ start: z.date(), end: z.date() }).optional(),
 });
 export type Transition = z.infer<typeof transitionSchema>;
 

@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Slot } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
-import { decideChange, type ChangeEffect, type SlotChange } from './decide-change';
+import { decideChange, MOVED_IN_GOOGLE, type ChangeEffect, type SlotChange } from './decide-change';
 
 export type SyncNotice = Extract<ChangeEffect, { kind: 'notify' }>['notice'];
 
@@ -57,8 +57,9 @@ export async function applyEventChange(deps: ApplyDeps, session: CalendarSession
   return decided.change.effects.length > 0 || !!decided.change.transition || !!decided.change.guestResponse || !!decided.change.moved;
 }
 
-async function carryOut(deps: ApplyDeps, session: CalendarSession, host: Subscriber, calendarId: string, slotId: string, slot: Slot, change: SlotChange): Promise<void> {
-  if (change.moved) await deps.slots.move(slotId, change.moved.start, change.moved.end, 'moved_in_google', deps.now());
+async function carryOut(deps: ApplyDeps, session: CalendarSession, host: Subscriber, calendarId: string, slotId: string, decided: Slot, change: SlotChange): Promise<void> {
+  // The notices that follow describe the slot as it is after the move, the move included.
+  const slot = change.moved ? await deps.slots.move(slotId, change.moved.start, change.moved.end, MOVED_IN_GOOGLE, deps.now()) : decided;
   for (const effect of change.effects) {
     if (effect.kind === 'deleteEvent') await deleteEvent(session, calendarId, slot.eventId, effect.sendUpdates);
     else if (effect.kind === 'confirmEvent') await session.patchEvent(calendarId, slot.eventId, { status: 'confirmed' }, 'all');

@@ -11,8 +11,22 @@ export type ChangeEffect =
   | { kind: 'deleteEvent'; sendUpdates: 'all' | 'none' }
   /** The host accepted in Google: make the event confirmed and let Google tell the guest. */
   | { kind: 'confirmEvent' }
-  /** Our own mail about the slot (sent once per slot and notice). */
-  | { kind: 'notify'; notice: 'host-guest-declined' | 'host-guest-tentative' | 'host-event-cancelled' | 'guest-ics-cancellation' };
+  /**
+   * Our own mail about the slot, sent once per slot and notice; a move's notices once per move
+   * (they tell of the slot's latest move, see `latestMove`).
+   */
+  | { kind: 'notify'; notice: 'host-guest-declined' | 'host-guest-tentative' | 'host-event-cancelled' | 'guest-ics-cancellation' | MoveNotice };
+
+export type MoveNotice = 'host-event-moved' | 'guest-ics-moved';
+
+export const MOVED_IN_GOOGLE = 'moved_in_google';
+
+/** A move in Google as the slot's history records it: its step there, the time it left and the time it took. */
+export interface Move {
+  step: number;
+  from: { start: Date; end: Date };
+  to: { start: Date; end: Date };
+}
 
 export interface SlotChange {
   transition?: { to: SlotStatus; cause: string };
@@ -62,6 +76,37 @@ function noticesFor(cause: string | undefined, inviteMode: Slot['inviteMode']): 
 }
 
 const notify = (notice: Notice): ChangeEffect => ({ kind: 'notify', notice });
+
+/** The host hears of every move; the guest hears it from us only in the .ics flow (Google tells them otherwise). */
+function moveNotices(inviteMode: Slot['inviteMode']): MoveNotice[] {
+  return inviteMode === 'ics' ? ['host-event-moved', 'guest-ics-moved'] : ['host-event-moved'];
+}
+
+/**
+ * The slot's last step when that step is a move in Google, recorded with the time it left.
+ * Anything after a move (a decision, another move, a cancellation) sends its own mail with the
+ * slot's newer state, so an older move has nothing left to tell.
+ */
+export function latestMove(slot: Slot): Move | undefined {
+  const step = slot.history.length - 1;
+  const last = slot.history[step];
+  if (last?.cause !== MOVED_IN_GOOGLE || !last.movedFrom) return undefined;
+  return { step, from: last.movedFrom, to: { start: slot.start, end: slot.end } };
+}
+
+/** Recorded in the slot's notices: one key per move (a move back to an earlier time is a new move). */
+export function moveNoticeKey(notice: MoveNotice, move: Move): string {
+  return `${notice}:${move.step}:${move.to.start.toISOString()}`;
+}
+
+/** The notices of the slot's latest move not yet sent: a sync that stopped after the move left them. */
+function owedForMove(slot: Slot): ChangeEffect[] {
+  const move = latestMove(slot);
+  if (!move) return [];
+  return moveNotices(slot.inviteMode)
+    .filter((notice) => !slot.notices.includes(moveNoticeKey(notice, move)))
+    .map(notify);
+}
 
 /**
  * What a slot that no longer holds its time still owes, when the effects of its transition did
@@ -113,7 +158,11 @@ export function decideChange(slot: Slot, event: GoogleEvent): SlotChange {
   }
   const times = eventTimes(event);
   if (times && (times.start.getTime() !== slot.start.getTime() || times.end.getTime() !== slot.end.getTime()) && times.end > times.start) {
+    // The notices go out once the slot has moved, and tell of that move (see `latestMove`).
     change.moved = times;
+    change.effects.push(...moveNotices(slot.inviteMode).map(notify));
+  } else {
+    change.effects.push(...owedForMove(slot));
   }
   if (slot.status === 'requested' && host?.responseStatus === 'accepted') {
     change.transition = { to: 'booked', cause: 'host_accepted_in_google' };

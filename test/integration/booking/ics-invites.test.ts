@@ -1,7 +1,12 @@
 // The flag-off flow (GOOGLE_INVITE_ENABLED=false, still the production default): a silent HOLD
 // event in the host's calendar and our own mail with an .ics for the guest.
+import { services, syncDeps } from '../../../functions/services';
+import { formatTimeRange } from '../../../shared/mail/templates';
+import { syncChannel } from '../../../shared/sync/sync-channel';
 import { book, decide, decisionLinks, freeSlot, GUEST, tokenOf } from '../../support/booking-client';
+import { expectItipRules, readCalendarMessages } from '../../support/calendar-files';
 import { startSystem, type TestHost, type TestSystem, type SinkMessage } from '../../support/system';
+import { until } from '../../support/until';
 
 let sys: TestSystem;
 
@@ -28,6 +33,29 @@ async function deleteInGoogle(host: TestHost, slotId: string): Promise<void> {
     headers: { authorization: `Bearer ${await sys.accessToken(host)}` },
   });
   expect(res.status).toBe(204);
+}
+
+/** The host's calendar watched as first-time setup watches it, and the channel's sync settled. */
+async function watch(host: TestHost): Promise<string> {
+  const { channelId } = await services().channels.ensureChannel(host.id, (await services().subscribers.get(host.id))!, host.calendarId);
+  return channelId;
+}
+
+async function settled(channelId: string): Promise<void> {
+  await until(async () => {
+    const channel = await services().channels.channels.get(channelId);
+    return channel && !channel.lease && !channel.dirty ? true : undefined;
+  }, 'the channel to settle');
+}
+
+async function moveInGoogle(host: TestHost, slotId: string, start: Date, end: Date): Promise<void> {
+  const event = await eventOf(host, slotId);
+  const res = await fetch(`${sys.google.url}/calendar/v3/calendars/${encodeURIComponent(host.calendarId)}/events/${event.id}?sendUpdates=none`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${await sys.accessToken(host)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ start: { dateTime: start.toISOString() }, end: { dateTime: end.toISOString() } }),
+  });
+  expect(res.status).toBe(200);
 }
 
 async function bookOne(host: TestHost, guest: typeof GUEST): Promise<string> {
@@ -115,6 +143,44 @@ describe('booking with our own .ics invitations', () => {
     else expect({ answer: answer.status, status }).toEqual({ answer: 409, status: 'cancelled' });
   });
 
+  it('the host moving the event in Google sends the guest the new time as an update, and the host what moved, once however often the sync repeats', async () => {
+    const host = await sys.createHost();
+    const channelId = await watch(host);
+    const guest = { ...GUEST, email: 'moved.guest@example.org' };
+    const slotId = await bookOne(host, guest);
+    await settled(channelId);
+    const staleToken = (await services().channels.channels.get(channelId))!.syncToken;
+    const before = await services().slots.require(slotId);
+    const start = new Date(before.start.getTime() + 26 * 3600_000);
+    const end = new Date(start.getTime() + 30 * 60_000);
+
+    await moveInGoogle(host, slotId, start, end);
+
+    const guestMails = await until(async () => {
+      const mails = await sys.sinkMessages(guest.email);
+      return mails.length === 2 ? mails : undefined;
+    }, 'the update to the guest');
+    const [invitation, update] = readCalendarMessages(guestMails);
+    expect(update).toMatchObject({ method: 'REQUEST', status: 'TENTATIVE', uid: invitation!.uid, start: start.toISOString(), end: end.toISOString() });
+    expect(update!.sequence).toBeGreaterThan(invitation!.sequence);
+    expect(guestMails[1]!.subject).toMatch(/^New time: /);
+    const hostMails = await until(async () => {
+      const mails = await sys.sinkMessages(host.email);
+      return mails.length === 2 ? mails : undefined;
+    }, 'the host notice');
+    const moved = hostMails[1]!.content.find((c) => c.type === 'text/plain')!.value;
+    expect(moved).toContain(`From: ${formatTimeRange(before.start, before.end, 'Europe/Berlin')}`);
+    expect(moved).toContain(`To: ${formatTimeRange(start, end, 'Europe/Berlin')}`);
+
+    // As if the sync token had never been saved: the same change comes again, and nothing is sent.
+    await settled(channelId);
+    await services().channels.channels.ref(channelId).update({ syncToken: staleToken });
+    expect((await syncChannel(syncDeps(), channelId, 5_000)).outcome).toBe('synced');
+    expect(await sys.sinkMessages(guest.email)).toHaveLength(2);
+    expect(await sys.sinkMessages(host.email)).toHaveLength(2);
+    expect((await services().slots.require(slotId)).history.filter((h) => h.cause === 'moved_in_google')).toHaveLength(1);
+  });
+
   it('a host without a Google calendar still takes bookings: our .ics mail only, nothing written at Google', async () => {
     const host = await sys.createHost({ google: false });
     const guest = { ...GUEST, email: 'no.google.guest@example.org' };
@@ -129,5 +195,76 @@ describe('booking with our own .ics invitations', () => {
     expect((await sys.db.doc(`slots/${slotId}`).get()).data()).toMatchObject({ status: 'booked', inviteMode: 'ics', calendarId: null });
     expect(ics((await sys.sinkMessages(guest.email))[1]!)).toContain('STATUS:CONFIRMED');
     expect(await calendarCalls()).toBe(before);
+  });
+});
+
+describe("every .ics a guest gets, read by ical.js and Python's icalendar", () => {
+  async function decideByMail(host: TestHost, action: 'confirm' | 'deny'): Promise<void> {
+    const [hostMail] = await sys.sinkMessages(host.email);
+    const links = decisionLinks(hostMail!.content.map((c) => c.value).join('\n'));
+    expect((await decide(sys.functionsUrl, tokenOf(links[action]), action)).status).toBe(200);
+  }
+
+  async function guestFiles(email: string, count: number) {
+    const mails = await until(async () => {
+      const found = await sys.sinkMessages(email);
+      return found.length >= count ? found : undefined;
+    }, `${count} mails to the guest`);
+    return readCalendarMessages(mails);
+  }
+
+  it('book → confirm → move in Google → cancel in Google: one UID, SEQUENCE rising with each message, STATUS following the booking', async () => {
+    const host = await sys.createHost();
+    const channelId = await watch(host);
+    const guest = { ...GUEST, email: 'itip.flow@example.org' };
+    const slotId = await bookOne(host, guest);
+    await settled(channelId);
+    const { start: first } = await services().slots.require(slotId);
+    await decideByMail(host, 'confirm');
+    await settled(channelId);
+    const start = new Date(first.getTime() + 50 * 3600_000);
+    await moveInGoogle(host, slotId, start, new Date(start.getTime() + 30 * 60_000));
+    await guestFiles(guest.email, 3);
+    await deleteInGoogle(host, slotId);
+
+    const files = await guestFiles(guest.email, 4);
+
+    expectItipRules(files);
+    expect(files.map((f) => `${f.method} ${f.status} ${f.start}`)).toEqual([
+      `REQUEST TENTATIVE ${first.toISOString()}`,
+      `REQUEST CONFIRMED ${first.toISOString()}`,
+      `REQUEST CONFIRMED ${start.toISOString()}`,
+      `CANCEL CANCELLED ${start.toISOString()}`,
+    ]);
+    await settled(channelId);
+    expect(await sys.sinkMessages(guest.email)).toHaveLength(4);
+  });
+
+  it('book → deny: a tentative request, then its cancellation', async () => {
+    const host = await sys.createHost();
+    const guest = { ...GUEST, email: 'itip.denied@example.org' };
+    await bookOne(host, guest);
+    await decideByMail(host, 'deny');
+
+    const files = await guestFiles(guest.email, 2);
+
+    expectItipRules(files);
+    expect(files.map((f) => `${f.method} ${f.status}`)).toEqual(['REQUEST TENTATIVE', 'CANCEL CANCELLED']);
+  });
+
+  it('an auto-confirmed booking moved in Google: a confirmed request, then the confirmed new time', async () => {
+    const host = await sys.createHost({ autoConfirm: true });
+    const channelId = await watch(host);
+    const guest = { ...GUEST, email: 'itip.auto@example.org' };
+    const slotId = await bookOne(host, guest);
+    await settled(channelId);
+    const { start: first } = await services().slots.require(slotId);
+    const start = new Date(first.getTime() + 2 * 3600_000);
+    await moveInGoogle(host, slotId, start, new Date(start.getTime() + 30 * 60_000));
+
+    const files = await guestFiles(guest.email, 2);
+
+    expectItipRules(files);
+    expect(files.map((f) => `${f.method} ${f.status} ${f.start}`)).toEqual([`REQUEST CONFIRMED ${first.toISOString()}`, `REQUEST CONFIRMED ${start.toISOString()}`]);
   });
 });

@@ -113,7 +113,7 @@ describe('changes in Google come back to our slots', () => {
     await until(async () => ((await hostNotices(host)).length === 2 ? true : undefined), 'the host notice');
   });
 
-  it('the host moving the event moves the slot, and the old time is free again', async () => {
+  it('the host moving the event moves the slot, the old time is free again, and the host is told what moved (Google tells the guest)', async () => {
     const { host, slotId } = await bookedHost('moved@example.org');
     const before = await slotOf(slotId);
     const newStart = new Date(before.start.getTime() + 26 * 3600_000);
@@ -129,6 +129,9 @@ describe('changes in Google come back to our slots', () => {
     expect(slot.history.at(-1)?.cause).toBe('moved_in_google');
     const held = await services().slots.heldTime(host.id, before.start, new Date(newEnd.getTime() + 1));
     expect(held).toEqual([{ start: newStart, end: newEnd }]);
+    await until(async () => ((await hostNotices(host)).some((subject) => subject.startsWith('Booking moved: ')) ? true : undefined), 'the host notice');
+    expect(await sys.sinkMessages('moved@example.org')).toEqual([]);
+    expect((await sys.googleMail('moved@example.org')).map((m) => m.kind)).toEqual(['invitation', 'update']);
   });
 
   it('our own writes echo back with no effects: book, confirm, and nothing more happens', async () => {

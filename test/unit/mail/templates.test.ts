@@ -4,7 +4,9 @@ import {
   guestIcsConfirmation,
   guestIcsInvitation,
   hostDecisionRequest,
+  guestIcsUpdate,
   hostEventCancelledNotice,
+  hostEventMovedNotice,
   hostGuestDeclinedNotice,
   hostGuestTentativeNotice,
   hostNewBookingNotice,
@@ -32,6 +34,9 @@ function view(overrides: Partial<BookingView> = {}): BookingView {
   };
 }
 
+/** Where a moved booking was before: the day before, an hour earlier. */
+const PREVIOUS = { start: new Date('2030-03-10T08:00:00Z'), end: new Date('2030-03-10T08:30:00Z') };
+
 const LINKS = { confirmUrl: 'https://book.example/decide?t=abc&a=confirm', denyUrl: 'https://book.example/decide?t=abc&a=deny' };
 
 function icsOf(mail: OutgoingMail) {
@@ -53,9 +58,18 @@ const everyTemplate: [string, (v: BookingView) => OutgoingMail][] = [
   ['hostGuestDeclinedNotice', hostGuestDeclinedNotice],
   ['hostGuestTentativeNotice', hostGuestTentativeNotice],
   ['hostEventCancelledNotice', hostEventCancelledNotice],
+  ['guestIcsUpdate', (v) => guestIcsUpdate(v, 2, PREVIOUS, 'CONFIRMED')],
+  ['hostEventMovedNotice', (v) => hostEventMovedNotice(v, PREVIOUS, 'ics')],
 ];
 
-const hostTemplates = new Set(['hostDecisionRequest', 'hostNewBookingNotice', 'hostGuestDeclinedNotice', 'hostGuestTentativeNotice', 'hostEventCancelledNotice']);
+const hostTemplates = new Set([
+  'hostDecisionRequest',
+  'hostNewBookingNotice',
+  'hostGuestDeclinedNotice',
+  'hostGuestTentativeNotice',
+  'hostEventCancelledNotice',
+  'hostEventMovedNotice',
+]);
 
 describe('formatTimeRange', () => {
   it('shows the time in the given zone and names the zone and its offset', () => {
@@ -206,6 +220,49 @@ describe('the guest mails of the .ics path', () => {
     expect(prop(ics.calendar, 'METHOD').value).toBe('CANCEL');
     expect(prop(ics.events[0] ?? [], 'STATUS').value).toBe('CANCELLED');
     expect(prop(ics.events[0] ?? [], 'SEQUENCE').value).toBe('2');
+  });
+});
+
+describe('the mails of a move in Google', () => {
+  it('move the guest with a REQUEST of the same UID at the new time, the given SEQUENCE, and the status the booking has', () => {
+    const requested = icsOf(guestIcsUpdate(view(), 1, PREVIOUS, 'TENTATIVE'));
+    const booked = icsOf(guestIcsUpdate(view(), 2, PREVIOUS, 'CONFIRMED'));
+
+    expect(prop(requested.calendar, 'METHOD').value).toBe('REQUEST');
+    const event = requested.events[0] ?? [];
+    expect(prop(event, 'UID').value).toBe('slot-42@calendar-invites');
+    expect(prop(event, 'SEQUENCE').value).toBe('1');
+    expect(prop(event, 'DTSTART').value).toBe('20300311T090000Z');
+    expect(prop(event, 'DTEND').value).toBe('20300311T093000Z');
+    expect(prop(event, 'STATUS').value).toBe('TENTATIVE');
+    expect(prop(booked.events[0] ?? [], 'STATUS').value).toBe('CONFIRMED');
+    expect(prop(booked.events[0] ?? [], 'SEQUENCE').value).toBe('2');
+  });
+
+  it("tell the guest the old and the new time in the guest's zone", () => {
+    const mail = guestIcsUpdate(view(), 2, PREVIOUS, 'CONFIRMED');
+
+    expect(mail.subject).toBe('New time: Jo Host, Mon 11 Mar, 05:00');
+    expect(mail.text).toContain('Jo Host moved your booking to a new time');
+    expect(mail.text).toContain('Was: Sunday 10 March 2030, 04:00–04:30 (America/New_York, UTC-04:00)');
+    expect(mail.text).toContain('When: Monday 11 March 2030, 05:00–05:30 (America/New_York, UTC-04:00)');
+  });
+
+  it('say a booking still waiting for the host is still waiting', () => {
+    expect(guestIcsUpdate(view(), 1, PREVIOUS, 'TENTATIVE').text).toContain('still waiting for Jo Host to confirm');
+    expect(guestIcsUpdate(view(), 2, PREVIOUS, 'CONFIRMED').text).not.toContain('waiting');
+  });
+
+  it("tell the host what moved, from → to in the host's zone, and who told the guest", () => {
+    const mail = hostEventMovedNotice(view(), PREVIOUS, 'ics');
+
+    expect(mail.subject).toBe('Booking moved: Ann Guest, Mon 11 Mar, 10:00');
+    expect(mail.text).toContain('From: Sunday 10 March 2030, 09:00–09:30 (Europe/Berlin, UTC+01:00)');
+    expect(mail.text).toContain('To: Monday 11 March 2030, 10:00–10:30 (Europe/Berlin, UTC+01:00)');
+    expect(mail.text).toContain('We emailed Ann Guest the new time');
+    expect(hostEventMovedNotice(view(), PREVIOUS, 'google').text).toContain('Google Calendar');
+    expect(hostEventMovedNotice(view(), PREVIOUS, 'google').text).not.toContain('We emailed');
+    expect(mail.attachments).toBeUndefined();
   });
 });
 

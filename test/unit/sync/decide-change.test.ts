@@ -44,6 +44,17 @@ function event(host: string, guest: string, overrides: GoogleEvent = {}): Google
   };
 }
 
+const movedTo = { start: new Date('2026-12-03T09:00:00Z'), end: new Date('2026-12-03T09:30:00Z') };
+
+/** A slot the host has moved in Google from `start` to `movedTo`: the move is its step 1. */
+function movedSlot(overrides: Partial<Slot> = {}): Slot {
+  return slot({
+    ...movedTo,
+    history: [...slot().history, { from: 'requested', to: 'requested', cause: 'moved_in_google', at, movedFrom: { start, end } }],
+    ...overrides,
+  });
+}
+
 describe('what a Google change means for a slot', () => {
   it.each(['requested', 'booked'] as const)('guest declined (slot %s) → declined, event deleted quietly, host told', (status) => {
     expect(decideChange(slot({ status }), event('needsAction', 'declined'))).toEqual({
@@ -95,15 +106,60 @@ describe('what a Google change means for a slot', () => {
     ]);
   });
 
-  it.each(['requested', 'booked'] as const)('start/end moved by the host (slot %s) → same status, new time', (status) => {
+  it.each(['requested', 'booked'] as const)('start/end moved by the host (slot %s) → same status, new time, the host told (Google tells the guest)', (status) => {
     const moved = event(status === 'booked' ? 'accepted' : 'needsAction', 'needsAction', {
       start: { dateTime: '2026-12-03T10:00:00+01:00' },
       end: { dateTime: '2026-12-03T10:30:00+01:00' },
     });
     expect(decideChange(slot({ status }), moved)).toEqual({
       moved: { start: new Date('2026-12-03T09:00:00Z'), end: new Date('2026-12-03T09:30:00Z') },
-      effects: [],
+      effects: [{ kind: 'notify', notice: 'host-event-moved' }],
     });
+  });
+
+  it.each(['requested', 'booked'] as const)('moved by the host in the .ics flow (slot %s) → the guest gets the new time from us too', (status) => {
+    const hold = { ...event('x', 'x', { status: 'confirmed', start: { dateTime: movedTo.start.toISOString() }, end: { dateTime: movedTo.end.toISOString() } }), attendees: [] };
+    expect(decideChange(slot({ status, inviteMode: 'ics' }), hold)).toEqual({
+      moved: movedTo,
+      effects: [
+        { kind: 'notify', notice: 'host-event-moved' },
+        { kind: 'notify', notice: 'guest-ics-moved' },
+      ],
+    });
+  });
+
+  it('a move to an end before its start is not followed', () => {
+    expect(decideChange(slot(), event('needsAction', 'needsAction', { start: { dateTime: movedTo.end.toISOString() }, end: { dateTime: movedTo.start.toISOString() } }))).toEqual({ effects: [] });
+  });
+
+  const KEY = '1:2026-12-03T09:00:00.000Z';
+  it.each([
+    ['nothing told yet (the sync stopped after the move)', movedSlot({ inviteMode: 'ics' }), [{ kind: 'notify', notice: 'host-event-moved' }, { kind: 'notify', notice: 'guest-ics-moved' }]],
+    ['the host told, the guest not', movedSlot({ inviteMode: 'ics', notices: [`host-event-moved:${KEY}`] }), [{ kind: 'notify', notice: 'guest-ics-moved' }]],
+    ['everyone told (the same change applied again)', movedSlot({ inviteMode: 'ics', notices: [`host-event-moved:${KEY}`, `guest-ics-moved:${KEY}`] }), []],
+    ['the host told in the invite flow, where Google tells the guest', movedSlot({ notices: [`host-event-moved:${KEY}`] }), []],
+    [
+      'an earlier move told, this one not (a move back is a new move)',
+      movedSlot({
+        inviteMode: 'ics',
+        notices: [`host-event-moved:${KEY}`, `guest-ics-moved:${KEY}`],
+        history: [...movedSlot().history, { from: 'requested', to: 'requested', cause: 'moved_in_google', at, movedFrom: movedTo }],
+      }),
+      [{ kind: 'notify', notice: 'host-event-moved' }, { kind: 'notify', notice: 'guest-ics-moved' }],
+    ],
+    [
+      'a later step since (the confirmation carried the new time)',
+      movedSlot({ inviteMode: 'ics', status: 'booked', history: [...movedSlot().history, { from: 'requested', to: 'booked', cause: 'host_confirmed', at }] }),
+      [],
+    ],
+    [
+      'a move recorded before moves were told (no time it left)',
+      movedSlot({ inviteMode: 'ics', history: [...slot().history, { from: 'requested', to: 'requested', cause: 'moved_in_google', at }] }),
+      [],
+    ],
+  ] as [string, Slot, unknown[]][])('a slot that has moved owes the notices of its latest move only: %s', (_, before, effects) => {
+    const now = before.inviteMode === 'ics' ? { ...event('x', 'x', { status: 'confirmed' }), attendees: [] } : event('needsAction', 'needsAction');
+    expect(decideChange(before, { ...now, start: { dateTime: movedTo.start.toISOString() }, end: { dateTime: movedTo.end.toISOString() } })).toEqual({ effects });
   });
 
   it('our own writes echoing back change nothing', () => {
