@@ -257,6 +257,11 @@ export class PushNotifier {
 
   private headers({ channel, state, messageNumber }: Notification): Record<string, string> {
     return {
+      // As the guide's example notification has it: a JSON type with a malformed parameter
+      // ("utf-8", not "charset=utf-8") on an empty body. Receivers must not parse the body by it.
+      'Content-Type': 'application/json; utf-8',
+      // "Notification delivery HTTPS requests specify a user agent of APIs-Google" (push guide).
+      'User-Agent': 'APIs-Google (+https://developers.google.com/webmasters/APIs-Google.html)',
       'X-Goog-Channel-ID': channel.id,
       ...(channel.token !== undefined ? { 'X-Goog-Channel-Token': channel.token } : {}),
       // RFC 1123, e.g. "Tue, 19 Nov 2013 01:13:52 GMT", as in the guide's example notification.

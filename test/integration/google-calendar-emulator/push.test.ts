@@ -85,6 +85,28 @@ describe('push notifications of events.watch', () => {
     expect(sync?.body).toBe('');
   });
 
+  it("posts each message as the guide's example notification: Content-Type application/json; utf-8, an empty body, the APIs-Google user agent, the X-Goog headers and no others", async () => {
+    const channel = await watch({ token: 'tok-123' });
+    await receiver.waitFor(1, channel.id as string);
+    await api.events.insert({ calendarId: 'primary', requestBody: timedEvent(1) });
+    const messages = await receiver.waitFor(2, channel.id as string);
+    for (const message of messages) {
+      expect(message.headers['content-type']).toBe('application/json; utf-8');
+      expect(message.headers['content-length']).toBe('0');
+      expect(message.headers['user-agent']).toBe('APIs-Google (+https://developers.google.com/webmasters/APIs-Google.html)');
+      expect(message.body).toBe('');
+      expect(Object.keys(message.headers).filter((name) => name.startsWith('x-goog-')).sort()).toEqual([
+        'x-goog-channel-expiration',
+        'x-goog-channel-id',
+        'x-goog-channel-token',
+        'x-goog-message-number',
+        'x-goog-resource-id',
+        'x-goog-resource-state',
+        'x-goog-resource-uri',
+      ]);
+    }
+  });
+
   it('leaves X-Goog-Channel-Token out when the channel has none', async () => {
     const channel = await watch();
     const [sync] = await receiver.waitFor(1, channel.id as string);
