@@ -37,7 +37,8 @@ export interface DiscoveryMethod {
   httpMethod: string;
   /** Relative to the service path, e.g. `calendars/{calendarId}/events`. */
   path: string;
-  parameters: Record<string, DiscoveryParameter>;
+  /** Absent on methods that take none (`channels.stop`, `freebusy.query`). */
+  parameters?: Record<string, DiscoveryParameter>;
   request?: { $ref: string };
   response?: { $ref: string };
 }
@@ -153,7 +154,7 @@ export class Discovery {
     const method = this.method(methodId);
     const problems: string[] = [];
     for (const name of new Set(query.keys())) {
-      const parameter = method.parameters[name] ?? this.document.parameters[name];
+      const parameter = method.parameters?.[name] ?? this.document.parameters[name];
       if (!parameter || parameter.location !== 'query') {
         problems.push(`${name} is not a query parameter of ${methodId}`);
         continue;
@@ -162,7 +163,7 @@ export class Discovery {
       if (values.length > 1 && !parameter.repeated) problems.push(`${name} is given ${values.length} times but is not repeated in ${methodId}`);
       for (const value of values) problems.push(...this.parameterValueProblems(`${methodId}?${name}`, parameter, value));
     }
-    for (const [name, parameter] of Object.entries(method.parameters)) {
+    for (const [name, parameter] of Object.entries(method.parameters ?? {})) {
       if (parameter.location === 'query' && parameter.required && !query.has(name)) problems.push(`${methodId} requires ${name}`);
     }
     return problems;
