@@ -7,6 +7,7 @@ import { calendarListEntry, calendarResource, type Calendar } from './calendars'
 import { badRequest } from './errors';
 import { listEvents } from './event-list';
 import { eventResource } from './event-resource';
+import { listInstances } from './instance-list';
 import { queryFreeBusy } from './free-busy';
 import type { SendUpdates } from './mail';
 import type { WatchRequest } from './push';
@@ -106,6 +107,11 @@ export function matchApiRoute(state: EmulatorState, method: string, segments: st
       });
     }
     return undefined;
+  }
+  if (method === 'GET' && segments.length === 5 && fourth !== undefined && fifth === 'instances') {
+    return authenticated('events.instances', (account, { res, url }) =>
+      sendJson(res, 200, listInstances(calendarOf(account), fourth, url.searchParams, state.syncTokens)),
+    );
   }
   if (segments.length !== 4 || fourth === undefined || fifth !== undefined) return undefined;
   if (method === 'POST' && fourth === 'import') {

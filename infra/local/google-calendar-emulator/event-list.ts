@@ -2,10 +2,13 @@
 // "Events: list" and the sync guide. Pages continue after the sort key of the last event returned,
 // so a change between pages cannot make the listing skip an event; the nextSyncToken on the last
 // page stands for the moment the first page was read, so such changes come again next sync.
+// With singleEvents a recurring series is listed as its instances in the range; without, once,
+// beside its exceptions. A changed series comes in a sync as the series, or as its instances.
 import type { Calendar } from './calendars';
 import { badRequest, GoogleApiError } from './errors';
 import { parseQueryTime, rfc3339, type StoredEvent } from './event-model';
 import { cancelledEventStub, eventResource } from './event-resource';
+import { isSeries, seriesInstances, seriesOverlaps } from './instances';
 import type { SyncTokens } from './sync-tokens';
 
 const DEFAULT_PAGE_SIZE = 250;
@@ -20,13 +23,14 @@ interface ListFilter {
   timeMax?: number;
   updatedMin?: number;
   showDeleted: boolean;
+  singleEvents: boolean;
   iCalUID?: string;
   terms: string[];
   privateProperties: [string, string][];
   sharedProperties: [string, string][];
 }
 
-function flag(query: URLSearchParams, name: string): boolean | undefined {
+export function flag(query: URLSearchParams, name: string): boolean | undefined {
   const value = query.get(name);
   if (value === null) return undefined;
   if (value !== 'true' && value !== 'false') throw badRequest('invalid', `Invalid boolean value for ${name}: ${value}`);
@@ -41,7 +45,7 @@ function propertyConstraints(query: URLSearchParams, name: string): [string, str
   });
 }
 
-function pageSize(query: URLSearchParams): number {
+export function pageSize(query: URLSearchParams): number {
   const raw = query.get('maxResults');
   if (raw === null) return DEFAULT_PAGE_SIZE;
   const size = Number(raw);
@@ -63,12 +67,15 @@ function searchableText(event: StoredEvent): string {
     .toLowerCase();
 }
 
+/** Whether an event is listed; a series' own times are not its instances', so they are left to the caller. */
 function matches(event: StoredEvent, filter: ListFilter): boolean {
   if (filter.sinceChange !== undefined) return event.changeNumber > filter.sinceChange;
-  // Deleted events show with showDeleted, and always when updatedMin is given ("Events: list").
-  if (event.status === 'cancelled' && !filter.showDeleted && filter.updatedMin === undefined) return false;
-  if (filter.timeMin !== undefined && event.endMs <= filter.timeMin) return false;
-  if (filter.timeMax !== undefined && event.startMs >= filter.timeMax) return false;
+  // Deleted events show with showDeleted, and always when updatedMin is given; "cancelled instances
+  // of recurring events (but not the underlying recurring event)" also when singleEvents is false.
+  const listedCancelled = filter.showDeleted || filter.updatedMin !== undefined || (!filter.singleEvents && event.recurringEventId !== undefined);
+  if (event.status === 'cancelled' && !listedCancelled) return false;
+  if (!isSeries(event) && filter.timeMin !== undefined && event.endMs <= filter.timeMin) return false;
+  if (!isSeries(event) && filter.timeMax !== undefined && event.startMs >= filter.timeMax) return false;
   if (filter.updatedMin !== undefined && event.updatedMs < filter.updatedMin) return false;
   if (filter.iCalUID !== undefined && event.iCalUID !== filter.iCalUID) return false;
   const privateProps = event.extendedProperties?.private ?? {};
@@ -92,17 +99,18 @@ function compareKeys(a: number[], b: number[]): number {
   return 0;
 }
 
+/** Sort keys end with the original start, which tells apart the instances of one series. */
 function sortKeyFor(query: URLSearchParams, incremental: boolean): SortKey {
   // Changes only move an event's change number forward, so an incremental listing ordered by it
   // never loses an event it has not returned yet.
-  if (incremental) return (event) => [event.changeNumber];
+  if (incremental) return (event) => [event.changeNumber, event.originalStartMs ?? 0];
   const orderBy = query.get('orderBy');
-  if (orderBy === null) return (event) => [event.ordinal];
-  if (orderBy === 'updated') return (event) => [event.updatedMs, event.changeNumber];
+  if (orderBy === null) return (event) => [event.ordinal, event.originalStartMs ?? 0];
+  if (orderBy === 'updated') return (event) => [event.updatedMs, event.changeNumber, event.originalStartMs ?? 0];
   if (orderBy === 'startTime') {
     // orderBy=startTime is "only available when querying single events" ("Events: list").
     if (query.get('singleEvents') !== 'true') throw badRequest('invalid', 'The requested ordering is not available for the particular query.');
-    return (event) => [event.startMs, event.ordinal];
+    return (event) => [event.startMs, event.ordinal, event.originalStartMs ?? 0];
   }
   throw badRequest('invalid', `Invalid value for orderBy: ${orderBy}`, { location: 'orderBy', locationType: 'parameter' });
 }
@@ -110,13 +118,13 @@ function sortKeyFor(query: URLSearchParams, incremental: boolean): SortKey {
 function readFilter(query: URLSearchParams, calendar: Calendar, tokens: SyncTokens): ListFilter {
   const syncToken = query.get('syncToken');
   const showDeleted = flag(query, 'showDeleted') ?? false;
-  flag(query, 'singleEvents');
+  const singleEvents = flag(query, 'singleEvents') ?? false;
   if (syncToken !== null) {
     const forbidden = NOT_WITH_SYNC_TOKEN.find((name) => query.has(name));
     if (forbidden) {
       throw badRequest('invalid', `The parameter ${forbidden} cannot be used together with syncToken.`, { location: forbidden, locationType: 'parameter' });
     }
-    return { sinceChange: tokens.read(syncToken, calendar), showDeleted: true, terms: [], privateProperties: [], sharedProperties: [] };
+    return { sinceChange: tokens.read(syncToken, calendar), showDeleted: true, singleEvents, terms: [], privateProperties: [], sharedProperties: [] };
   }
   const timeMinText = query.get('timeMin');
   const timeMaxText = query.get('timeMax');
@@ -127,6 +135,7 @@ function readFilter(query: URLSearchParams, calendar: Calendar, tokens: SyncToke
     ...(updatedMinText !== null ? { updatedMin: parseQueryTime(updatedMinText, 'updatedMin') } : {}),
     ...(query.get('iCalUID') !== null ? { iCalUID: query.get('iCalUID') as string } : {}),
     showDeleted,
+    singleEvents,
     terms: (query.get('q') ?? '').toLowerCase().split(/\s+/).filter(Boolean),
     privateProperties: propertyConstraints(query, 'privateExtendedProperty'),
     sharedProperties: propertyConstraints(query, 'sharedExtendedProperty'),
@@ -147,17 +156,40 @@ export function listEvents(calendar: Calendar, query: URLSearchParams, tokens: S
   const snapshot = cursor?.snapshot ?? calendar.changeCount;
 
   const candidates: { event: StoredEvent; key: number[] }[] = [];
-  for (const event of calendar.events.values()) {
-    if (!matches(event, filter)) continue;
-    const key = sortKey(event);
+  for (const listed of listedEvents(calendar, filter)) {
+    const key = sortKey(listed);
     if (cursor && compareKeys(key, cursor.after) <= 0) continue;
-    candidates.push({ event, key });
+    candidates.push({ event: listed, key });
   }
   candidates.sort((a, b) => compareKeys(a.key, b.key));
   const page = candidates.slice(0, size);
   const last = page[page.length - 1];
   const more = candidates.length > size && last !== undefined;
 
+  return {
+    ...eventsEnvelope(calendar),
+    // Only the last page carries nextSyncToken; the others carry nextPageToken (sync guide).
+    ...(more ? { nextPageToken: tokens.issuePage({ after: last.key, snapshot }) } : { nextSyncToken: tokens.issue(calendar, snapshot) }),
+    items: page.map(({ event }) => (event.status === 'cancelled' ? cancelledEventStub(event) : eventResource(event, calendar))),
+  };
+}
+
+/**
+ * The events a listing holds: a series is matched by its own fields (its instances share them), then
+ * by its instances' times. Only a series that matches is expanded, and only within the range.
+ */
+function* listedEvents(calendar: Calendar, filter: ListFilter): Iterable<StoredEvent> {
+  const range = { fromMs: filter.timeMin, toMs: filter.timeMax };
+  for (const event of calendar.events.values()) {
+    if (!matches(event, filter)) continue;
+    if (!isSeries(event)) yield event;
+    else if (filter.singleEvents) yield* seriesInstances(calendar, event, range);
+    else if ((filter.timeMin === undefined && filter.timeMax === undefined) || seriesOverlaps(calendar, event, range)) yield event;
+  }
+}
+
+/** What every Events collection answer starts with. */
+export function eventsEnvelope(calendar: Calendar): Record<string, unknown> {
   return {
     kind: 'calendar#events',
     etag: `"p${calendar.updatedMs * 1000 + (calendar.changeCount % 1000)}"`,
@@ -166,8 +198,5 @@ export function listEvents(calendar: Calendar, query: URLSearchParams, tokens: S
     timeZone: calendar.timeZone,
     accessRole: 'owner',
     defaultReminders: [],
-    // Only the last page carries nextSyncToken; the others carry nextPageToken (sync guide).
-    ...(more ? { nextPageToken: tokens.issuePage({ after: last.key, snapshot }) } : { nextSyncToken: tokens.issue(calendar, snapshot) }),
-    items: page.map(({ event }) => (event.status === 'cancelled' ? cancelledEventStub(event) : eventResource(event, calendar))),
   };
 }

@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { badRequest, GoogleApiError } from './errors';
+import { checkRecurrence } from './recurrence';
 
 export type ResponseStatus = 'needsAction' | 'declined' | 'tentative' | 'accepted';
 export type EventStatus = 'confirmed' | 'tentative' | 'cancelled';
@@ -40,6 +41,8 @@ export interface EventFields {
   guestsCanModify?: boolean;
   guestsCanInviteOthers?: boolean;
   guestsCanSeeOtherGuests?: boolean;
+  /** RRULE, EXRULE, RDATE and EXDATE lines: set on a recurring series only. */
+  recurrence?: string[];
 }
 
 export interface StoredEvent extends EventFields {
@@ -57,6 +60,10 @@ export interface StoredEvent extends EventFields {
   organizer: { email: string; displayName?: string };
   startMs: number;
   endMs: number;
+  /** On an instance of a recurring series: the series' id, and the start the series gives it. */
+  recurringEventId?: string;
+  originalStartTime?: EventTime;
+  originalStartMs?: number;
 }
 
 const eventTimeSchema = z.object({ date: z.string().optional(), dateTime: z.string().optional(), timeZone: z.string().optional() });
@@ -154,9 +161,6 @@ export function normalizeEvent(document: JsonObject, calendarTimeZone: string, p
     throw badRequest('invalid', `Invalid value for: ${field}${issue ? ` (${issue.message})` : ''}`);
   }
   const input = parsed.data;
-  if (input.recurrence && input.recurrence.length > 0) {
-    throw badRequest('invalid', 'The Google Calendar emulator does not support recurring events: remove "recurrence".');
-  }
   if (!input.start) throw badRequest('required', 'Missing start time.');
   if (!input.end) throw badRequest('required', 'Missing end time.');
   const start = eventInstant(input.start, 'start', calendarTimeZone);
@@ -164,10 +168,19 @@ export function normalizeEvent(document: JsonObject, calendarTimeZone: string, p
   if (start.allDay !== end.allDay) throw badRequest('invalid', 'Start and end times must either both be date or both be dateTime.');
   // Google answers timeRangeEmpty for any event that does not end after it starts.
   if (end.ms <= start.ms) throw new GoogleApiError(400, 'timeRangeEmpty', 'The specified time range is empty.', { domain: 'calendar' });
+  const recurrence = input.recurrence && input.recurrence.length > 0 ? input.recurrence : undefined;
+  if (recurrence) checkRecurrence({ start: input.start, end: input.end, recurrence, calendarTimeZone });
 
   const { recurrence: _recurrence, attendees, status, start: _start, end: _end, ...rest } = input;
   return {
-    fields: { ...rest, status: status ?? 'confirmed', start: input.start, end: input.end, attendees: normalizeAttendees(attendees ?? [], previousAttendees) },
+    fields: {
+      ...rest,
+      status: status ?? 'confirmed',
+      start: input.start,
+      end: input.end,
+      attendees: normalizeAttendees(attendees ?? [], previousAttendees),
+      ...(recurrence ? { recurrence } : {}),
+    },
     startMs: start.ms,
     endMs: end.ms,
   };

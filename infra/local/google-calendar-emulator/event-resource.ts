@@ -38,6 +38,8 @@ export function eventResource(event: StoredEvent, calendar: Calendar): Record<st
     organizer: organizerOf(event, calendar),
     start: event.start,
     end: event.end,
+    ...(event.recurrence !== undefined ? { recurrence: event.recurrence } : {}),
+    ...instanceFields(event),
     ...(event.transparency !== undefined ? { transparency: event.transparency } : {}),
     ...(event.visibility !== undefined ? { visibility: event.visibility } : {}),
     iCalUID: event.iCalUID,
@@ -67,9 +69,14 @@ export function eventResource(event: StoredEvent, calendar: Calendar): Record<st
 }
 
 /**
- * A cancelled event in a list: Google only guarantees `id` and `status` for deleted events
- * ("Events" reference, status "cancelled"), so the emulator gives no more than that.
+ * A cancelled event in a list: Google only guarantees `id` and `status` for deleted events, and
+ * `id`, `recurringEventId` and `originalStartTime` for a cancelled instance ("Events" reference,
+ * status "cancelled"), so the emulator gives no more than that.
  */
 export function cancelledEventStub(event: StoredEvent): Record<string, unknown> {
-  return { kind: 'calendar#event', etag: eventEtag(event), id: event.id, status: 'cancelled' };
+  return { kind: 'calendar#event', etag: eventEtag(event), id: event.id, status: 'cancelled', ...instanceFields(event) };
+}
+
+function instanceFields(event: StoredEvent): Record<string, unknown> {
+  return event.recurringEventId !== undefined ? { recurringEventId: event.recurringEventId, originalStartTime: event.originalStartTime } : {};
 }

@@ -15,6 +15,7 @@ import {
   type ResponseStatus,
   type StoredEvent,
 } from './event-model';
+import { exceptionsOf, isSeries, unstoredInstance } from './instances';
 import { eventMail, mailRecipients, replyMail, type Audience, type Mailbox, type SendUpdates } from './mail';
 
 const BASE32HEX = '0123456789abcdefghijklmnopqrstuv';
@@ -56,8 +57,9 @@ export class EventService {
     private readonly calendarChanged: (calendar: Calendar) => void,
   ) {}
 
+  /** A stored event, or an instance of a recurring series as the series makes it. */
   get(calendar: Calendar, eventId: string): StoredEvent {
-    const event = calendar.events.get(eventId);
+    const event = calendar.events.get(eventId) ?? unstoredInstance(calendar, eventId);
     if (!event) throw notFound();
     return event;
   }
@@ -105,6 +107,9 @@ export class EventService {
     const event = this.get(calendar, eventId);
     const before = { ...event, attendees: [...event.attendees] };
     const normalized = normalizeEvent(mergePatch(writableDocument(event), writablePart(body)), calendar.timeZone, event.attendees);
+    // "This field is omitted for single events or instances of recurring events" (Events, recurrence).
+    if (event.recurringEventId !== undefined && normalized.fields.recurrence) throw badRequest('invalid', 'An instance of a recurring event cannot have a recurrence.');
+    if (!calendar.events.has(event.id)) this.storeException(calendar, event);
     this.apply(calendar, event, normalized);
     this.mailAboutChange(calendar, before, event, sendUpdates);
     return event;
@@ -113,9 +118,17 @@ export class EventService {
   delete(calendar: Calendar, eventId: string, sendUpdates: SendUpdates): void {
     const event = this.get(calendar, eventId);
     if (event.status === 'cancelled') throw new GoogleApiError(410, 'deleted', 'Resource has been deleted');
+    if (!calendar.events.has(event.id)) this.storeException(calendar, event);
     event.status = 'cancelled';
     event.sequence += 1;
     this.touch(calendar, event);
+    // A deleted series takes its instances with it, the changed ones (exceptions) too.
+    for (const exception of isSeries(event) ? exceptionsOf(calendar, event.id) : []) {
+      if (exception.status === 'cancelled') continue;
+      exception.status = 'cancelled';
+      exception.sequence += 1;
+      this.touch(calendar, exception);
+    }
     for (const to of mailRecipients(event.attendees, sendUpdates, this.audience(event, calendar))) {
       this.mailbox.record(eventMail('cancellation', to, { event, calendar, sentAtMs: this.clock.now() }));
     }
@@ -160,6 +173,15 @@ export class EventService {
     calendar.eventIdsByICalUID.set(iCalUID, id);
     this.touch(calendar, event);
     return event;
+  }
+
+  /**
+   * A changed or deleted instance is stored as an exception under its instance id, detached from the
+   * series' objects. It shares the series' iCalUID, so it is not indexed by it: that stays the series'.
+   */
+  private storeException(calendar: Calendar, instance: StoredEvent): void {
+    Object.assign(instance, structuredClone(instance), { ordinal: calendar.nextOrdinal++ });
+    calendar.events.set(instance.id, instance);
   }
 
   private apply(calendar: Calendar, event: StoredEvent, normalized: NormalizedEvent): void {

@@ -1,11 +1,13 @@
 // freeBusy.query: the busy time of each requested calendar within [timeMin, timeMax), from its
-// events that are neither cancelled nor transparent ("Freebusy: query"). Overlapping events make one
+// events that are neither cancelled nor transparent ("Freebusy: query"), a recurring series counting
+// by its instances in the range and its exceptions at their own times. Overlapping events make one
 // busy period, clipped to the range. A calendar the caller cannot see answers with a notFound error
 // in its entry, not a failure of the whole query.
 import type { Account } from './accounts';
 import type { Calendar, Calendars } from './calendars';
 import { badRequest, GoogleApiError } from './errors';
 import { parseQueryTime } from './event-model';
+import { isSeries, seriesInstances } from './instances';
 
 interface FreeBusyRequest {
   timeMin?: unknown;
@@ -22,8 +24,10 @@ function busyPeriods(calendar: Calendar, fromMs: number, toMs: number): { start:
   const periods: [number, number][] = [];
   for (const event of calendar.events.values()) {
     if (event.status === 'cancelled' || event.transparency === 'transparent') continue;
-    if (event.startMs >= toMs || event.endMs <= fromMs) continue;
-    periods.push([Math.max(event.startMs, fromMs), Math.min(event.endMs, toMs)]);
+    for (const busy of isSeries(event) ? seriesInstances(calendar, event, { fromMs, toMs }) : [event]) {
+      if (busy.startMs >= toMs || busy.endMs <= fromMs) continue;
+      periods.push([Math.max(busy.startMs, fromMs), Math.min(busy.endMs, toMs)]);
+    }
   }
   periods.sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];

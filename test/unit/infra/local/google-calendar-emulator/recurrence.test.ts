@@ -115,6 +115,24 @@ describe('recurrence expansion', () => {
     expect(starts(timing).map((start) => start.slice(0, 10))).toEqual(['2030-01-07', '2030-01-14', '2030-01-16', '2030-01-21']);
   });
 
+  it.each([
+    'RRULE:FREQ=DAILY',
+    'RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,FR',
+    'RRULE:FREQ=WEEKLY',
+    'RRULE:FREQ=MONTHLY;BYDAY=2TU',
+    'RRULE:FREQ=MONTHLY;INTERVAL=3',
+    'RRULE:FREQ=YEARLY;BYMONTH=1,7;BYMONTHDAY=7',
+    'RRULE:FREQ=HOURLY;INTERVAL=5;BYHOUR=0,5,10,15,20',
+    'RRULE:FREQ=DAILY;UNTIL=20310101T000000Z',
+  ])('gives the same instances of %s when a later request resumes where an earlier one walked', (rule) => {
+    const walked = timed([rule]);
+    occurrences(walked, { fromMs: Date.parse('2030-03-01T00:00:00Z'), toMs: Date.parse('2030-03-20T00:00:00Z') });
+    for (const fromMs of [Date.parse('2030-03-01T00:00:00Z'), Date.parse('2030-05-02T00:00:00Z'), Date.parse('2030-11-13T12:00:00Z')]) {
+      const range = { fromMs, toMs: fromMs + 120 * 24 * 60 * 60 * 1000 };
+      expect(starts(walked, range)).toEqual(starts(timed([rule]), range));
+    }
+  });
+
   it('finds an occurrence by its id suffix, and nothing for a time the rule does not give', () => {
     const timing = timed(['RRULE:FREQ=DAILY;COUNT=5', 'EXDATE:20300109T090000Z']);
     expect(occurrenceNamed(timing, '20300108T090000Z')?.start.dateTime).toBe('2030-01-08T10:00:00+01:00');
