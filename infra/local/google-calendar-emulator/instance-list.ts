@@ -1,8 +1,9 @@
 // events.instances: the instances of one recurring series, its exceptions among them, in the order
-// of their original starts, filtered and paged as "Events: instances" documents its parameters
-// (timeMin, timeMax, originalStart, showDeleted, maxResults, pageToken, timeZone). Pages continue
-// after the original start of the last instance returned. Like events.list, the answer is an Events
-// collection; it carries no nextSyncToken, as instances are not synced by token.
+// of their original starts, filtered and paged as "Events: instances" documents timeMin, timeMax,
+// originalStart, showDeleted, maxResults and pageToken. timeZone only names the answer's zone: each
+// instance keeps the offset of its series' zone. Pages continue after the original start of the last
+// instance returned. The answer is an Events collection without nextSyncToken: instances are not
+// synced by token.
 import { DateTime } from 'luxon';
 import type { Calendar } from './calendars';
 import { badRequest, GoogleApiError, notFound } from './errors';

@@ -56,7 +56,10 @@ interface Expansion extends ParsedRecurrence {
   walks: RuleWalk[];
 }
 
-/** Expansions by the series' recurrence array: a write of the series stores a new one. */
+/**
+ * Expansions by the series' recurrence array: a write of the series stores a new array, and a reset
+ * drops the series, so what is kept here never outlives what it was made from.
+ */
 const expansions = new WeakMap<string[], { start: EventTime; end: EventTime; calendarTimeZone: string; expansion: Expansion }>();
 
 function expansionOf(timing: SeriesTiming): Expansion {
@@ -71,9 +74,10 @@ function expansionOf(timing: SeriesTiming): Expansion {
 
 /** Walks a rule's occurrences from `after` to `before` while `visit` wants more. */
 function walk(ruleWalk: RuleWalk, after: Date, before: Date, visit: (occurrence: Date) => boolean): void {
-  const checkpoint = ruleWalk.checkpoints
-    .filter((candidate) => candidate.fromMs <= after.getTime())
-    .reduce<RuleWalk['checkpoints'][number] | undefined>((best, candidate) => (best && best.fromMs >= candidate.fromMs ? best : candidate), undefined);
+  let checkpoint: RuleWalk['checkpoints'][number] | undefined;
+  for (const candidate of ruleWalk.checkpoints) {
+    if (candidate.fromMs <= after.getTime() && (!checkpoint || candidate.fromMs > checkpoint.fromMs)) checkpoint = candidate;
+  }
   let first: Date | undefined;
   (checkpoint?.rule ?? ruleWalk.rule).between(after, before, true, (occurrence) => {
     first ??= occurrence;
@@ -94,7 +98,8 @@ interface Placement {
 
 /**
  * Placing a wall-clock time in a zone costs luxon a few Intl calls; a calendar of hundreds of daily
- * series places thousands per request, the same ones request after request, so they are kept.
+ * series places thousands per request, the same ones request after request, so they are kept (a
+ * pure function's answers: nothing to clear on a reset).
  */
 const placements = new Map<string, Placement>();
 const KEPT_PLACEMENTS = 200_000;
