@@ -9,7 +9,7 @@ import { badRequest, GoogleApiError } from './errors';
 import { parseQueryTime, rfc3339, type StoredEvent } from './event-model';
 import { cancelledEventStub, eventResource } from './event-resource';
 import { isSeries, seriesInstances, seriesOverlaps } from './instances';
-import type { SyncTokens } from './sync-tokens';
+import { listingShape, type SyncTokens } from './sync-tokens';
 
 const DEFAULT_PAGE_SIZE = 250;
 const MAX_PAGE_SIZE = 2500;
@@ -124,7 +124,11 @@ function readFilter(query: URLSearchParams, calendar: Calendar, tokens: SyncToke
     if (forbidden) {
       throw badRequest('invalid', `The parameter ${forbidden} cannot be used together with syncToken.`, { location: forbidden, locationType: 'parameter' });
     }
-    return { sinceChange: tokens.read(syncToken, calendar), showDeleted: true, singleEvents, terms: [], privateProperties: [], sharedProperties: [] };
+    // "it is not allowed to set showDeleted to False" with a sync token (events.list, syncToken).
+    if (flag(query, 'showDeleted') === false) {
+      throw badRequest('invalid', 'showDeleted cannot be false together with syncToken.', { location: 'showDeleted', locationType: 'parameter' });
+    }
+    return { sinceChange: tokens.read(syncToken, calendar, listingShape(query)), showDeleted: true, singleEvents, terms: [], privateProperties: [], sharedProperties: [] };
   }
   const timeMinText = query.get('timeMin');
   const timeMaxText = query.get('timeMax');
@@ -169,7 +173,7 @@ export function listEvents(calendar: Calendar, query: URLSearchParams, tokens: S
   return {
     ...eventsEnvelope(calendar),
     // Only the last page carries nextSyncToken; the others carry nextPageToken (sync guide).
-    ...(more ? { nextPageToken: tokens.issuePage({ after: last.key, snapshot }) } : { nextSyncToken: tokens.issue(calendar, snapshot) }),
+    ...(more ? { nextPageToken: tokens.issuePage({ after: last.key, snapshot }) } : { nextSyncToken: tokens.issue(calendar, snapshot, listingShape(query)) }),
     items: page.map(({ event }) => (event.status === 'cancelled' ? cancelledEventStub(event) : eventResource(event, calendar))),
   };
 }

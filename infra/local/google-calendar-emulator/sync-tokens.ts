@@ -11,6 +11,29 @@ interface SyncTokenContent {
   c: string;
   g: number;
   n: number;
+  /** The listing's shape (see listingShape) when the token was issued. */
+  p: string;
+}
+
+/**
+ * Parameters that change what a listing returns and may come with a sync token. The syncToken
+ * reference: they "should be the same as for the initial synchronization to avoid undefined
+ * behavior". Google leaves the outcome undefined; the emulator refuses a mismatch (400) so that a
+ * caller of ours that mixes them fails in tests instead of misbehaving at Google. Paging
+ * (maxResults) is not part of it, nor showDeleted (deleted events always come with a token).
+ */
+const SHAPING_PARAMETERS = ['singleEvents', 'showHiddenInvitations', 'alwaysIncludeEmail', 'maxAttendees', 'timeZone'] as const;
+
+export function listingShape(query: URLSearchParams): string {
+  return SHAPING_PARAMETERS.map((name) => `${name}=${query.get(name) ?? ''}`).join('&');
+}
+
+function shapeMismatch(issued: string, used: string): GoogleApiError {
+  const differ = SHAPING_PARAMETERS.filter((name, index) => issued.split('&')[index] !== used.split('&')[index]);
+  return badRequest('invalid', `The parameters ${differ.join(', ')} differ from the listing that issued the sync token.`, {
+    location: differ[0],
+    locationType: 'parameter',
+  });
 }
 
 export interface PageCursor {
@@ -55,13 +78,16 @@ export class SyncTokens {
     this.incarnation = randomBytes(6).toString('base64url');
   }
 
-  issue(calendar: Calendar, changeCount: number): string {
-    const content: SyncTokenContent = { i: this.incarnation, c: calendar.id.toLowerCase(), g: calendar.syncGeneration, n: changeCount };
+  issue(calendar: Calendar, changeCount: number, shape: string): string {
+    const content: SyncTokenContent = { i: this.incarnation, c: calendar.id.toLowerCase(), g: calendar.syncGeneration, n: changeCount, p: shape };
     return encode(content);
   }
 
-  /** The change count a sync token stands for; 410 when it is not one of this calendar's live tokens. */
-  read(token: string, calendar: Calendar): number {
+  /**
+   * The change count a sync token stands for; 410 when it is not one of this calendar's live
+   * tokens, 400 when `shape` is not the shape of the listing that issued it.
+   */
+  read(token: string, calendar: Calendar, shape: string): number {
     const content = decode(token) as Partial<SyncTokenContent> | undefined;
     if (
       content?.i !== this.incarnation ||
@@ -71,6 +97,7 @@ export class SyncTokens {
     ) {
       throw fullSyncRequired();
     }
+    if (content.p !== shape) throw shapeMismatch(content.p ?? '', shape);
     return content.n;
   }
 

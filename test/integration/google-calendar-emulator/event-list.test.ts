@@ -194,4 +194,22 @@ describe('events.list and incremental sync through the real Calendar client', ()
     const fresh = emulator().calendarFor(again).api;
     expect((await failureOf(fresh.events.list({ calendarId: 'primary', syncToken: full.data.nextSyncToken as string }))).status).toBe(410);
   });
+  // Google calls a mismatch "undefined behavior" (events.list, syncToken); the emulator refuses it
+  // so that code of ours that takes a token one way and uses it another fails here, not at Google.
+  it('refuses a sync token used with other listing parameters than the listing that issued it', async () => {
+    await insert(1);
+    const expanded = await api.events.list({ calendarId: 'primary', singleEvents: true });
+    const failure = await failureOf(api.events.list({ calendarId: 'primary', syncToken: expanded.data.nextSyncToken as string }));
+    expect(failure).toMatchObject({ status: 400, reason: 'invalid' });
+    expect((failure.body as { error: { errors: unknown[] } }).error.errors[0]).toMatchObject({ location: 'singleEvents', locationType: 'parameter' });
+    const plain = await api.events.list({ calendarId: 'primary', showDeleted: true, maxResults: 2500 });
+    const changes = await api.events.list({ calendarId: 'primary', syncToken: plain.data.nextSyncToken as string, showDeleted: true, maxResults: 7 });
+    expect(changes.data.items).toEqual([]);
+  });
+
+  it('refuses showDeleted=false with a sync token', async () => {
+    const full = await api.events.list({ calendarId: 'primary' });
+    const failure = await failureOf(api.events.list({ calendarId: 'primary', syncToken: full.data.nextSyncToken as string, showDeleted: false }));
+    expect(failure).toMatchObject({ status: 400, reason: 'invalid' });
+  });
 });
