@@ -1,6 +1,9 @@
 // How a stored event reads back as an Events resource (Calendar API reference, "Events").
+import { DateTime } from 'luxon';
 import type { Calendar } from './calendars';
-import { rfc3339, type StoredEvent } from './event-model';
+import { rfc3339, type EventTime, type StoredEvent } from './event-model';
+
+const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 function eventEtag(event: StoredEvent): string {
   return `"${event.updatedMs * 1000 + (event.changeNumber % 1000)}"`;
@@ -15,6 +18,16 @@ function htmlLink(event: StoredEvent): string {
 function organizerOf(event: StoredEvent, calendar: Calendar): { email: string; displayName?: string; self?: true } {
   const self = event.organizer.email === calendar.id.toLowerCase();
   return { ...event.organizer, ...(self ? { self: true as const } : {}) };
+}
+
+/**
+ * A time as Google answers it: `dateTime` is RFC 3339 with an offset (`format: date-time` in the
+ * discovery document) also when it was written as local time in `timeZone`. The emulator gives the
+ * offset of that zone, keeping the instant and the zone it was written in.
+ */
+function answeredTime(time: EventTime): EventTime {
+  if (time.dateTime === undefined || time.timeZone === undefined || HAS_OFFSET.test(time.dateTime)) return time;
+  return { ...time, dateTime: DateTime.fromISO(time.dateTime, { zone: time.timeZone }).toISO({ suppressMilliseconds: true }) as string };
 }
 
 export function eventResource(event: StoredEvent, calendar: Calendar): Record<string, unknown> {
@@ -36,8 +49,8 @@ export function eventResource(event: StoredEvent, calendar: Calendar): Record<st
     // `self` marks the entry that is the calendar this copy of the event is on.
     creator: { email: event.creatorEmail, ...(event.creatorEmail === calendarId ? { self: true } : {}) },
     organizer: organizerOf(event, calendar),
-    start: event.start,
-    end: event.end,
+    start: answeredTime(event.start),
+    end: answeredTime(event.end),
     ...(event.recurrence !== undefined ? { recurrence: event.recurrence } : {}),
     ...instanceFields(event),
     ...(event.transparency !== undefined ? { transparency: event.transparency } : {}),
@@ -78,5 +91,5 @@ export function cancelledEventStub(event: StoredEvent): Record<string, unknown> 
 }
 
 function instanceFields(event: StoredEvent): Record<string, unknown> {
-  return event.recurringEventId !== undefined ? { recurringEventId: event.recurringEventId, originalStartTime: event.originalStartTime } : {};
+  return event.recurringEventId !== undefined ? { recurringEventId: event.recurringEventId, originalStartTime: event.originalStartTime && answeredTime(event.originalStartTime) } : {};
 }

@@ -60,11 +60,29 @@ const INVITE: calendar_v3.Schema$Event = {
   guestsCanSeeOtherGuests: true,
 };
 
+/** A daily stand-up, five times from Monday 2030-01-07, at 10:00 in Berlin. */
+const STANDUP: calendar_v3.Schema$Event = {
+  summary: 'Stand-up',
+  start: { dateTime: '2030-01-07T10:00:00', timeZone: 'Europe/Berlin' },
+  end: { dateTime: '2030-01-07T10:30:00', timeZone: 'Europe/Berlin' },
+  recurrence: ['RRULE:FREQ=DAILY;COUNT=5', 'EXDATE;TZID=Europe/Berlin:20300109T100000'],
+};
+
 const RESPONSE_CASES: ResponseCase[] = [
   {
     name: 'events.insert: an invite with an attendee, private properties and reminders',
     methodId: 'calendar.events.insert',
     run: async ({ api }) => [await api.events.insert({ calendarId: 'primary', sendUpdates: 'all', requestBody: timedEvent(1, INVITE) })],
+  },
+  {
+    name: 'events.insert: a local time in a time zone',
+    methodId: 'calendar.events.insert',
+    run: async ({ api }) => [
+      await api.events.insert({
+        calendarId: 'primary',
+        requestBody: { summary: 'Local', start: { dateTime: '2030-06-01T10:00:00', timeZone: 'Europe/Paris' }, end: { dateTime: '2030-06-01T11:00:00', timeZone: 'Europe/Paris' } },
+      }),
+    ],
   },
   {
     name: 'events.insert: an all-day event',
@@ -171,6 +189,32 @@ const RESPONSE_CASES: ResponseCase[] = [
       await emulator.control('POST', `accounts/${encodeURIComponent(host.email)}/calendars`, { summary: 'Team', timeZone: 'Europe/Paris' });
       const first = await api.calendarList.list({ maxResults: 1 });
       return [first, await api.calendarList.list({ maxResults: 1, pageToken: first.data.nextPageToken as string })];
+    },
+  },
+  {
+    name: 'events.insert: a recurring series in a time zone',
+    methodId: 'calendar.events.insert',
+    run: async ({ api }) => [await api.events.insert({ calendarId: 'primary', requestBody: STANDUP })],
+  },
+  {
+    name: 'events.list: single events, a moved and a cancelled instance among them',
+    methodId: 'calendar.events.list',
+    run: async ({ api }) => {
+      const series = (await api.events.insert({ calendarId: 'primary', requestBody: STANDUP })).data;
+      const [, second, third] = (await api.events.instances({ calendarId: 'primary', eventId: series.id as string })).data.items ?? [];
+      await api.events.patch({ calendarId: 'primary', eventId: second?.id as string, requestBody: { start: { dateTime: '2030-01-08T11:00:00+01:00' }, end: { dateTime: '2030-01-08T11:30:00+01:00' } } });
+      await api.events.delete({ calendarId: 'primary', eventId: third?.id as string });
+      return [await api.events.list({ calendarId: 'primary', singleEvents: true, orderBy: 'startTime', showDeleted: true }), await api.events.list({ calendarId: 'primary', showDeleted: true })];
+    },
+  },
+  {
+    name: 'events.instances: the instances of a series, one of them cancelled',
+    methodId: 'calendar.events.instances',
+    run: async ({ api }) => {
+      const series = (await api.events.insert({ calendarId: 'primary', requestBody: STANDUP })).data;
+      const first = await api.events.instances({ calendarId: 'primary', eventId: series.id as string, maxResults: 2 });
+      await api.events.delete({ calendarId: 'primary', eventId: first.data.items?.[0]?.id as string });
+      return [first, await api.events.instances({ calendarId: 'primary', eventId: series.id as string, showDeleted: true, timeMin: '2030-01-01T00:00:00Z', timeMax: '2030-02-01T00:00:00Z' })];
     },
   },
   {

@@ -100,12 +100,12 @@ describe('events through the real Calendar client', () => {
     expect((await failureOf(api.events.insert({ calendarId: 'primary', requestBody: mixed }))).status).toBe(400);
   });
 
-  it('accepts a local dateTime with a timeZone and an all-day event', async () => {
+  it('accepts a local dateTime with a timeZone, answering it with the offset of that zone, and an all-day event', async () => {
     const zoned = await api.events.insert({
       calendarId: 'primary',
       requestBody: { start: { dateTime: '2030-06-01T10:00:00', timeZone: 'Europe/Paris' }, end: { dateTime: '2030-06-01T11:00:00', timeZone: 'Europe/Paris' } },
     });
-    expect(zoned.data.start).toEqual({ dateTime: '2030-06-01T10:00:00', timeZone: 'Europe/Paris' });
+    expect(zoned.data.start).toEqual({ dateTime: '2030-06-01T10:00:00+02:00', timeZone: 'Europe/Paris' });
     const allDay = await api.events.insert({ calendarId: 'primary', requestBody: { start: { date: '2030-06-02' }, end: { date: '2030-06-03' } } });
     expect(allDay.data.start).toEqual({ date: '2030-06-02' });
   });

@@ -54,7 +54,7 @@ describe('changes to recurring events through the real Calendar client', () => {
       const instances = await items({ singleEvents: true, orderBy: 'startTime' });
       expect(instances.map((event) => `${event.summary} ${event.start?.dateTime}`)).toEqual([
         'Stand-up 2030-01-07T10:00:00+01:00',
-        'Moved 2030-01-08T15:00:00',
+        'Moved 2030-01-08T15:00:00+01:00',
         'Stand-up 2030-01-09T10:00:00+01:00',
         'Stand-up 2030-01-10T10:00:00+01:00',
         'Stand-up 2030-01-11T10:00:00+01:00',
