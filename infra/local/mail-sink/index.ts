@@ -7,7 +7,8 @@
 //   DELETE /messages                             forget every message
 //   GET    /messages/{id}/attachments/{index}    one attachment, decoded, as a download
 //   GET    /                                     the inbox page, newest first
-//   POST   /faults {status, count}               the next `count` sends fail with `status`
+//   POST   /faults {status?, count, delayMs?}    the next `count` sends wait `delayMs`, then fail
+//                                                with `status` (or are taken, when none is given)
 //   DELETE /faults                               cancel a pending fault
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -34,10 +35,13 @@ const MAX_SEND_BYTES = 30 * 1024 * 1024;
 
 const FaultRequest = z
   .object({
-    status: z.number().int().min(400).max(599),
+    status: z.number().int().min(400).max(599).optional(),
     count: z.number().int().min(1),
+    delayMs: z.number().int().min(0).max(120_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((fault) => fault.status !== undefined || fault.delayMs !== undefined, 'give a status, a delayMs, or both');
+type Fault = Omit<z.infer<typeof FaultRequest>, 'count'>;
 
 type Params = string[];
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: Params) => Promise<void> | void;
@@ -69,14 +73,14 @@ function contentDisposition(filename: string): string {
 
 export async function startMailSink(options: MailSinkOptions = {}): Promise<RunningMailSink> {
   const mailbox = new Mailbox();
-  let fault: { status: number; remaining: number } | undefined;
+  let fault: (Fault & { remaining: number }) | undefined;
 
-  function takeFault(): number | undefined {
+  function takeFault(): Fault | undefined {
     if (!fault) return undefined;
-    const { status } = fault;
+    const { status, delayMs } = fault;
     fault.remaining -= 1;
     if (fault.remaining === 0) fault = undefined;
-    return status;
+    return { status, delayMs };
   }
 
   async function mailSend(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -98,9 +102,12 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
     const denied = authorizationProblem(req.headers.authorization);
     if (denied) return sendGridError(res, 401, denied);
 
-    // A fault stands for SendGrid being unavailable or throttling: it does not care what was sent.
-    const failWith = takeFault();
-    if (failWith !== undefined) return sendGridError(res, failWith, STATUS_CODES[failWith] ?? 'Error');
+    // A fault stands for SendGrid being slow, unavailable or throttling: it does not care what was
+    // sent. A held send goes on when its caller has gone, as SendGrid's would (a caller killed while
+    // waiting is how tests make a crash between a mail's claim and its send).
+    const taken = takeFault();
+    if (taken?.delayMs) await new Promise((resolve) => setTimeout(resolve, taken.delayMs));
+    if (taken?.status !== undefined) return sendGridError(res, taken.status, STATUS_CODES[taken.status] ?? 'Error');
 
     let text: string;
     try {
@@ -158,7 +165,7 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
     }
     const parsed = FaultRequest.safeParse(input);
     if (!parsed.success) return sendJson(res, 400, { message: z.prettifyError(parsed.error) });
-    fault = { status: parsed.data.status, remaining: parsed.data.count };
+    fault = { status: parsed.data.status, delayMs: parsed.data.delayMs, remaining: parsed.data.count };
     sendJson(res, 200, parsed.data);
   }
 

@@ -1,4 +1,4 @@
-import { aMail, listMessages, useMailSink } from './fixtures';
+import { aMail, API_KEY, listMessages, useMailSink } from './fixtures';
 
 function postFaults(url: string, body: unknown): Promise<Response> {
   return fetch(`${url}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -33,6 +33,38 @@ describe('faults injected into the mail sink', () => {
     expect(await listMessages(under.sink)).toEqual([]);
   });
 
+  it('can hold the next sends for delayMs, then answer with the status given, or take the mail', async () => {
+    expect((await postFaults(under.sink.url, { status: 503, delayMs: 300, count: 1 })).status).toBe(200);
+    const started = Date.now();
+    await expect(under.mail.send(aMail({ subject: 'held, refused' }))).rejects.toMatchObject({ code: 503 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+
+    await postFaults(under.sink.url, { delayMs: 300, count: 1 });
+    const slow = Date.now();
+    const [response] = await under.mail.send(aMail({ subject: 'held, taken' }));
+    expect(response.statusCode).toBe(202);
+    expect(Date.now() - slow).toBeGreaterThanOrEqual(300);
+    expect((await listMessages(under.sink)).map((m) => m.subject)).toEqual(['held, taken']);
+  });
+
+  it('a held send whose caller has gone still answers its status, and stores nothing when that is an error', async () => {
+    await postFaults(under.sink.url, { status: 503, delayMs: 300, count: 1 });
+    const abort = new AbortController();
+    const send = fetch(`${under.sink.url}/v3/mail/send`, {
+      method: 'POST',
+      signal: abort.signal,
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ personalizations: [{ to: [{ email: 'gone@example.com' }] }], from: { email: 'b@example.com' }, subject: 's', content: [{ type: 'text/plain', value: 't' }] }),
+    });
+    setTimeout(() => abort.abort(), 50);
+    await expect(send).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    expect(await listMessages(under.sink)).toEqual([]);
+    const [next] = await under.mail.send(aMail());
+    expect(next.statusCode).toBe(202);
+  });
+
   it('are cancelled by DELETE /faults', async () => {
     await postFaults(under.sink.url, { status: 500, count: 5 });
 
@@ -47,6 +79,8 @@ describe('faults injected into the mail sink', () => {
     ['a missing count', { status: 500 }],
     ['a status given as a string', { status: '500', count: 1 }],
     ['an unknown field', { status: 500, count: 1, after: 3 }],
+    ['neither a status nor a delay', { count: 1 }],
+    ['a negative delay', { delayMs: -1, count: 1 }],
   ])('are refused with 400 and a message for %s', async (_case, body) => {
     const response = await postFaults(under.sink.url, body);
 
