@@ -31,6 +31,20 @@ export class Accounts {
     return { account, created: true };
   }
 
+  /**
+   * The address now belongs to a new Google account (a new user id): the old account is closed,
+   * as when a Workspace user is deleted and another made with the address, or someone frees an
+   * address and another signs up with it. Google's `sub` is "never reused"; the email is.
+   */
+  reassign(email: string): { closed: Account; account: Account } | undefined {
+    const closed = this.byEmail.get(normalizeEmail(email));
+    if (!closed) return undefined;
+    const account: Account = { ...closed, subject: googleUserId(), createdOrder: ++this.created, calendarIds: [] };
+    this.byEmail.set(closed.email, account);
+    this.latest = account;
+    return { closed, account };
+  }
+
   find(email: string): Account | undefined {
     return this.byEmail.get(normalizeEmail(email));
   }

@@ -57,6 +57,13 @@ export class Calendars {
     return calendar;
   }
 
+  /** Removes the calendars of a closed account. */
+  removeAll(account: Account): Calendar[] {
+    const removed = this.ownedBy(account);
+    for (const calendar of removed) this.byId.delete(calendar.id.toLowerCase());
+    return removed;
+  }
+
   find(id: string): Calendar | undefined {
     return this.byId.get(id.toLowerCase());
   }

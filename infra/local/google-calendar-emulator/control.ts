@@ -85,6 +85,7 @@ export async function handleControl(state: EmulatorState, method: string, path: 
       state.oauth.revokeAccount(account.email);
       return sendJson(res, 200, { email: account.email, revoked: true });
     }
+    if (third === 'reassign') return sendJson(res, 200, state.reassignAccount(account.email));
   }
   if (route === 'POST calendars' && second !== undefined) {
     const calendar = state.calendars.find(second);

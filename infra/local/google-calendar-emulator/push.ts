@@ -154,6 +154,11 @@ export class PushNotifier {
     }
   }
 
+  /** The calendar is gone: its channels end without a message (Google documents none for this). */
+  calendarRemoved(calendar: Calendar): void {
+    for (const channel of [...(this.channelsByCalendar.get(calendar.id.toLowerCase()) ?? [])]) this.remove(channel);
+  }
+
   liveChannels(): Channel[] {
     return [...this.channels.values()].filter((channel) => {
       if (!this.isExpired(channel)) return true;

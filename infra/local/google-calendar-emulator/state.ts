@@ -14,6 +14,8 @@ import { PendingTimers } from './timers';
 
 export interface CreatedAccount {
   email: string;
+  /** The Google user id, the `sub` of the account's id_tokens. */
+  subject: string;
   refreshToken: string;
   calendarId: string;
 }
@@ -42,7 +44,21 @@ export class EmulatorState {
   createAccount(email: string, name: string): CreatedAccount {
     const { account, created } = this.accounts.ensure(email, name);
     if (created) this.calendars.createPrimary(account, this.clock.now());
-    return { email: account.email, refreshToken: this.oauth.issueRefreshToken(account), calendarId: account.email };
+    return { email: account.email, subject: account.subject, refreshToken: this.oauth.issueRefreshToken(account), calendarId: account.email };
+  }
+
+  /**
+   * The address goes to a new account (see Accounts.reassign): the old account's grants are
+   * revoked and its calendars, events and channels are gone; the new one starts with an empty
+   * primary calendar, whose id is the address again.
+   */
+  reassignAccount(email: string): CreatedAccount | undefined {
+    const found = this.accounts.reassign(email);
+    if (!found) return undefined;
+    this.oauth.revokeAccount(found.closed.email);
+    for (const calendar of this.calendars.removeAll(found.closed)) this.push.calendarRemoved(calendar);
+    this.calendars.createPrimary(found.account, this.clock.now());
+    return { email: found.account.email, subject: found.account.subject, refreshToken: this.oauth.issueRefreshToken(found.account), calendarId: found.account.email };
   }
 
   createCalendar(account: Account, summary: string, timeZone: string): Calendar {

@@ -15,7 +15,33 @@ describe('the control API', () => {
   describe('accounts', () => {
     it('creates an account whose primary calendar id is its address, lowercased', async () => {
       const created = await emulator().createAccount('Mixed.Case@Example.com', 'Mixed');
-      expect(created).toEqual({ email: 'mixed.case@example.com', refreshToken: expect.any(String), calendarId: 'mixed.case@example.com' });
+      expect(created).toEqual({ email: 'mixed.case@example.com', subject: expect.stringMatching(/^[1-9]\d{20}$/), refreshToken: expect.any(String), calendarId: 'mixed.case@example.com' });
+    });
+
+    it("gives an address to a new Google account: a new subject, the old account's grants and calendars gone", async () => {
+      const { data } = await api.events.insert({ calendarId: 'primary', requestBody: timedEvent(1) });
+      const receiver = await WebhookReceiver.start();
+      try {
+        await api.events.watch({ calendarId: 'primary', requestBody: { id: 'old-owner', type: 'web_hook', address: receiver.url } });
+        const reassigned = await emulator().control<{ email: string; subject: string; refreshToken: string; calendarId: string }>('POST', 'accounts/host@example.com/reassign');
+        expect(reassigned.status).toBe(200);
+        expect(reassigned.body).toMatchObject({ email: 'host@example.com', calendarId: 'host@example.com' });
+        expect(reassigned.body.subject).not.toBe(host.subject);
+
+        const refresh = await fetch(`${emulator().url}/token`, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: host.refreshToken, client_id: 'a', client_secret: 'b' }),
+        });
+        expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+        expect((await emulator().control<unknown[]>('GET', 'channels')).body).toEqual([]);
+        const fresh = emulator().calendarFor(reassigned.body).api;
+        expect((await fresh.events.list({ calendarId: 'primary' })).data.items).toEqual([]);
+        expect((await failureOf(fresh.events.get({ calendarId: 'primary', eventId: data.id as string }))).status).toBe(404);
+        expect((await emulator().createAccount('host@example.com')).subject).toBe(reassigned.body.subject);
+        expect((await emulator().control('POST', 'accounts/nobody@example.com/reassign')).status).toBe(404);
+      } finally {
+        await receiver.close();
+      }
     });
 
     it('returns the existing account with a fresh valid refresh token, the old one still working', async () => {

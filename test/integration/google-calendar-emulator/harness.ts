@@ -11,6 +11,8 @@ export const CLIENT_SECRET = 'test-secret';
 
 export interface EmulatorAccount {
   email: string;
+  /** The account's Google user id, the `sub` of its id_tokens. */
+  subject: string;
   refreshToken: string;
   calendarId: string;
 }
