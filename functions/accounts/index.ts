@@ -16,6 +16,7 @@ import { CodeExchangeFailed, ConsentNotGiven, DeletionNotConfirmed } from '../..
 import { GoogleSignIn } from '../../shared/accounts/google-sign-in';
 import { HostSessions, type HostSession } from '../../shared/accounts/host-sessions';
 import { hostSettings, signedInHost, updateSettings } from '../../shared/accounts/settings';
+import { oneLineText } from '../../shared/input/plain-text';
 import type { Subscriber } from '../../shared/store/subscribers';
 import { hasContentType, httpFunction, type RequestContext } from '../http-function';
 import { services, type Services } from '../services';
@@ -59,7 +60,7 @@ const sessionScope = () => cookieScope(services().config.publicBaseUrl, '');
 const text = z.string().max(4096);
 const connectQuery = z.object({ login_hint: z.email().max(320).optional() });
 const callbackQuery = z.object({ state: text.optional(), code: text.optional(), error: z.string().max(200).optional() });
-const settingsForm = z.object({ calendarId: z.string().min(1).max(1024), autoConfirm: z.literal('on').optional() });
+const settingsForm = z.object({ calendarId: oneLineText(1024).min(1), autoConfirm: z.literal('on').optional() });
 const deleteForm = z.object({ confirm: z.literal('yes').optional() });
 
 function sendPage(res: Response, status: number, html: string): void {

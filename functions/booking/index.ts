@@ -9,7 +9,8 @@ import { InvalidDateRange } from '../../shared/booking/availability';
 import { hostAvailability, findHost } from '../../shared/booking/availability-service';
 import { HostCalendarUnavailable, IdempotencyKeyReused, SlotUnavailable, UnknownHost } from '../../shared/booking/errors';
 import { requestBooking } from '../../shared/booking/request-booking';
-import { guestSchema } from '../../shared/store/slots';
+import { multiLineText } from '../../shared/input/plain-text';
+import { guestInput } from '../../shared/store/slots';
 import { hasContentType, httpFunction, invalidRequest, type RequestContext } from '../http-function';
 import { services } from '../services';
 import { renderBookingPage, renderUnknownHostPage } from './page';
@@ -23,8 +24,9 @@ const availabilityQuery = z.object({ host: slug, from: isoDate, to: isoDate });
 const bookingBody = z.object({
   host: slug,
   start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }).transform((v) => new Date(v)),
-  guest: guestSchema,
-  message: z.string().trim().max(2000).optional().transform((v) => v || null),
+  guest: guestInput,
+  // Kept with its line breaks: it goes into the event's description and mail bodies, never a header.
+  message: multiLineText(2000).optional().transform((v) => v || null),
 });
 
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters').optional();

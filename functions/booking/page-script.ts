@@ -1,7 +1,9 @@
 /// <reference lib="dom" />
 // The booking page's code in the guest's browser. It is shipped as this function's source text
 // (see ./page.ts), so it must be self-contained: no imports, no outer variables, every helper
-// inside. It only builds the DOM with textContent, never with HTML strings from the API.
+// inside or handed in as an argument (`offsetsToShow`, the rule our mail uses too). It only builds
+// the DOM with textContent, never with HTML strings from the API.
+import type { OffsetsShown } from '../../shared/time/time-text';
 
 export interface BookingPageConfig {
   slug: string;
@@ -10,7 +12,7 @@ export interface BookingPageConfig {
 }
 
 /* istanbul ignore next -- sent to the browser as source text, where coverage counters would not exist */
-export function bookingPageScript(config: BookingPageConfig): void {
+export function bookingPageScript(config: BookingPageConfig, offsetsToShow: (start: Date, end: Date, timeZone: string) => OffsetsShown): void {
   interface Slot {
     start: string;
     end: string;
@@ -68,8 +70,15 @@ export function bookingPageScript(config: BookingPageConfig): void {
     };
   }
 
-  /** "9:00–9:30 am" rather than "9:00 am–9:30 am", so a slot fits its button on a phone. */
-  function timeRange(start: Date, end: Date, format: Intl.DateTimeFormat): string {
+  /**
+   * "9:00–9:30 am" rather than "9:00 am–9:30 am", so a slot fits its button on a phone. With the
+   * UTC offset where the wall clock alone misleads: the hour the clocks go back shows twice
+   * ("01:00–01:30 UTC-04:00", then "01:00–01:30 UTC-05:00"), and a slot across a change gets one
+   * per end ("01:30 UTC+01:00–03:00 UTC+02:00", not a 90-minute-looking "01:30–03:00").
+   */
+  function timeRange(start: Date, end: Date, format: Intl.DateTimeFormat, timeZone: string): string {
+    const offsets = offsetsToShow(start, end, timeZone);
+    if (offsets.kind === 'each') return `${format.format(start)} ${offsets.start}–${format.format(end)} ${offsets.end}`;
     const startParts = format.formatToParts(start);
     const period = (parts: Intl.DateTimeFormatPart[]) => parts.find((part) => part.type === 'dayPeriod')?.value;
     const samePeriod = period(startParts) !== undefined && period(startParts) === period(format.formatToParts(end));
@@ -78,13 +87,14 @@ export function bookingPageScript(config: BookingPageConfig): void {
       .map((part) => part.value)
       .join('')
       .trim();
-    return `${startText}–${format.format(end)}`;
+    const text = `${startText}–${format.format(end)}`;
+    return offsets.kind === 'range' ? `${text} ${offsets.offset}` : text;
   }
 
   function describe(slot: Slot, timeZone: string): { dayKey: string; day: string; time: string } {
     const f = formatsFor(timeZone);
     const start = new Date(slot.start);
-    return { dayKey: f.dayKey.format(start), day: f.day.format(start), time: timeRange(start, new Date(slot.end), f.time) };
+    return { dayKey: f.dayKey.format(start), day: f.day.format(start), time: timeRange(start, new Date(slot.end), f.time, timeZone) };
   }
 
   function fillZones(): void {

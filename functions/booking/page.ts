@@ -1,6 +1,7 @@
 // The guest's booking page: the server renders the frame, the script (./page-script) fetches the
 // free slots, shows them in the guest's time zone and sends the booking.
 import escapeHtml from 'escape-html';
+import { offsetsToShow } from '../../shared/time/time-text';
 import { renderPage } from '../pages/layout';
 import { bookingPageScript, type BookingPageConfig } from './page-script';
 
@@ -65,7 +66,7 @@ export function renderBookingPage(input: BookingPageInput): string {
   return renderPage({
     title: `Book a time with ${input.hostName}`,
     body,
-    script: `${KEEP_NAMES_SHIM}(${bookingPageScript.toString()})(${scriptJson(config)});`,
+    script: `${KEEP_NAMES_SHIM}(${bookingPageScript.toString()})(${scriptJson(config)}, ${offsetsToShow.toString()});`,
   });
 }
 

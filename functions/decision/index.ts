@@ -9,13 +9,16 @@ import { z } from 'zod';
 import { carryOutDecision, openDecision, type DecisionOutcome } from '../../shared/booking/decide';
 import { InvalidLink, LinkExpired } from '../../shared/booking/decision-links';
 import { HostCalendarUnavailable } from '../../shared/booking/errors';
+import { oneLineText } from '../../shared/input/plain-text';
 import { SlotNotFound, type Slot } from '../../shared/store/slots';
 import type { Subscriber } from '../../shared/store/subscribers';
 import { hasContentType, httpFunction, invalidRequest, type RequestContext } from '../http-function';
 import { services } from '../services';
 import { renderDecisionConflict, renderDecisionDone, renderDecisionError, renderDecisionPage, renderDecisionUnavailable } from './page';
 
-const decisionBody = z.object({ token: z.string().min(1).max(2048), action: z.enum(['confirm', 'deny']) });
+// Our tokens are base64url and a dot: control characters or broken Unicode are bad input (400), not a forged link.
+const token = oneLineText(2048).min(1);
+const decisionBody = z.object({ token, action: z.enum(['confirm', 'deny']) });
 
 function viewOf(slot: Slot, host: Subscriber) {
   return {
@@ -40,10 +43,10 @@ function actionUrl(): string {
 }
 
 async function show(req: Request, res: Response): Promise<void> {
-  const token = z.string().min(1).max(2048).safeParse(req.query.token);
-  if (!token.success) return void res.status(400).type('html').send(renderDecisionError('invalid'));
+  const given = token.safeParse(req.query.token);
+  if (!given.success) return void res.status(400).type('html').send(renderDecisionError('invalid'));
   const s = services();
-  const opened = await openDecision(s, token.data);
+  const opened = await openDecision(s, given.data);
   const expiresAt = opened.grant.expiresAt;
   res
     .set('cache-control', 'no-store')

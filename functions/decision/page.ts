@@ -1,8 +1,8 @@
 // The host's decision pages, all rendered here with no script: they open from an email link,
 // often on a phone, and must work in any mail app's browser.
 import escapeHtml from 'escape-html';
-import { DateTime } from 'luxon';
 import type { SlotStatus } from '../../shared/store/slots';
+import { formatTimeRange } from '../../shared/time/time-text';
 import { renderPage } from '../pages/layout';
 
 export interface DecisionView {
@@ -27,22 +27,13 @@ export interface DecisionPageInput extends DecisionView {
   actionUrl: string;
 }
 
-/** "Tuesday 1 December 2026, 10:00–10:30 (Europe/Berlin time)", in the host's own zone. */
-export function hostTime(view: Pick<DecisionView, 'start' | 'end' | 'hostTimezone'>): string {
-  const start = DateTime.fromJSDate(view.start, { zone: view.hostTimezone }).setLocale('en-GB');
-  const end = DateTime.fromJSDate(view.end, { zone: view.hostTimezone }).setLocale('en-GB');
-  const day = 'cccc d LLLL yyyy';
-  const endText = end.hasSame(start, 'day') ? end.toFormat('HH:mm') : end.toFormat(`${day}, HH:mm`);
-  return `${start.toFormat(`${day}, HH:mm`)}–${endText} (${view.hostTimezone.replaceAll('_', ' ')} time)`;
-}
-
 function requestDetails(view: DecisionView): string {
   const message = view.message
     ? `<dd class="message">${escapeHtml(view.message)}</dd>`
     : '<dd class="muted">No message.</dd>';
   return `<dl>
 <dt>Guest</dt><dd>${escapeHtml(view.guestName)}<br><a href="mailto:${escapeHtml(view.guestEmail)}">${escapeHtml(view.guestEmail)}</a></dd>
-<dt>When</dt><dd>${escapeHtml(hostTime(view))}</dd>
+<dt>When</dt><dd>${escapeHtml(formatTimeRange(view.start, view.end, view.hostTimezone))}</dd>
 <dt>Message</dt>${message}
 </dl>`;
 }

@@ -1,6 +1,7 @@
 // The events we put in a host's Google Calendar for a slot. Pure: slot in, event body out.
 import type { GoogleEvent } from '../google/calendar';
 import { eventIdForSlot, privatePropertiesFor } from '../google/event-identity';
+import { asOneLine } from '../input/plain-text';
 import { calendarUid } from '../mail/ics';
 import type { Slot } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
@@ -12,13 +13,16 @@ function hostAttendee(slot: Slot, host: Subscriber): string {
   return slot.calendarId ?? host.email;
 }
 
+// Names are one line here whatever was stored: only the guest's message may span lines, so a
+// name cannot add lines to the summary or lines of its own to the description.
 function summaryOf(slot: Slot, host: Subscriber): string {
-  return `${host.name} and ${slot.guest.name}`;
+  return asOneLine(`${host.name} and ${slot.guest.name}`);
 }
 
 function descriptionOf(slot: Slot, host: Subscriber): string {
-  const lines = [`Booked by ${slot.guest.name} <${slot.guest.email}> on ${host.name}'s booking page.`];
-  if (slot.message) lines.push('', `Message from ${slot.guest.name}:`, slot.message);
+  const guest = asOneLine(slot.guest.name);
+  const lines = [`Booked by ${guest} <${slot.guest.email}> on ${asOneLine(host.name)}'s booking page.`];
+  if (slot.message) lines.push('', `Message from ${guest}:`, slot.message);
   return lines.join('\n');
 }
 
@@ -42,8 +46,8 @@ export function googleInvite(slotId: string, slot: Slot, host: Subscriber, confi
     description: descriptionOf(slot, host),
     ...timesOf(slot, host),
     attendees: [
-      { email: hostAttendee(slot, host), displayName: host.name, responseStatus: confirmed ? 'accepted' : 'needsAction' },
-      { email: slot.guest.email, displayName: slot.guest.name, responseStatus: 'needsAction' },
+      { email: hostAttendee(slot, host), displayName: asOneLine(host.name), responseStatus: confirmed ? 'accepted' : 'needsAction' },
+      { email: slot.guest.email, displayName: asOneLine(slot.guest.name), responseStatus: 'needsAction' },
     ],
     extendedProperties: { private: privatePropertiesFor(slotId) },
   };
@@ -83,8 +87,8 @@ export function confirmedImport(slotId: string, slot: Slot, host: Subscriber): G
     ...holdEvent(slotId, slot, host),
     summary: summaryOf(slot, host),
     attendees: [
-      { email: hostAttendee(slot, host), displayName: host.name, responseStatus: 'accepted' },
-      { email: slot.guest.email, displayName: slot.guest.name, responseStatus: 'needsAction' },
+      { email: hostAttendee(slot, host), displayName: asOneLine(host.name), responseStatus: 'accepted' },
+      { email: slot.guest.email, displayName: asOneLine(slot.guest.name), responseStatus: 'needsAction' },
     ],
   };
 }

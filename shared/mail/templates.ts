@@ -1,6 +1,7 @@
 // What each mail of a booking says. Pure: a view of the booking in, an OutgoingMail out.
 // Wording only; the card, the escaping and the text part come from ./layout.
-import { DateTime } from 'luxon';
+import { asOneLine } from '../input/plain-text';
+import { formatStart, formatTimeRange } from '../time/time-text';
 import { calendarInvite, type InviteMethod, type InviteStatus } from './ics';
 import { renderHtml, renderText, type Block, type MailContent } from './layout';
 import type { MailAddress, MailAttachment, OutgoingMail } from './outgoing-mail';
@@ -30,36 +31,20 @@ export interface DecisionLinks {
   denyUrl: string;
 }
 
-/**
- * "Monday 10 March 2025, 10:00–10:30 (Europe/Berlin, UTC+01:00)": the zone is named because
- * host and guest may read the same booking in different zones, and the offset because zone
- * abbreviations are ambiguous or missing for much of the world.
- */
-export function formatTimeRange(start: Date, end: Date, zone: string): string {
-  const from = DateTime.fromJSDate(start, { zone }).setLocale('en-GB');
-  const to = DateTime.fromJSDate(end, { zone }).setLocale('en-GB');
-  const day = 'cccc d LLLL yyyy';
-  const until = from.hasSame(to, 'day') ? to.toFormat('HH:mm') : to.toFormat(`${day}, HH:mm`);
-  const offset = from.offset === 0 && to.offset === 0 ? 'UTC' : `UTC${from.toFormat('ZZ')}`;
-  const where = zone === 'UTC' ? 'UTC' : `${zone}, ${offset}`;
-  return `${from.toFormat(`${day}, HH:mm`)}–${until} (${where})`;
-}
+/** Mail times read as on our pages (shared/time/time-text); tests and callers take them from here too. */
+export { formatTimeRange };
 
-/** A short form for subjects, where the full range would be cut off on a phone. */
-function shortStart(start: Date, zone: string): string {
-  return DateTime.fromJSDate(start, { zone }).setLocale('en-GB').toFormat('ccc d LLL, HH:mm');
-}
-
-// A name typed on a booking page may hold line breaks; in a subject they would end the header.
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+/** A header is one line: a line break in a stored name would end it and start another header. */
+function headerName(address: MailAddress): MailAddress {
+  const name = address.name === undefined ? undefined : asOneLine(address.name);
+  return name ? { ...address, name } : { email: address.email };
 }
 
 function mail(to: MailAddress, replyTo: MailAddress, subject: string, content: MailContent, attachment?: MailAttachment): OutgoingMail {
   return {
-    to,
-    replyTo,
-    subject: oneLine(subject),
+    to: headerName(to),
+    replyTo: headerName(replyTo),
+    subject: asOneLine(subject),
     text: renderText(content),
     html: renderHtml(content),
     ...(attachment ? { attachments: [attachment] } : {}),
@@ -101,10 +86,11 @@ function icsAttachment(view: BookingView, sequence: number, method: InviteMethod
     status,
     start: view.start,
     end: view.end,
-    summary: `${view.guestName} and ${view.hostName}`,
-    description: view.message?.trim() ? `Booked by ${view.guestName}.\n\n${view.message.trim()}` : `Booked by ${view.guestName}.`,
-    organizer: { name: view.hostName, email: view.hostEmail },
-    guest: { name: view.guestName, email: view.guestEmail },
+    // Only the guest's message may span lines: a name's line break would make lines of its own.
+    summary: asOneLine(`${view.guestName} and ${view.hostName}`),
+    description: view.message?.trim() ? `Booked by ${asOneLine(view.guestName)}.\n\n${view.message.trim()}` : `Booked by ${asOneLine(view.guestName)}.`,
+    organizer: { name: asOneLine(view.hostName), email: view.hostEmail },
+    guest: { name: asOneLine(view.guestName), email: view.guestEmail },
   });
   return {
     filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics',
@@ -120,7 +106,7 @@ export function hostDecisionRequest(view: BookingView, links: DecisionLinks, inv
     inviteMode === 'google'
       ? `Google Calendar has sent ${view.guestName} an invitation, marked tentative until you decide.`
       : `We emailed ${view.guestName} a tentative invitation; they will get the final one, or a cancellation, when you decide.`;
-  return mail(host(view), guest(view), `Booking request from ${view.guestName}: ${shortStart(view.start, view.hostTimezone)}`, {
+  return mail(host(view), guest(view), `Booking request from ${view.guestName}: ${formatStart(view.start, view.hostTimezone)}`, {
     preview: `${view.guestName} asked for ${when}. Confirm or deny.`,
     heading: `${view.guestName} would like to book a time with you`,
     blocks: [
@@ -144,7 +130,7 @@ export function hostNewBookingNotice(view: BookingView, inviteMode: InviteMode):
     inviteMode === 'google'
       ? `Google Calendar has sent ${view.guestName} an invitation.`
       : `We emailed ${view.guestName} a calendar invitation.`;
-  return mail(host(view), guest(view), `New booking: ${view.guestName}, ${shortStart(view.start, view.hostTimezone)}`, {
+  return mail(host(view), guest(view), `New booking: ${view.guestName}, ${formatStart(view.start, view.hostTimezone)}`, {
     preview: `${view.guestName} booked ${formatTimeRange(view.start, view.end, view.hostTimezone)}.`,
     heading: `New booking with ${view.guestName}`,
     blocks: [
@@ -159,7 +145,7 @@ export function guestIcsInvitation(view: BookingView, sequence: number): Outgoin
   return mail(
     guest(view),
     host(view),
-    `Booking request sent: ${view.hostName}, ${shortStart(view.start, view.guestTimezone)}`,
+    `Booking request sent: ${view.hostName}, ${formatStart(view.start, view.guestTimezone)}`,
     {
       preview: `${view.hostName} will confirm your booking.`,
       heading: `Your booking with ${view.hostName} is waiting for confirmation`,
@@ -177,7 +163,7 @@ export function guestIcsConfirmation(view: BookingView, sequence: number): Outgo
   return mail(
     guest(view),
     host(view),
-    `Confirmed: ${view.hostName}, ${shortStart(view.start, view.guestTimezone)}`,
+    `Confirmed: ${view.hostName}, ${formatStart(view.start, view.guestTimezone)}`,
     {
       preview: `${view.hostName} confirmed your booking.`,
       heading: `${view.hostName} confirmed your booking`,
@@ -194,7 +180,7 @@ export function guestIcsCancellation(view: BookingView, sequence: number): Outgo
   return mail(
     guest(view),
     host(view),
-    `${view.hostName} can't make it: ${shortStart(view.start, view.guestTimezone)}`,
+    `${view.hostName} can't make it: ${formatStart(view.start, view.guestTimezone)}`,
     {
       preview: `Sorry, ${view.hostName} can't make this time.`,
       heading: `Sorry, ${view.hostName} can't make it`,
@@ -214,7 +200,7 @@ export function guestIcsUpdate(view: BookingView, sequence: number, previous: Ti
   return mail(
     guest(view),
     host(view),
-    `New time: ${view.hostName}, ${shortStart(view.start, view.guestTimezone)}`,
+    `New time: ${view.hostName}, ${formatStart(view.start, view.guestTimezone)}`,
     {
       preview: `${view.hostName} moved your booking to ${formatTimeRange(view.start, view.end, view.guestTimezone)}.`,
       heading: `${view.hostName} moved your booking to a new time`,
@@ -241,8 +227,8 @@ export function hostEventMovedNotice(view: BookingView, previous: TimeRange, inv
     inviteMode === 'google'
       ? `Google Calendar tells ${view.guestName} of the new time when you send them the update there.`
       : `We emailed ${view.guestName} the new time, as an update to the invitation in their calendar.`;
-  return mail(host(view), guest(view), `Booking moved: ${view.guestName}, ${shortStart(view.start, view.hostTimezone)}`, {
-    preview: `Your booking with ${view.guestName} now starts ${shortStart(view.start, view.hostTimezone)}.`,
+  return mail(host(view), guest(view), `Booking moved: ${view.guestName}, ${formatStart(view.start, view.hostTimezone)}`, {
+    preview: `Your booking with ${view.guestName} now starts ${formatStart(view.start, view.hostTimezone)}.`,
     heading: `Your booking with ${view.guestName} moved`,
     blocks: [
       {
@@ -259,7 +245,7 @@ export function hostEventMovedNotice(view: BookingView, previous: TimeRange, inv
 }
 
 export function hostGuestDeclinedNotice(view: BookingView): OutgoingMail {
-  return mail(host(view), guest(view), `${view.guestName} declined: ${shortStart(view.start, view.hostTimezone)}`, {
+  return mail(host(view), guest(view), `${view.guestName} declined: ${formatStart(view.start, view.hostTimezone)}`, {
     preview: `${view.guestName} declined the invitation.`,
     heading: `${view.guestName} declined the invitation`,
     blocks: [guestDetails(view), { kind: 'paragraph', text: `${view.guestName} answered "no" to the invitation for this booking.` }],
@@ -267,7 +253,7 @@ export function hostGuestDeclinedNotice(view: BookingView): OutgoingMail {
 }
 
 export function hostGuestTentativeNotice(view: BookingView): OutgoingMail {
-  return mail(host(view), guest(view), `${view.guestName} might come: ${shortStart(view.start, view.hostTimezone)}`, {
+  return mail(host(view), guest(view), `${view.guestName} might come: ${formatStart(view.start, view.hostTimezone)}`, {
     preview: `${view.guestName} answered "maybe".`,
     heading: `${view.guestName} answered "maybe"`,
     blocks: [guestDetails(view), { kind: 'paragraph', text: `${view.guestName} marked the invitation for this booking as tentative.` }],
@@ -275,7 +261,7 @@ export function hostGuestTentativeNotice(view: BookingView): OutgoingMail {
 }
 
 export function hostEventCancelledNotice(view: BookingView): OutgoingMail {
-  return mail(host(view), guest(view), `Booking cancelled: ${view.guestName}, ${shortStart(view.start, view.hostTimezone)}`, {
+  return mail(host(view), guest(view), `Booking cancelled: ${view.guestName}, ${formatStart(view.start, view.hostTimezone)}`, {
     preview: `The calendar event for your booking with ${view.guestName} was cancelled.`,
     heading: `Your booking with ${view.guestName} was cancelled`,
     blocks: [

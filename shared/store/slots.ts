@@ -1,6 +1,8 @@
 // `slots/{id}`: one booking request and everything that happened to it. Its time is held by
 // `slotClaims` documents (./slot-claims) while it is requested or booked.
 import { z } from 'zod';
+import { oneLineText } from '../input/plain-text';
+import { ianaTimeZone } from '../time/time-zone';
 import { timeZone } from './subscribers';
 
 export const SLOT_STATUSES = ['requested', 'booked', 'declined', 'cancelled'] as const;
@@ -9,12 +11,25 @@ export type SlotStatus = (typeof SLOT_STATUSES)[number];
 export const GUEST_RESPONSES = ['needsAction', 'accepted', 'declined', 'tentative'] as const;
 export type GuestResponse = (typeof GUEST_RESPONSES)[number];
 
+/** A slot's guest as stored (documents written before the input checks below included). */
 export const guestSchema = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(320),
   timezone: timeZone,
 });
 export type Guest = z.infer<typeof guestSchema>;
+
+/**
+ * A guest as a booking request gives it. The name goes into the Google event's summary and our
+ * mail headers, so it is one line of plain text; the address is kept in lower case, as mail
+ * providers and Google treat it, so one guest is one address for the abuse limits; the zone is a
+ * canonical IANA name.
+ */
+export const guestInput = z.object({
+  name: oneLineText(200).min(1),
+  email: z.email().max(320).transform((email) => email.toLowerCase()),
+  timezone: ianaTimeZone,
+});
 
 export const transitionSchema = z.object({
   from: z.enum(SLOT_STATUSES).nullable(),

@@ -140,6 +140,28 @@ describe('the booking page in a browser', () => {
     await radio('Monday 2 December, 09:00–09:30').waitFor();
   });
 
+  it('tells apart the two 01:00s of the night the clocks go back, and a slot across the change, by their UTC offsets', async () => {
+    // New York, 3 November 2030: 02:00 EDT becomes 01:00 EST at 06:00 UTC.
+    availability = [
+      availabilityOf([
+        { start: '2030-11-03T05:00:00.000Z', end: '2030-11-03T05:30:00.000Z' },
+        { start: '2030-11-03T05:30:00.000Z', end: '2030-11-03T06:00:00.000Z' },
+        { start: '2030-11-03T06:00:00.000Z', end: '2030-11-03T06:30:00.000Z' },
+        { start: '2030-11-03T14:00:00.000Z', end: '2030-11-03T14:30:00.000Z' },
+      ]),
+    ];
+    await open();
+    await daysShown(1);
+    expect(await timesOn('Sunday 3 November')).toEqual([
+      'Sunday 3 November, 01:00–01:30 UTC-04:00',
+      'Sunday 3 November, 01:30 UTC-04:00–01:00 UTC-05:00',
+      'Sunday 3 November, 01:00–01:30 UTC-05:00',
+      'Sunday 3 November, 09:00–09:30',
+    ]);
+    await radio('Sunday 3 November, 01:00–01:30 UTC-05:00').check();
+    await eventually(async () => expect(await page.locator('#chosen').textContent()).toBe('Your choice: Sunday 3 November, 01:00–01:30 UTC-05:00 (America/New York time)'));
+  });
+
   it('asks the availability next to the page for the host, from today for 60 days', async () => {
     await open();
     await daysShown(2);

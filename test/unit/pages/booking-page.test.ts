@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderBookingPage, renderUnknownHostPage, scriptJson } from '../../../functions/booking/page';
+import type { offsetsToShow } from '../../../shared/time/time-text';
 
 const input = { slug: 'demo', hostName: 'Ada Lovelace', hostTimezone: 'Europe/London', slotMinutes: 30 };
 
@@ -22,7 +23,7 @@ describe('the booking page', () => {
   it('hands the script its configuration unchanged, whatever the host name holds', () => {
     const hostName = `Ada </script> "Lovelace" & <b>\u2028co</b>`;
     const script = inlineScript(renderBookingPage({ ...input, hostName }));
-    const call = /\)\((\{.*\})\);$/.exec(script);
+    const call = /\)\((\{.*\}), function offsetsToShow\(/.exec(script);
     expect(JSON.parse(call?.[1] ?? 'null')).toEqual({ slug: 'demo', hostName, hostTimezone: 'Europe/London' });
   });
 
@@ -36,8 +37,16 @@ describe('the booking page', () => {
 
   it('embeds its browser code as a self-running function', () => {
     const script = inlineScript(renderBookingPage(input));
-    expect(script).toMatch(/^var __name = function \(target\) \{ return target; \};\n\(function bookingPageScript\(config\)/);
+    expect(script).toMatch(/^var __name = function \(target\) \{ return target; \};\n\(function bookingPageScript\(config, offsetsToShow\)/);
     expect(script).not.toMatch(/\brequire\(|\bexports\./);
+  });
+
+  it('hands the script the same rule for UTC offsets that our mail uses, as a function it can run alone', () => {
+    const script = inlineScript(renderBookingPage(input));
+    const rule = /, (function offsetsToShow\([\s\S]*\})\);$/.exec(script)?.[1] ?? '';
+    const run = new Function('__name', `return (${rule});`)((target: unknown) => target) as typeof offsetsToShow;
+    expect(run(new Date('2026-10-25T01:00:00Z'), new Date('2026-10-25T01:30:00Z'), 'Europe/Berlin')).toEqual({ kind: 'range', offset: 'UTC+01:00' });
+    expect(run(new Date('2026-12-01T09:00:00Z'), new Date('2026-12-01T09:30:00Z'), 'Europe/Berlin')).toEqual({ kind: 'none', offset: 'UTC+01:00' });
   });
 
   it('says how long a meeting is', () => {

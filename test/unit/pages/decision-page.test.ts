@@ -43,15 +43,22 @@ describe('the decision page', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&amp;');
   });
 
-  it("shows the time in the host's time zone and names the zone", () => {
-    expect(renderDecisionPage(input)).toContain('Tuesday 1 December 2026, 10:00–10:30 (Europe/Berlin time)');
+  it("shows the time in the host's time zone and names the zone and its offset", () => {
+    expect(renderDecisionPage(input)).toContain('Tuesday 1 December 2026, 10:00–10:30 (Europe/Berlin, UTC+01:00)');
     const newYork = renderDecisionPage({ ...input, hostTimezone: 'America/New_York' });
-    expect(newYork).toContain('Tuesday 1 December 2026, 04:00–04:30 (America/New York time)');
+    expect(newYork).toContain('Tuesday 1 December 2026, 04:00–04:30 (America/New_York, UTC-05:00)');
   });
 
   it('names both dates when the meeting runs past midnight in the host zone', () => {
     const late = renderDecisionPage({ ...input, start: new Date('2026-12-01T22:30:00Z'), end: new Date('2026-12-01T23:30:00Z') });
-    expect(late).toContain('Tuesday 1 December 2026, 23:30–Wednesday 2 December 2026, 00:30 (Europe/Berlin time)');
+    expect(late).toContain('Tuesday 1 December 2026, 23:30–Wednesday 2 December 2026, 00:30 (Europe/Berlin, UTC+01:00)');
+  });
+
+  it('tells apart two requests in the hour the clocks go back, by their offsets', () => {
+    const first = renderDecisionPage({ ...input, start: new Date('2026-10-25T00:00:00Z'), end: new Date('2026-10-25T00:30:00Z') });
+    const second = renderDecisionPage({ ...input, start: new Date('2026-10-25T01:00:00Z'), end: new Date('2026-10-25T01:30:00Z') });
+    expect(first).toContain('Sunday 25 October 2026, 02:00–02:30 (Europe/Berlin, UTC+02:00)');
+    expect(second).toContain('Sunday 25 October 2026, 02:00–02:30 (Europe/Berlin, UTC+01:00)');
   });
 
   it('shows the guest, their email and their message keeping its line breaks', () => {
