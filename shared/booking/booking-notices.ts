@@ -1,6 +1,7 @@
-// Our own mail about a booking: which mail goes to whom after each step. Each mail is handed to
-// the mailer once per slot (recorded on the slot; a move's mails once per move), so a retried
-// request does not mail twice; the mailer never loses one (SendGrid down → the outbox).
+// Our own mail about a booking: which mail goes to whom after each step. Each mail has one dedupe
+// key per slot (a move's mails one per move), which the mailer claims in the outbox before sending:
+// a retried request, a repeated decision or two paths telling the same thing at once mail it once,
+// and the mailer never loses one (SendGrid down, or a crash after the claim → the outbox).
 import type { Mailer } from '../mail/mailer';
 import type { OutgoingMail } from '../mail/outgoing-mail';
 import {
@@ -118,6 +119,7 @@ export class BookingNotices implements SyncNotices {
   }
 
   private async once({ slotId, slot }: SlotContext, notice: string, mail: OutgoingMail): Promise<void> {
+    // Told already, as far as this view of the slot knows; the mailer's claim is what makes it once.
     if (slot.notices.includes(notice)) return;
     await this.deps.mailer.send(mail, `${slotId}:${notice}`);
     await this.deps.slots.recordNotice(slotId, notice);

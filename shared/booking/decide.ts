@@ -1,7 +1,8 @@
 // The host confirms or denies from the link in our mail. Reading (GET) changes nothing; acting
 // (POST) first takes the decision in a transaction (so a confirm and a deny cannot both reach
-// Google), then changes the event at Google, then records the transition. A failure at Google
-// releases the decision so the host can try again; repeating a step is harmless.
+// Google), then changes the event at Google, then records the transition, then mails. A failure at
+// Google releases the decision so the host can try again; repeating a step is harmless, and a
+// repeat sends the mail an earlier attempt may not have.
 import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import type { Logger } from '../log';
 import type { SlotRepository } from '../store/slot-repository';
@@ -54,7 +55,12 @@ export async function carryOutDecision(deps: DecisionDeps, token: string, action
     const claim = verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: deps.now() } } : undefined;
     return { slot: claim, result: { verdict, slot: claim ?? slot } };
   });
-  if (taken.verdict.kind === 'repeat') return { kind: 'done', action, repeated: true, slot: taken.slot, host };
+  if (taken.verdict.kind === 'repeat') {
+    // Done before, perhaps by an instance that stopped between saving the transition and mailing:
+    // the decision's mail is still owed. The mailer's claim sends it once, whichever attempt asks.
+    await deps.notices.decisionMade({ slotId, slot: taken.slot, host }, action);
+    return { kind: 'done', action, repeated: true, slot: taken.slot, host };
+  }
   if (taken.verdict.kind === 'conflict') return { kind: 'conflict', slot: taken.slot, host };
 
   try {

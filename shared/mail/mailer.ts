@@ -1,7 +1,9 @@
-// Sends our mail through SendGrid without ever failing the action that sent it: a booking,
-// a confirm or a deny has already happened when its mail goes out, so a SendGrid outage must
-// not turn it into an error page. Whatever SendGrid does not take goes to the outbox
-// (shared/store/mail-outbox), where a later job retries it.
+// Sends our mail through SendGrid, each mail once, without ever failing the action that sent it
+// on SendGrid's account: a booking, a confirm or a deny has already happened when its mail goes
+// out, so a SendGrid outage must not turn it into an error page. Every mail is claimed in the
+// outbox (shared/store/mail-outbox) by its dedupe key before it is sent: this is the one place
+// that decides whether a mail goes, so two paths sending the same notice send it once, and a
+// sender that dies between the claim and SendGrid's answer leaves the mail to the retry job.
 //
 // A 400 from SendGrid means it refused the content (an address it rejects, say): the same
 // request will be refused on every retry, so it is stored as `failed` at once, logged at
@@ -10,12 +12,7 @@
 // mail's fault, and fixed by fixing the settings, so those mails wait in the outbox like any
 // other failure, but are logged at ERROR too.
 import type { MailService } from '@sendgrid/mail';
-import {
-  type MailOutboxRepository,
-  type MailRequest,
-  type OutboxStatus,
-  type SendFailure,
-} from '../store/mail-outbox';
+import type { MailOutboxRepository, MailRequest, SendFailure } from '../store/mail-outbox';
 import type { MailAddress, OutgoingMail } from './outgoing-mail';
 
 /** The part of a pino logger we use, so tests can pass a recorder. */
@@ -33,22 +30,28 @@ export interface MailerOptions {
   log?: MailLog;
   /** Attempts, the first included, before a mail is given up. 10 spans about four hours. */
   maxAttempts?: number;
-  /** How long a retry holds a mail before another job may try it (see MailOutboxRepository.claim). */
-  retryLeaseMs?: number;
+  /**
+   * How long an attempt holds a mail before the retry job may try it (MailOutboxRepository.claim,
+   * claimNew): longer than an attempt can take, or a slow one would be sent twice.
+   */
+  leaseMs?: number;
 }
 
 export type SendOutcome = 'sent' | 'queued' | 'failed';
 /** `skipped`: nothing was sent, the mail was not pending and due (see MailOutboxRepository.claim). */
 export type RetryOutcome = SendOutcome | 'skipped';
 
-/** Thrown by `send` only when SendGrid did not take the mail and the outbox could not keep it. */
+/**
+ * Thrown by `send` only when the outbox could not claim the mail: nothing was sent, nothing kept.
+ * Sending it unclaimed could send it twice; the action that sent it fails instead, and its retry
+ * sends the mail.
+ */
 export class MailNotQueued extends Error {
   constructor(
     readonly dedupeKey: string,
-    readonly failure: SendFailure,
     options: { cause: unknown },
   ) {
-    super(`mail ${dedupeKey} was neither sent (${failure.message}) nor queued`, options);
+    super(`mail ${dedupeKey} was neither sent nor queued: the outbox could not claim it`, options);
     this.name = 'MailNotQueued';
   }
 }
@@ -96,11 +99,11 @@ function address({ email, name }: MailAddress): MailAddress {
 
 export class Mailer {
   private readonly maxAttempts: number;
-  private readonly retryLeaseMs: number;
+  private readonly leaseMs: number;
 
   constructor(private readonly options: MailerOptions) {
     this.maxAttempts = options.maxAttempts ?? 10;
-    this.retryLeaseMs = options.retryLeaseMs ?? 5 * 60_000;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
   }
 
   /** The request as SendGrid gets it; the outbox keeps exactly this for retries. */
@@ -121,60 +124,55 @@ export class Mailer {
   }
 
   /**
-   * Sends a mail once per dedupe key. Resolves 'sent' when SendGrid took it, 'queued' when it
-   * went to the outbox for a later attempt (now or by an earlier call with the same key),
-   * 'failed' when SendGrid refused its content for good (kept in the outbox as failed).
+   * Sends a mail once per dedupe key: claims it, then sends it. Resolves 'sent' when SendGrid
+   * took it, 'queued' when it waits in the outbox for a later attempt, 'failed' when SendGrid
+   * refused its content for good (kept in the outbox as failed). A key claimed before (a repeated
+   * action, a double click, another path telling the same thing) sends nothing and resolves what
+   * that claim has come to so far.
    */
   async send(mail: OutgoingMail, dedupeKey: string): Promise<SendOutcome> {
-    const queued = await this.alreadyQueued(dedupeKey);
-    // A repeated action (a retried function, a double click) must not send what the outbox
-    // already holds: the retry job would send it a second time.
-    if (queued) return queued === 'pending' ? 'queued' : queued;
-
     const request = this.request(mail, dedupeKey);
-    const failure = await this.attempt(request);
-    if (!failure) return 'sent';
-
-    const now = this.options.now();
+    let claim: Awaited<ReturnType<MailOutboxRepository['claimNew']>>;
     try {
-      const { id } = await this.options.outbox.enqueue(request, dedupeKey, failure, now);
-      this.logFailure(failure, { dedupeKey, outboxId: id, attempts: 1 });
+      claim = await this.options.outbox.claimNew(request, dedupeKey, this.options.now(), this.leaseMs);
     } catch (err) {
-      this.options.log?.error({ dedupeKey, to: request.to.email, subject: request.subject, failure }, 'mail lost: not sent and not queued');
-      throw new MailNotQueued(dedupeKey, failure, { cause: err });
+      this.options.log?.error({ dedupeKey, to: request.to.email, subject: request.subject, error: String(err) }, 'mail not sent: the outbox could not claim it');
+      throw new MailNotQueued(dedupeKey, { cause: err });
     }
-    return failure.permanent ? 'failed' : 'queued';
+    if (!claim.claimed) return claim.status === 'pending' ? 'queued' : claim.status;
+    return this.deliver(claim.id, request, dedupeKey, 1);
   }
 
   /**
    * One more attempt at an outbox mail, for the retry job. Safe to call from jobs that overlap:
-   * the mail is claimed first, so only one of them sends it. If the instance dies between
-   * SendGrid's answer and the outbox update, the mail is sent again when the claim runs out:
-   * at least once, never silently dropped.
+   * the mail is claimed first, so only one of them sends it.
    */
   async retry(id: string): Promise<RetryOutcome> {
-    const { outbox, now } = this.options;
-    const entry = await outbox.claim(id, now(), this.retryLeaseMs);
+    const entry = await this.options.outbox.claim(id, this.options.now(), this.leaseMs);
     if (!entry) return 'skipped';
-
-    const failure = await this.attempt(entry.request);
-    if (!failure) {
-      await outbox.markSent(id, now());
-      this.options.log?.info({ dedupeKey: entry.dedupeKey, outboxId: id, attempts: entry.attempts + 1 }, 'queued mail sent');
-      return 'sent';
-    }
-    const status = await outbox.markAttemptFailed(id, failure, now(), this.maxAttempts);
-    this.logFailure(failure, { dedupeKey: entry.dedupeKey, outboxId: id, attempts: entry.attempts + 1, givenUp: status === 'failed' });
-    return status === 'pending' ? 'queued' : status;
+    return this.deliver(id, entry.request, entry.dedupeKey, entry.attempts + 1);
   }
 
-  private async alreadyQueued(dedupeKey: string): Promise<OutboxStatus | undefined> {
+  /**
+   * One attempt at a claimed mail, its outcome recorded. If the outcome cannot be recorded (or the
+   * instance dies first), the claim's lease runs out and the retry job sends the mail again: at
+   * least once, never silently dropped; twice only if SendGrid took it and we never learnt so.
+   */
+  private async deliver(id: string, request: MailRequest, dedupeKey: string, attempt: number): Promise<SendOutcome> {
+    const { outbox, now, log } = this.options;
+    const failure = await this.attempt(request);
     try {
-      return (await this.options.outbox.findByDedupeKey(dedupeKey))?.status;
+      if (!failure) {
+        await outbox.markSent(id, now());
+        if (attempt > 1) log?.info({ dedupeKey, outboxId: id, attempts: attempt }, 'queued mail sent');
+        return 'sent';
+      }
+      const status = await outbox.markAttemptFailed(id, failure, now(), this.maxAttempts);
+      this.logFailure(failure, { dedupeKey, outboxId: id, attempts: attempt, givenUp: status === 'failed' });
+      return status === 'pending' ? 'queued' : status;
     } catch (err) {
-      // Firestore trouble must not stop the mail: sending it is what matters most.
-      this.options.log?.warn({ dedupeKey, error: String(err) }, 'could not check the mail outbox before sending');
-      return undefined;
+      log?.warn({ dedupeKey, outboxId: id, sent: !failure, error: String(err) }, 'mail outcome not recorded: the retry job tries it when its lease runs out');
+      return failure ? 'queued' : 'sent';
     }
   }
 

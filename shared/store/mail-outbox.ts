@@ -1,6 +1,9 @@
-// `mailOutbox/{id}`: mail SendGrid did not take when we first sent it, kept until a later
-// attempt gets it through or we give up. The document id comes from the mail's dedupe key,
-// so one mail can be queued once only, however often the action that sent it is repeated.
+// `mailOutbox/{id}`: every mail we send, claimed here before its first attempt (DESIGN: "Every
+// notice is claimed before it is sent, in one place"). The document id comes from the mail's dedupe
+// key and is written with create(), so of two paths sending one mail only the first claims it,
+// however often or however concurrently the action that sends it runs. A mail SendGrid did not take
+// waits here until a later attempt gets it through or we give up; a mail whose sender died between
+// the claim and the outcome becomes due when the claim's lease runs out.
 //
 // `due()` filters on status and orders by nextAttemptAt: in production that needs the
 // composite index (status ASC, nextAttemptAt ASC) in infra/firestore/firestore.indexes.json.
@@ -40,9 +43,10 @@ export const outboxMailSchema = z.object({
   dedupeKey: z.string().min(1),
   request: mailRequestSchema,
   status: z.enum(OUTBOX_STATUSES),
-  /** Attempts made so far, the first one (before the mail was queued) included. */
-  attempts: z.number().int().min(1),
-  lastError: sendFailureSchema,
+  /** Attempts whose outcome was recorded; 0 while the first is under way. */
+  attempts: z.number().int().min(0),
+  /** The last failed attempt's error; null until one failed. */
+  lastError: sendFailureSchema.nullable(),
   nextAttemptAt: z.date(),
   createdAt: z.date(),
   updatedAt: z.date(),
@@ -107,28 +111,29 @@ export class MailOutboxRepository {
   }
 
   /**
-   * Queues a mail after its first attempt failed. A permanent failure is stored as `failed`
-   * straight away, so it stays on record without being retried. Queuing a dedupe key again
-   * leaves the first document as it is.
+   * Claims a mail for its first attempt: created pending, its attempt leased for `leaseMs` (as
+   * `claim` leases a retry), so the retry job sends it if the outcome is never recorded. A dedupe
+   * key claimed before, by any path at any time, creates nothing: `claimed` is false and the
+   * mail's status says where that claim has got to.
    */
-  async enqueue(request: MailRequest, dedupeKey: string, error: SendFailure, now: Date): Promise<{ id: string; created: boolean }> {
+  async claimNew(request: MailRequest, dedupeKey: string, now: Date, leaseMs: number): Promise<{ id: string; claimed: true } | { id: string; claimed: false; status: OutboxStatus }> {
     const id = MailOutboxRepository.idFor(dedupeKey);
     const mail: OutboxMail = outboxMailSchema.parse({
       dedupeKey,
       request,
-      status: error.permanent ? 'failed' : 'pending',
-      attempts: 1,
-      lastError: error,
-      nextAttemptAt: new Date(now.getTime() + retryDelayMs(1, this.backoff, this.random)),
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: new Date(now.getTime() + leaseMs),
       createdAt: now,
       updatedAt: now,
     });
     try {
       await this.collection.doc(id).create(mail);
-      return { id, created: true };
+      return { id, claimed: true };
     } catch (err) {
-      if (isAlreadyExists(err)) return { id, created: false };
-      throw err;
+      if (!isAlreadyExists(err)) throw err;
+      return { id, claimed: false, status: (await this.get(id))?.status ?? 'pending' };
     }
   }
 

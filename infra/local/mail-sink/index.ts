@@ -106,7 +106,8 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
     // sent. A held send goes on when its caller has gone, as SendGrid's would (a caller killed while
     // waiting is how tests make a crash between a mail's claim and its send).
     const taken = takeFault();
-    if (taken?.delayMs) await new Promise((resolve) => setTimeout(resolve, taken.delayMs));
+    // Unref'd: a send still held when the sink closes does not keep the process alive.
+    if (taken?.delayMs) await new Promise((resolve) => setTimeout(resolve, taken.delayMs).unref());
     if (taken?.status !== undefined) return sendGridError(res, taken.status, STATUS_CODES[taken.status] ?? 'Error');
 
     let text: string;

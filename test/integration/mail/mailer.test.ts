@@ -1,7 +1,7 @@
 // The Mailer end to end: the real @sendgrid/mail client against the local mail sink, the
 // outbox on the real Firestore emulator.
 import { startMailSink, type RunningMailSink } from '../../../infra/local/mail-sink';
-import { DEDUPE_HEADER, Mailer, type MailLog } from '../../../shared/mail/mailer';
+import { DEDUPE_HEADER, Mailer, MailNotQueued, type MailLog } from '../../../shared/mail/mailer';
 import { createMailService } from '../../../shared/mail/sendgrid-client';
 import { guestIcsInvitation, hostDecisionRequest, type BookingView } from '../../../shared/mail/templates';
 import type { OutgoingMail } from '../../../shared/mail/outgoing-mail';
@@ -90,7 +90,7 @@ describe('the mailer', () => {
     });
   });
 
-  it('delivers a mail with its .ics attachment, marked with its dedupe key, and queues nothing', async () => {
+  it('delivers a mail with its .ics attachment, marked with its dedupe key, and records it as sent', async () => {
     const mail = guestIcsInvitation(view, 0);
 
     expect(await mailer.send(mail, 'slot-7/guest-invite')).toBe('sent');
@@ -111,7 +111,35 @@ describe('the mailer', () => {
     const ics = parseIcs(Buffer.from(attachment?.content ?? '', 'base64').toString('utf8'));
     expect(prop(ics.calendar, 'METHOD').value).toBe('REQUEST');
     expect(prop(ics.events[0] ?? [], 'UID').value).toBe('slot-7@calendar-invites');
-    expect((await store.db.collection('mailOutbox').get()).size).toBe(0);
+    expect(await outbox.findByDedupeKey('slot-7/guest-invite')).toMatchObject({ status: 'sent', attempts: 1, lastError: null });
+    expect(await outbox.due(new Date(clock.getTime() + 24 * 60 * MINUTE), 10)).toEqual([]);
+  });
+
+  it('of two sends of one mail at once, one claims it and sends it; the other sends nothing', async () => {
+    const outcomes = await Promise.all([mailer.send(guestIcsInvitation(view, 0), 'slot-7/racing'), mailer.send(guestIcsInvitation(view, 0), 'slot-7/racing')]);
+
+    expect(outcomes).toContain('sent');
+    expect(await messages()).toHaveLength(1);
+  });
+
+  it('a send of a mail whose first send SendGrid still holds sends nothing, and says it is queued', async () => {
+    await fetch(`${sink.url}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 500, count: 1 }) });
+    const first = mailer.send(guestIcsInvitation(view, 0), 'slot-7/held');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(await mailer.send(guestIcsInvitation(view, 0), 'slot-7/held')).toBe('queued');
+    expect(await first).toBe('sent');
+    expect(await messages()).toHaveLength(1);
+  });
+
+  it('sends nothing and throws MailNotQueued when the outbox cannot claim the mail', async () => {
+    const gone = testFirestore();
+    await gone.db.terminate();
+    const unclaimable = new Mailer({ mailService: createMailService({ apiKey: API_KEY, apiRoot: sink.url }), outbox: new MailOutboxRepository(gone.db), from: { email: 'bookings@example.test' }, now: () => clock, log });
+
+    await expect(unclaimable.send(guestIcsInvitation(view, 0), 'slot-7/unclaimable')).rejects.toThrow(MailNotQueued);
+    expect(await messages()).toEqual([]);
+    expect(log.lines.map((line) => line.level)).toEqual(['error']);
   });
 
   it('queues a mail SendGrid did not take, with the error and never the API key, and resolves queued', async () => {

@@ -29,10 +29,35 @@ describe('the mail outbox', () => {
   beforeEach(() => store.clear());
   afterAll(() => store.db.terminate());
 
-  it('keeps a queued mail with its request, the error, one attempt and a first retry a minute later', async () => {
-    const { id, created } = await outbox.enqueue(request(), 'booking-1/host', UNAVAILABLE, T0);
+  /** A mail claimed and its first attempt failed, as the mailer leaves it. */
+  async function enqueue(mail: MailRequest, dedupeKey: string, error: SendFailure, now: Date): Promise<{ id: string }> {
+    const claim = await outbox.claimNew(mail, dedupeKey, now, 5 * MINUTE);
+    await outbox.markAttemptFailed(claim.id, error, now, 10);
+    return { id: claim.id };
+  }
 
-    expect(created).toBe(true);
+  it('claims a mail before its first attempt: pending, no attempt yet, due only once the lease has run out', async () => {
+    const claim = await outbox.claimNew(request(), 'booking-0/host', T0, 5 * MINUTE);
+
+    expect(claim).toEqual({ id: MailOutboxRepository.idFor('booking-0/host'), claimed: true });
+    expect(await outbox.get(claim.id)).toEqual({
+      id: claim.id,
+      dedupeKey: 'booking-0/host',
+      request: request(),
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      nextAttemptAt: at(5),
+      createdAt: T0,
+      updatedAt: T0,
+    });
+    expect(await outbox.due(at(4), 10)).toEqual([]);
+    expect((await outbox.due(at(5), 10)).map((m) => m.id)).toEqual([claim.id]);
+  });
+
+  it('keeps a queued mail with its request, the error, one attempt and a first retry a minute later', async () => {
+    const { id } = await enqueue(request(), 'booking-1/host', UNAVAILABLE, T0);
+
     expect(await outbox.get(id)).toEqual({
       id,
       dedupeKey: 'booking-1/host',
@@ -46,37 +71,41 @@ describe('the mail outbox', () => {
     });
   });
 
-  it('queues the same dedupe key only once, keeping the first document', async () => {
-    const first = await outbox.enqueue(request('first'), 'booking-2/guest', UNAVAILABLE, T0);
-    const second = await outbox.enqueue(request('second'), 'booking-2/guest', UNAVAILABLE, at(5));
+  it('lets one claim of a dedupe key through, whenever and however concurrently the others come, keeping the first document', async () => {
+    const claims = await Promise.all(['first', 'second', 'third'].map((subject) => outbox.claimNew(request(subject), 'booking-2/guest', T0, MINUTE)));
+    const later = await outbox.claimNew(request('later'), 'booking-2/guest', at(60), MINUTE);
 
-    expect(second).toEqual({ id: first.id, created: false });
+    expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+    expect(claims.filter((c) => !c.claimed)).toEqual([expect.objectContaining({ status: 'pending' }), expect.objectContaining({ status: 'pending' })]);
     const all = await store.db.collection('mailOutbox').get();
     expect(all.size).toBe(1);
-    expect((await outbox.get(first.id))?.request.subject).toBe('first');
+    const won = ['first', 'second', 'third'][claims.findIndex((c) => c.claimed)];
+    expect((await outbox.get(later.id))?.request.subject).toBe(won);
+    await outbox.markSent(later.id, at(61));
+    expect(await outbox.claimNew(request(), 'booking-2/guest', at(62), MINUTE)).toEqual({ id: later.id, claimed: false, status: 'sent' });
   });
 
   it('stores a mail SendGrid refused for good as failed, so it is never due', async () => {
-    const { id } = await outbox.enqueue(request(), 'booking-3/guest', REFUSED, T0);
+    const { id } = await enqueue(request(), 'booking-3/guest', REFUSED, T0);
 
     expect((await outbox.get(id))?.status).toBe('failed');
     expect(await outbox.due(at(600), 10)).toEqual([]);
   });
 
   it('finds a mail by its dedupe key', async () => {
-    const { id } = await outbox.enqueue(request(), 'booking-4/host', UNAVAILABLE, T0);
+    const { id } = await enqueue(request(), 'booking-4/host', UNAVAILABLE, T0);
 
     expect((await outbox.findByDedupeKey('booking-4/host'))?.id).toBe(id);
     expect(await outbox.findByDedupeKey('booking-5/host')).toBeUndefined();
   });
 
   it('returns as due only pending mail whose time has come, longest waiting first, up to the limit', async () => {
-    const early = await outbox.enqueue(request('early'), 'early', UNAVAILABLE, T0); // due at 1 min
-    const later = await outbox.enqueue(request('later'), 'later', UNAVAILABLE, at(2)); // due at 3 min
-    await outbox.enqueue(request('future'), 'future', UNAVAILABLE, at(10)); // due at 11 min
-    const sent = await outbox.enqueue(request('sent'), 'sent', UNAVAILABLE, T0);
+    const early = await enqueue(request('early'), 'early', UNAVAILABLE, T0); // due at 1 min
+    const later = await enqueue(request('later'), 'later', UNAVAILABLE, at(2)); // due at 3 min
+    await enqueue(request('future'), 'future', UNAVAILABLE, at(10)); // due at 11 min
+    const sent = await enqueue(request('sent'), 'sent', UNAVAILABLE, T0);
     await outbox.markSent(sent.id, at(1));
-    await outbox.enqueue(request('refused'), 'refused', REFUSED, T0);
+    await enqueue(request('refused'), 'refused', REFUSED, T0);
 
     expect((await outbox.due(at(5), 10)).map((m) => m.id)).toEqual([early.id, later.id]);
     expect((await outbox.due(at(5), 1)).map((m) => m.id)).toEqual([early.id]);
@@ -85,7 +114,7 @@ describe('the mail outbox', () => {
   });
 
   it('waits twice as long after each further failed attempt, up to an hour', async () => {
-    const { id } = await outbox.enqueue(request(), 'backoff', UNAVAILABLE, T0);
+    const { id } = await enqueue(request(), 'backoff', UNAVAILABLE, T0);
     const waits: number[] = [];
     let now = T0;
     for (let attempt = 2; attempt <= 9; attempt++) {
@@ -100,7 +129,7 @@ describe('the mail outbox', () => {
   });
 
   it('gives a mail up as failed on its last allowed attempt, keeping the last error', async () => {
-    const { id } = await outbox.enqueue(request(), 'give-up', UNAVAILABLE, T0);
+    const { id } = await enqueue(request(), 'give-up', UNAVAILABLE, T0);
     const throttled: SendFailure = { status: 429, message: 'Too Many Requests', permanent: false };
 
     expect(await outbox.markAttemptFailed(id, UNAVAILABLE, at(1), 3)).toBe('pending');
@@ -110,13 +139,13 @@ describe('the mail outbox', () => {
   });
 
   it('gives a mail up at once when a retry is refused for good', async () => {
-    const { id } = await outbox.enqueue(request(), 'refused-later', UNAVAILABLE, T0);
+    const { id } = await enqueue(request(), 'refused-later', UNAVAILABLE, T0);
 
     expect(await outbox.markAttemptFailed(id, REFUSED, at(1), 10)).toBe('failed');
   });
 
   it('marks a mail sent, after which it is never due and a late failure does not reopen it', async () => {
-    const { id } = await outbox.enqueue(request(), 'sent-once', UNAVAILABLE, T0);
+    const { id } = await enqueue(request(), 'sent-once', UNAVAILABLE, T0);
     await outbox.markSent(id, at(1));
 
     expect(await outbox.get(id)).toMatchObject({ status: 'sent', attempts: 2, updatedAt: at(1) });
@@ -125,7 +154,7 @@ describe('the mail outbox', () => {
   });
 
   it('lets one claimant of a due mail have it until its lease runs out', async () => {
-    const { id } = await outbox.enqueue(request(), 'claimed', UNAVAILABLE, T0);
+    const { id } = await enqueue(request(), 'claimed', UNAVAILABLE, T0);
 
     expect(await outbox.claim(id, at(0.5), 5 * MINUTE)).toBeUndefined();
     const [first, second] = await Promise.all([outbox.claim(id, at(1), 5 * MINUTE), outbox.claim(id, at(1), 5 * MINUTE)]);
