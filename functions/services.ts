@@ -13,6 +13,8 @@ import { createMailService } from '../shared/mail/sendgrid-client';
 import { BookingRequestRepository } from '../shared/store/booking-requests';
 import { firestore } from '../shared/store/firestore';
 import { MailOutboxRepository } from '../shared/store/mail-outbox';
+import { PendingRequests } from '../shared/store/pending-requests';
+import { RateLimitCounters } from '../shared/store/rate-limit-counters';
 import { SlotRepository } from '../shared/store/slot-repository';
 import { SubscriberRepository } from '../shared/store/subscribers';
 import { TokenCipher } from '../shared/store/token-cipher';
@@ -27,6 +29,8 @@ export interface Services {
   subscribers: SubscriberRepository;
   slots: SlotRepository;
   requests: BookingRequestRepository;
+  rateLimitCounters: RateLimitCounters;
+  pendingRequests: PendingRequests;
   calendars: HostCalendars;
   /** The same, with a retry budget that fits inside the webhook's answer to Google. */
   pushCalendars: HostCalendars;
@@ -98,6 +102,8 @@ function build(settings: Config): Services {
     subscribers,
     slots,
     requests: new BookingRequestRepository(db),
+    rateLimitCounters: new RateLimitCounters(db),
+    pendingRequests: new PendingRequests(db),
     calendars,
     pushCalendars,
     links,

@@ -52,6 +52,12 @@ const COMMON_DEFAULTS = {
   RECONCILE_INTERVAL_MINUTES: '0',
   RENEWAL_BUDGET_SECONDS: '240',
   RENEWAL_CONCURRENCY: '8',
+  // Abuse limits (shared/abuse): far above what a person booking a time does, far below what a
+  // script needs to spam invites through Google or spend the host's Calendar quota.
+  LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: '30',
+  LIMIT_AVAILABILITY_VIEWS_PER_MINUTE: '60',
+  LIMIT_PENDING_PER_GUEST: '5',
+  LIMIT_PENDING_PER_HOST: '100',
 } as const;
 
 const wholeNumber = (min: number, max: number) =>
@@ -117,6 +123,14 @@ const schema = z.object({
   RECONCILE_INTERVAL_MINUTES: wholeNumber(0, 24 * 60),
   RENEWAL_BUDGET_SECONDS: wholeNumber(10, 1700),
   RENEWAL_CONCURRENCY: wholeNumber(1, 50),
+  /** Booking requests one client address may send a minute. */
+  LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: wholeNumber(1, 100_000),
+  /** Availability views (each a Google freeBusy call) one client address may ask for a minute. */
+  LIMIT_AVAILABILITY_VIEWS_PER_MINUTE: wholeNumber(1, 100_000),
+  /** Requests one guest address may have waiting for one host's answer. */
+  LIMIT_PENDING_PER_GUEST: wholeNumber(1, 10_000),
+  /** Requests one host may have waiting for an answer. */
+  LIMIT_PENDING_PER_HOST: wholeNumber(1, 100_000),
 });
 
 type Settings = z.output<typeof schema>;
@@ -150,6 +164,14 @@ export interface Config {
     budgetMs: number;
     concurrency: number;
   };
+  limits: AbuseLimits;
+}
+
+export interface AbuseLimits {
+  bookingAttemptsPerMinute: number;
+  availabilityViewsPerMinute: number;
+  pendingPerGuest: number;
+  pendingPerHost: number;
 }
 
 /** Parses settings from an environment; pure, so tests pass their own. */
@@ -202,6 +224,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       reconcileIntervalMs: s.RECONCILE_INTERVAL_MINUTES * 60_000,
       budgetMs: s.RENEWAL_BUDGET_SECONDS * 1000,
       concurrency: s.RENEWAL_CONCURRENCY,
+    },
+    limits: {
+      bookingAttemptsPerMinute: s.LIMIT_BOOKING_ATTEMPTS_PER_MINUTE,
+      availabilityViewsPerMinute: s.LIMIT_AVAILABILITY_VIEWS_PER_MINUTE,
+      pendingPerGuest: s.LIMIT_PENDING_PER_GUEST,
+      pendingPerHost: s.LIMIT_PENDING_PER_HOST,
     },
   };
 }

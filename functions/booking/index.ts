@@ -5,6 +5,8 @@
 import type { Request } from '@google-cloud/functions-framework';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { admitAvailabilityView, admitBookingAttempt, RateLimited } from '../../shared/abuse/abuse-limits';
+import { clientKey } from '../../shared/abuse/client-address';
 import { InvalidDateRange } from '../../shared/booking/availability';
 import { hostAvailability, findHost } from '../../shared/booking/availability-service';
 import { HostCalendarUnavailable, IdempotencyKeyReused, SlotUnavailable, UnknownHost } from '../../shared/booking/errors';
@@ -31,10 +33,17 @@ const bookingBody = z.object({
 
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters').optional();
 
+/** Who is asking, for the abuse limits: the X-Forwarded-For entry Google's front end appends. */
+function clientOf(req: Request): string {
+  return clientKey(req.header('x-forwarded-for'), req.socket.remoteAddress);
+}
+
 async function availability(req: Request, res: Response): Promise<void> {
   const query = availabilityQuery.safeParse(req.query);
   if (!query.success) return invalidRequest(res, query.error.issues);
-  const found = await hostAvailability(services(), query.data.host, query.data.from, query.data.to);
+  const s = services();
+  await admitAvailabilityView({ ...s, limits: s.config.limits }, clientOf(req));
+  const found = await hostAvailability(s, query.data.host, query.data.from, query.data.to);
   res.set('cache-control', 'no-store').json({
     host: found.host,
     slotMinutes: found.slotMinutes,
@@ -56,6 +65,7 @@ async function book(req: Request, res: Response, { log }: RequestContext): Promi
   const body = bookingBody.safeParse(req.body);
   if (!body.success) return invalidRequest(res, body.error.issues);
   const s = services();
+  await admitBookingAttempt({ ...s, limits: s.config.limits }, { client: clientOf(req), host: body.data.host, guestEmail: body.data.guest.email, idempotencyKey: key.data });
   const answer = await requestBooking({ ...s, googleInviteEnabled: s.config.googleInviteEnabled, log }, body.data, key.data);
   if (answer.replayed) res.set('idempotent-replayed', 'true');
   res.status(answer.status).json(answer.body);
@@ -77,6 +87,9 @@ function answerError(res: Response, error: unknown): boolean {
   else if (error instanceof SlotUnavailable) res.status(409).json({ error: 'slot_unavailable', reason: error.reason, message: error.message });
   else if (error instanceof IdempotencyKeyReused) res.status(422).json({ error: 'idempotency_key_reused', message: error.message });
   else if (error instanceof InvalidDateRange) invalidRequest(res, [{ path: ['from'], message: error.message }]);
+  else if (error instanceof RateLimited) {
+    res.status(429).set('retry-after', String(error.retryAfterSeconds)).json({ error: 'rate_limited', limit: error.limit, retryAfterSeconds: error.retryAfterSeconds, message: error.message });
+  }
   else if (error instanceof HostCalendarUnavailable) {
     res.status(503).set('retry-after', '30').json({ error: 'calendar_unavailable', reason: error.reason, message: error.message });
   } else return false;

@@ -188,6 +188,7 @@ export function bookingPageScript(config: BookingPageConfig, offsetsToShow: (sta
     try {
       const response = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
       if (response.status === 404) return setSlotsState('This booking page no longer exists.', false);
+      if (response.status === 429) return setSlotsState('Too many requests from your network just now. Please try again in a minute.', true);
       if (!response.ok) return setSlotsState('The free times could not be loaded just now.', true);
       const answer = (await response.json()) as { slots?: unknown };
       slots = Array.isArray(answer.slots) ? (answer.slots as Slot[]).toSorted((a, b) => Date.parse(a.start) - Date.parse(b.start)) : [];
@@ -302,7 +303,7 @@ export function bookingPageScript(config: BookingPageConfig, offsetsToShow: (sta
     }
     if (response.status >= 500) return showResult('error', ['Something went wrong, try again.']);
     pending = null;
-    const answer = (await response.json().catch(() => ({}))) as { status?: string; start?: string; end?: string; issues?: Issue[] };
+    const answer = (await response.json().catch(() => ({}))) as { status?: string; start?: string; end?: string; issues?: Issue[]; message?: string };
     if (response.ok) return succeed(answer);
     switch (response.status) {
       case 409:
@@ -313,6 +314,9 @@ export function bookingPageScript(config: BookingPageConfig, offsetsToShow: (sta
         return showIssues(Array.isArray(answer.issues) ? answer.issues : []);
       case 404:
         return showResult('error', ['This booking page no longer exists.']);
+      case 429:
+        // An abuse limit: the server's message says which and how long to wait.
+        return showResult('error', [answer.message ?? 'Too many requests just now. Please try again later.']);
       case 413:
         setFieldError('message', 'This message is too long.');
         showResult('error', ['Your message is too long; please shorten it.']);

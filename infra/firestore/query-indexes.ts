@@ -84,6 +84,8 @@ export const indexesFileSchema = z.strictObject({
     z.strictObject({
       collectionGroup: z.string().min(1),
       fieldPath: z.string().min(1),
+      /** A TTL policy on this field (firebase-tools deploys it with the indexes). */
+      ttl: z.boolean().optional(),
       indexes: z.array(
         z.union([
           z.strictObject({ queryScope: z.enum(['COLLECTION', 'COLLECTION_GROUP']), order: z.enum(['ASCENDING', 'DESCENDING']) }),

@@ -89,6 +89,12 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
     GOOGLE_OAUTH_CERTS_URL: `${google.url}/oauth2/v1/certs`,
     SENDGRID_API_ROOT: mail.url,
     LOG_LEVEL: 'silent',
+    // Every request of a test comes from 127.0.0.1: the abuse limits stay out of the way unless a
+    // test sets its own (test/security/abuse.test.ts).
+    LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: '100000',
+    LIMIT_AVAILABILITY_VIEWS_PER_MINUTE: '100000',
+    LIMIT_PENDING_PER_GUEST: '10000',
+    LIMIT_PENDING_PER_HOST: '100000',
     ...env,
   };
   // The functions read settings on first use: they are in place before the first request.
