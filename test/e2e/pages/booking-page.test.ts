@@ -276,6 +276,25 @@ describe('the booking page in a browser', () => {
     await eventually(async () => expect(await page.locator('#chosen').textContent()).toBe('No time chosen yet.'));
   });
 
+  it('passes on what an abuse limit says, and keeps the form for a later try', async () => {
+    const message = 'You already have as many requests waiting for this host as we accept. Please wait for the host to answer them.';
+    bookingAnswers = [{ status: 429, body: { error: 'rate_limited', limit: 'pending_per_guest', retryAfterSeconds: 3600, message } }];
+    await open();
+    await radio('Monday 2 December, 09:00–09:30').check();
+    await fillDetails();
+    await page.getByRole('button', { name: 'Book this time' }).click();
+    await resultShows(message, true);
+    expect(await page.getByLabel('Your name').inputValue()).toBe('Grace Hopper');
+  });
+
+  it('offers to try again when too many requests for free times came from the network', async () => {
+    availability = [{ status: 429, body: { error: 'rate_limited', limit: 'availability_views_per_address', retryAfterSeconds: 30, message: 'Too many' } }, availabilityOf(SLOTS)];
+    await open();
+    await page.getByText('Too many requests from your network just now. Please try again in a minute.').waitFor();
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await daysShown(2);
+  });
+
   it("shows the server's message next to the field it is about", async () => {
     bookingAnswers = [{ status: 400, body: { error: 'invalid_request', issues: [{ path: ['guest', 'email'], message: 'Invalid email address' }] } }];
     await open();
