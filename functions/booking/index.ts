@@ -9,7 +9,7 @@ import { admitAvailabilityView, admitBookingAttempt, RateLimited } from '../../s
 import { clientKey } from '../../shared/abuse/client-address';
 import { InvalidDateRange } from '../../shared/booking/availability';
 import { hostAvailability, findHost } from '../../shared/booking/availability-service';
-import { HostCalendarUnavailable, IdempotencyKeyReused, SlotUnavailable, UnknownHost } from '../../shared/booking/errors';
+import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, SlotUnavailable, UnknownHost } from '../../shared/booking/errors';
 import { requestBooking } from '../../shared/booking/request-booking';
 import { multiLineText } from '../../shared/input/plain-text';
 import { guestInput } from '../../shared/store/slots';
@@ -86,6 +86,9 @@ function answerError(res: Response, error: unknown): boolean {
   if (error instanceof UnknownHost) res.status(404).json({ error: 'unknown_host', message: error.message });
   else if (error instanceof SlotUnavailable) res.status(409).json({ error: 'slot_unavailable', reason: error.reason, message: error.message });
   else if (error instanceof IdempotencyKeyReused) res.status(422).json({ error: 'idempotency_key_reused', message: error.message });
+  else if (error instanceof IdempotencyKeyInUse) {
+    res.status(409).set('retry-after', String(error.retryAfterSeconds)).json({ error: 'idempotency_key_in_use', message: error.message });
+  }
   else if (error instanceof InvalidDateRange) invalidRequest(res, [{ path: ['from'], message: error.message }]);
   else if (error instanceof RateLimited) {
     res.status(429).set('retry-after', String(error.retryAfterSeconds)).json({ error: 'rate_limited', limit: error.limit, retryAfterSeconds: error.retryAfterSeconds, message: error.message });

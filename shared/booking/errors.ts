@@ -23,6 +23,14 @@ export class IdempotencyKeyReused extends Error {
   }
 }
 
+/** A request with this Idempotency-Key is being carried out right now: send it again shortly. */
+export class IdempotencyKeyInUse extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('a request with this Idempotency-Key is still being carried out; send it again shortly');
+    this.name = 'IdempotencyKeyInUse';
+  }
+}
+
 /** The host's calendar could not be read or written just now; nothing was booked. */
 export class HostCalendarUnavailable extends Error {
   constructor(

@@ -1,7 +1,8 @@
 // A guest asks for a time. Order matters, so that a failure anywhere leaves a state a retry
 // finishes: (1) check the time is offered and free, (2) write the slot and its claim cells in one
 // atomic write (no Google call or mail inside it), (3) put the event in the host's calendar,
-// (4) tell people, (5) save the answer for the Idempotency-Key.
+// (4) tell people, (5) save the answer for the Idempotency-Key. A keyed request holds its key while
+// it works (./idempotency): a duplicate meanwhile is told to come back, never booked beside it.
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { AlreadyExists, CalendarError, ConnectionRevoked } from '../google/errors';
@@ -9,13 +10,14 @@ import { eventIdForSlot } from '../google/event-identity';
 import type { Logger } from '../log';
 import { requestHash, slotIdForKey, type BookingRequestRepository } from '../store/booking-requests';
 import type { SlotRepository } from '../store/slot-repository';
-import { TimeTaken, type Guest, type Slot } from '../store/slots';
+import { SlotMoved, TimeTaken, type Guest, type Slot } from '../store/slots';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { findFreeSlot } from './availability';
 import { busyTime, findHost } from './availability-service';
 import type { BookingNotices } from './booking-notices';
-import { HostCalendarUnavailable, IdempotencyKeyReused, SlotUnavailable } from './errors';
+import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, SlotUnavailable } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
+import { IN_FLIGHT_RETRY_AFTER_S, judgeRepeat, REQUEST_LEASE_MS, type RepeatVerdict } from './idempotency';
 import { confirmedImport, googleInvite, holdEvent } from './invite-events';
 
 export interface BookingDeps {
@@ -43,6 +45,13 @@ export interface BookingAnswer {
   replayed: boolean;
 }
 
+/** A request's Idempotency-Key, the hash of its body, and its own name as the key's lease holder. */
+interface Keyed {
+  key: string;
+  hash: string;
+  holder: string;
+}
+
 function newSlotId(): string {
   return randomBytes(16).toString('base64url');
 }
@@ -50,14 +59,11 @@ function newSlotId(): string {
 export async function requestBooking(deps: BookingDeps, input: BookingInput, idempotencyKey?: string): Promise<BookingAnswer> {
   const { id: hostId, host } = await findHost(deps.subscribers, input.host);
   const hash = requestHash({ ...input, start: input.start.toISOString() });
+  const keyed = idempotencyKey ? { key: idempotencyKey, hash, holder: randomBytes(8).toString('hex') } : undefined;
 
-  if (idempotencyKey) {
-    const prior = await deps.requests.get(hostId, idempotencyKey);
-    if (prior) {
-      if (prior.requestHash !== hash) throw new IdempotencyKeyReused();
-      if (prior.response) return { ...(prior.response as Pick<BookingAnswer, 'status' | 'body'>), replayed: true };
-      return finishBooking(deps, hostId, host, prior.slotId, idempotencyKey);
-    }
+  if (keyed) {
+    const earlier = await answerRepeat(deps, hostId, host, keyed);
+    if (earlier) return earlier;
   }
 
   const now = deps.now();
@@ -66,12 +72,15 @@ export async function requestBooking(deps: BookingDeps, input: BookingInput, ide
   const busy = await busyTime(deps, hostId, host, { start: input.start, end });
   const query = { schedule: host.schedule, timezone: host.timezone, now, fromDate: day, toDate: day, busy };
   if (!findFreeSlot(query, input.start)) {
+    // What holds the time may be this very request, made a moment ago under the same key.
+    const earlier = keyed && (await answerRepeat(deps, hostId, host, keyed));
+    if (earlier) return earlier;
     const offered = findFreeSlot({ ...query, busy: [] }, input.start);
     throw new SlotUnavailable(offered ? 'taken' : 'not_offered');
   }
 
   const target = calendarTarget(deps.calendars, hostId, host);
-  const slotId = idempotencyKey ? slotIdForKey(hostId, idempotencyKey) : newSlotId();
+  const slotId = keyed ? slotIdForKey(hostId, keyed.key) : newSlotId();
   const slot: Omit<Slot, 'claimIds'> = {
     subscriberId: hostId,
     start: input.start,
@@ -89,42 +98,89 @@ export async function requestBooking(deps: BookingDeps, input: BookingInput, ide
     createdAt: now,
     updatedAt: now,
   };
-  const record = idempotencyKey
-    ? [{ ref: deps.requests.ref(hostId, idempotencyKey), data: { subscriberId: hostId, requestHash: hash, slotId, response: null, createdAt: now } }]
+  const lease = keyed && { holder: keyed.holder, until: new Date(now.getTime() + REQUEST_LEASE_MS) };
+  const record = keyed
+    ? [{ ref: deps.requests.ref(hostId, keyed.key), data: { subscriberId: hostId, requestHash: hash, slotId, response: null, lease, createdAt: now } }]
     : [];
   try {
     await deps.slots.create(slotId, slot, record);
   } catch (error) {
     if (!(error instanceof TimeTaken)) throw error;
     // Our own key's record may be what existed: the same request is in flight or just finished.
-    const prior = idempotencyKey ? await deps.requests.get(hostId, idempotencyKey) : undefined;
-    if (!prior) throw new SlotUnavailable('taken');
-    if (prior.requestHash !== hash) throw new IdempotencyKeyReused();
-    if (prior.response) return { ...(prior.response as Pick<BookingAnswer, 'status' | 'body'>), replayed: true };
-    return finishBooking(deps, hostId, host, prior.slotId, idempotencyKey);
+    const earlier = keyed && (await answerRepeat(deps, hostId, host, keyed));
+    if (earlier) return earlier;
+    throw new SlotUnavailable('taken');
   }
-  return finishBooking(deps, hostId, host, slotId, idempotencyKey);
+  return finishBooking(deps, hostId, host, slotId, keyed);
+}
+
+/**
+ * The answer to a request whose key is on record (undefined when it is not): the first answer
+ * again, 409 while the first request is at work, or the booking finished where the first stopped.
+ */
+async function answerRepeat(deps: BookingDeps, hostId: string, host: Subscriber, keyed: Keyed): Promise<BookingAnswer | undefined> {
+  const now = deps.now();
+  const found = await deps.requests.get(hostId, keyed.key);
+  if (!found) return undefined;
+  let verdict: RepeatVerdict | undefined = judgeRepeat(found, keyed.hash, now);
+  if (verdict.kind === 'resume') {
+    // The key is taken over in a transaction: of two retries resuming at once, one finishes.
+    const lease = { holder: keyed.holder, until: new Date(now.getTime() + REQUEST_LEASE_MS) };
+    verdict = await deps.requests.update(hostId, keyed.key, (record) => {
+      if (!record) return { result: undefined };
+      const again = judgeRepeat(record, keyed.hash, now);
+      return { record: again.kind === 'resume' ? { ...record, lease } : undefined, result: again };
+    });
+  }
+  if (!verdict) return undefined;
+  if (verdict.kind === 'reused') throw new IdempotencyKeyReused();
+  if (verdict.kind === 'in_flight') throw new IdempotencyKeyInUse(IN_FLIGHT_RETRY_AFTER_S);
+  if (verdict.kind === 'answered') return { ...(verdict.response as Pick<BookingAnswer, 'status' | 'body'>), replayed: true };
+  return finishBooking(deps, hostId, host, found.slotId, keyed);
 }
 
 /** Steps 3-5, safe to run again for the same slot: each step notices it was already done. */
-async function finishBooking(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, idempotencyKey: string | undefined): Promise<BookingAnswer> {
-  let slot = await deps.slots.require(slotId);
-  // Still requested: the calendar step may not have happened (a repeat is harmless, see below).
-  if (slot.status === 'requested') {
-    await putInCalendar(deps, hostId, host, slotId, slot, idempotencyKey);
-    if (host.schedule.autoConfirm) {
-      slot = await deps.slots.transition(slotId, { to: 'booked', cause: 'auto_confirmed', at: deps.now(), from: ['requested'] });
+async function finishBooking(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, keyed: Keyed | undefined): Promise<BookingAnswer> {
+  try {
+    let slot = await deps.slots.require(slotId);
+    // Still requested: the calendar step may not have happened (a repeat is harmless, see below).
+    if (slot.status === 'requested') {
+      await putInCalendar(deps, hostId, host, slotId, slot, keyed?.key);
+      // Read again: the push for our own event may have been synced while Google answered us.
+      slot = host.schedule.autoConfirm ? await autoConfirm(deps, slotId) : await deps.slots.require(slotId);
     }
-  }
-  await deps.notices.bookingMade({ slotId, slot, host });
+    await deps.notices.bookingMade({ slotId, slot, host });
 
-  const answer: BookingAnswer = {
-    status: 201,
-    body: { slotId, status: slot.status, start: slot.start.toISOString(), end: slot.end.toISOString() },
-    replayed: false,
-  };
-  if (idempotencyKey) await deps.requests.saveResponse(hostId, idempotencyKey, { status: answer.status, body: answer.body });
-  return answer;
+    const answer: BookingAnswer = {
+      status: 201,
+      body: { slotId, status: slot.status, start: slot.start.toISOString(), end: slot.end.toISOString() },
+      replayed: false,
+    };
+    if (keyed) await deps.requests.saveResponse(hostId, keyed.key, { status: answer.status, body: answer.body });
+    return answer;
+  } catch (error) {
+    // A request that failed (rather than stopped) gives its key back: its retry need not wait.
+    if (keyed) {
+      await deps.requests
+        .release(hostId, keyed.key, keyed.holder)
+        .catch((err: unknown) => deps.log.warn({ err, slotId }, 'could not give the Idempotency-Key back; a retry waits for its lease'));
+    }
+    throw error;
+  }
+}
+
+/**
+ * An auto-confirmed booking goes in as booked, host accepted: the push-driven sync may book the
+ * slot first (`host_accepted_in_google`) or move it on before this transition runs. Either way the
+ * booking exists, and the slot as it is now is the answer.
+ */
+async function autoConfirm(deps: BookingDeps, slotId: string): Promise<Slot> {
+  try {
+    return await deps.slots.transition(slotId, { to: 'booked', cause: 'auto_confirmed', at: deps.now(), from: ['requested'] });
+  } catch (error) {
+    if (!(error instanceof SlotMoved)) throw error;
+    return deps.slots.require(slotId);
+  }
 }
 
 /**

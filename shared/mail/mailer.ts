@@ -12,7 +12,7 @@
 // mail's fault, and fixed by fixing the settings, so those mails wait in the outbox like any
 // other failure, but are logged at ERROR too.
 import type { MailService } from '@sendgrid/mail';
-import type { MailOutboxRepository, MailRequest, SendFailure } from '../store/mail-outbox';
+import type { MailOutboxRepository, MailRequest, OutboxClaim, SendFailure } from '../store/mail-outbox';
 import type { MailAddress, OutgoingMail } from './outgoing-mail';
 
 /** The part of a pino logger we use, so tests can pass a recorder. */
@@ -132,7 +132,7 @@ export class Mailer {
    */
   async send(mail: OutgoingMail, dedupeKey: string): Promise<SendOutcome> {
     const request = this.request(mail, dedupeKey);
-    let claim: Awaited<ReturnType<MailOutboxRepository['claimNew']>>;
+    let claim: OutboxClaim;
     try {
       claim = await this.options.outbox.claimNew(request, dedupeKey, this.options.now(), this.leaseMs);
     } catch (err) {

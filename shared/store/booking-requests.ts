@@ -1,6 +1,8 @@
 // `bookingRequests/{id}`: what a booking request with an Idempotency-Key was, and what we
-// answered. The same key returns the first answer and books nothing more; a request that
-// stopped half way (its answer not saved yet) is finished by the retry, under the same slot id.
+// answered. The same key returns the first answer and books nothing more; while the first request
+// works it holds the key (a lease), so a duplicate is told to come back rather than booking or
+// mailing beside it; a request that stopped half way (its answer not saved, its lease given back
+// or run out) is finished by the retry, under the same slot id. See shared/booking/idempotency.
 import { createHash } from 'node:crypto';
 import type { DocumentReference, Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
@@ -12,6 +14,8 @@ export const bookingRequestSchema = z.object({
   requestHash: z.string(),
   slotId: z.string(),
   response: z.object({ status: z.number().int(), body: z.record(z.string(), z.unknown()) }).nullable(),
+  /** The request at work on this key, until when; null once it answered or failed. Absent on records made before leases. */
+  lease: z.object({ holder: z.string(), until: z.date() }).nullable().default(null),
   createdAt: z.date(),
 });
 export type BookingRequestRecord = z.infer<typeof bookingRequestSchema>;
@@ -41,7 +45,24 @@ export class BookingRequestRepository {
     return snap.exists ? bookingRequestSchema.parse(withDates(snap.data())) : undefined;
   }
 
+  /** Reads a record in a transaction, lets `change` decide, and writes what it returns. */
+  async update<T>(subscriberId: string, key: string, change: (record: BookingRequestRecord | undefined) => { record?: BookingRequestRecord; result: T }): Promise<T> {
+    const ref = this.ref(subscriberId, key);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const { record, result } = change(snap.exists ? bookingRequestSchema.parse(withDates(snap.data())) : undefined);
+      if (record) tx.set(ref, bookingRequestSchema.parse(record));
+      return result;
+    });
+  }
+
+  /** The answer, kept for every later request with the key; the key is free of its lease. */
   async saveResponse(subscriberId: string, key: string, response: { status: number; body: Record<string, unknown> }): Promise<void> {
-    await this.ref(subscriberId, key).update({ response });
+    await this.ref(subscriberId, key).update({ response, lease: null });
+  }
+
+  /** Gives the key back after a failure, if `holder` still holds it, so a retry need not wait the lease out. */
+  async release(subscriberId: string, key: string, holder: string): Promise<void> {
+    await this.update(subscriberId, key, (record) => ({ record: record?.lease?.holder === holder ? { ...record, lease: null } : undefined, result: undefined }));
   }
 }

@@ -54,6 +54,9 @@ export const outboxMailSchema = z.object({
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
 export type OutboxEntry = OutboxMail & { id: string };
 
+/** A first claim of a mail, or where the claim made before has got to. */
+export type OutboxClaim = { id: string; claimed: true } | { id: string; claimed: false; status: OutboxStatus };
+
 export interface BackoffPolicy {
   initialDelayMs: number;
   maxDelayMs: number;
@@ -116,7 +119,7 @@ export class MailOutboxRepository {
    * key claimed before, by any path at any time, creates nothing: `claimed` is false and the
    * mail's status says where that claim has got to.
    */
-  async claimNew(request: MailRequest, dedupeKey: string, now: Date, leaseMs: number): Promise<{ id: string; claimed: true } | { id: string; claimed: false; status: OutboxStatus }> {
+  async claimNew(request: MailRequest, dedupeKey: string, now: Date, leaseMs: number): Promise<OutboxClaim> {
     const id = MailOutboxRepository.idFor(dedupeKey);
     const mail: OutboxMail = outboxMailSchema.parse({
       dedupeKey,
