@@ -277,7 +277,7 @@ export function bookingPageScript(config: BookingPageConfig, offsetsToShow: (sta
     result.focus();
   }
 
-  async function book(): Promise<void> {
+  async function book(inUseTries = 0): Promise<void> {
     clearErrors();
     if (!selected) {
       setFieldError('slot', 'Choose a time first.');
@@ -302,8 +302,16 @@ export function bookingPageScript(config: BookingPageConfig, offsetsToShow: (sta
       return showResult('error', ['The booking could not be sent. Check your connection and try again.']);
     }
     if (response.status >= 500) return showResult('error', ['Something went wrong, try again.']);
+    const answer = (await response.json().catch(() => ({}))) as { status?: string; start?: string; end?: string; issues?: Issue[]; message?: string; error?: string };
+    if (response.status === 409 && answer.error === 'idempotency_key_in_use') {
+      // This very booking is still being made (a try that seemed lost got through): the same key
+      // asked again shortly gets its answer. The time is the guest's own, never "taken".
+      if (inUseTries >= 5) return showResult('error', ['Your booking is still being made. Please wait a moment, then press the button again.']);
+      const seconds = Math.min(5, Math.max(1, Number(response.headers.get('retry-after')) || 1));
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+      return book(inUseTries + 1);
+    }
     pending = null;
-    const answer = (await response.json().catch(() => ({}))) as { status?: string; start?: string; end?: string; issues?: Issue[]; message?: string };
     if (response.ok) return succeed(answer);
     switch (response.status) {
       case 409:

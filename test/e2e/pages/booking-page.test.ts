@@ -276,6 +276,18 @@ describe('the booking page in a browser', () => {
     await eventually(async () => expect(await page.locator('#chosen').textContent()).toBe('No time chosen yet.'));
   });
 
+  it('asks again with the same Idempotency-Key while its booking is still being made, and never says the time was taken', async () => {
+    bookingAnswers = [{ status: 409, body: { error: 'idempotency_key_in_use' } }, created(SLOTS[0]!)];
+    await open();
+    await radio('Monday 2 December, 09:00–09:30').check();
+    await fillDetails();
+    await page.getByRole('button', { name: 'Book this time' }).click();
+    await resultShows('Request sent');
+    expect(await resultText()).not.toContain('taken');
+    expect(bookings).toHaveLength(2);
+    expect(new Set(bookings.map((b) => b.headers['idempotency-key'])).size).toBe(1);
+  });
+
   it('passes on what an abuse limit says, and keeps the form for a later try', async () => {
     const message = 'You already have as many requests waiting for this host as we accept. Please wait for the host to answer them.';
     bookingAnswers = [{ status: 429, body: { error: 'rate_limited', limit: 'pending_per_guest', retryAfterSeconds: 3600, message } }];
