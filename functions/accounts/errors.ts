@@ -7,9 +7,12 @@ import {
   CodeExchangeFailed,
   ConnectStateRejected,
   ConsentNotGiven,
+  ConnectRaced,
   CsrfRejected,
   DeletionNotConfirmed,
+  GoogleAccountInUse,
   IdentityNotVerified,
+  LinkSessionEnded,
   NoRefreshToken,
   NotConnected,
   NotSignedIn,
@@ -17,6 +20,7 @@ import {
 } from '../../shared/accounts/errors';
 import { NoGoogleConnection } from '../../shared/channels/channel-service';
 import { CalendarError, GoogleUnavailable } from '../../shared/google/errors';
+import { GoogleAccountTaken } from '../../shared/store/subscribers';
 import { renderMessagePage, type AccountUrls, type MessagePage } from './pages';
 
 function send(res: Response, status: number, page: MessagePage): void {
@@ -71,6 +75,16 @@ export function answerError(req: Request, res: Response, error: unknown, urls: A
   } else if (error instanceof NotSignedIn) {
     if (req.method === 'GET') res.set('cache-control', 'no-store').redirect(303, urls.connect);
     else send(res, 403, { title: 'Please sign in again', text: ['Your session has ended, so nothing was changed.'], next: again });
+  } else if (error instanceof GoogleAccountInUse || error instanceof GoogleAccountTaken) {
+    send(res, 409, {
+      title: 'This Google account belongs to another booking page',
+      text: ['It is already connected to another booking page, so nothing was changed. Sign in with it to manage that page, or choose another Google account here.'],
+      next: { href: urls.settings, label: 'Back to your settings' },
+    });
+  } else if (error instanceof LinkSessionEnded) {
+    send(res, 403, { title: 'Please sign in again', text: ['Your session ended before Google answered, so no Google account was linked and nothing was changed.'], next: again });
+  } else if (error instanceof ConnectRaced) {
+    send(res, 409, { title: 'Google Calendar was not connected', text: ['Your booking page was being changed at the same moment, so nothing was changed. Please try again.'], next: { href: urls.connect, label: 'Try again' } });
   } else if (error instanceof CsrfRejected) {
     send(res, 403, { title: 'This form cannot be accepted', text: ['It did not come from your settings page in this session, so nothing was changed.'], next: { href: urls.settings, label: 'Back to your settings' } });
   } else if (error instanceof UnknownCalendar) {

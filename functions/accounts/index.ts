@@ -1,21 +1,25 @@
-// The `accounts` function: a host connects Google Calendar and manages their settings.
-//   GET  /google/connect    → 303 to Google's consent screen (state bound to this browser)
-//   GET  /google/callback   ← Google: checks the state, stores the grant, signs the host in
+// The `accounts` function: a host signs in with Google, connects Google Calendar and manages their settings.
+//   GET  /google/connect    → 303 to Google's consent screen (state bound to this browser): sign in
+//   POST /google/link       form: → 303 to Google; the account chosen there is linked to this host
+//   GET  /google/callback   ← Google: checks the state, stores the grant on the host of the account's
+//                           `sub` (a new host for a sub we do not know; for a link, the signed-in
+//                           host), signs that host in and ends its older sessions
 //   GET  /settings          the settings page (signed-in host; otherwise → connect)
 //   POST /settings          form: default calendar, auto-confirm
-//   POST /disconnect        form: stop channels, forget and revoke the Google grant
+//   POST /logout            form: end the session (and every copy of its cookie)
+//   POST /disconnect        form: stop channels, forget and revoke the Google grant, end the session
 //   POST /delete            form: delete the host (channels stopped at Google first)
 // Pages for browsers only; every POST needs the session's form token.
 import type { Request } from '@google-cloud/functions-framework';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { connectGoogle } from '../../shared/accounts/connect';
-import { ConnectStates } from '../../shared/accounts/connect-state';
+import { ConnectStates, type ConnectAttempt } from '../../shared/accounts/connect-state';
 import { deleteHost, disconnectHost } from '../../shared/accounts/disconnect';
-import { CodeExchangeFailed, ConsentNotGiven, DeletionNotConfirmed } from '../../shared/accounts/errors';
+import { CodeExchangeFailed, ConsentNotGiven, DeletionNotConfirmed, LinkSessionEnded, NotSignedIn } from '../../shared/accounts/errors';
 import { GoogleSignIn } from '../../shared/accounts/google-sign-in';
 import { HostSessions, type HostSession } from '../../shared/accounts/host-sessions';
-import { hostSettings, signedInHost, updateSettings } from '../../shared/accounts/settings';
+import { hostSettings, signedInHost, signOut, updateSettings } from '../../shared/accounts/settings';
 import { oneLineText } from '../../shared/input/plain-text';
 import type { Subscriber } from '../../shared/store/subscribers';
 import { hasContentType, httpFunction, type RequestContext } from '../http-function';
@@ -39,8 +43,10 @@ function parts(): AccountParts {
   const base = `${config.publicBaseUrl}/accounts`;
   const urls = {
     connect: `${base}/google/connect`,
+    link: `${base}/google/link`,
     callback: `${base}/google/callback`,
     settings: `${base}/settings`,
+    logout: `${base}/logout`,
     disconnect: `${base}/disconnect`,
     delete: `${base}/delete`,
     bookingBase: `${config.publicBaseUrl}/booking`,
@@ -59,6 +65,7 @@ const sessionScope = () => cookieScope(services().config.publicBaseUrl, '');
 
 const text = z.string().max(4096);
 const connectQuery = z.object({ login_hint: z.email().max(320).optional() });
+const linkForm = connectQuery;
 const callbackQuery = z.object({ state: text.optional(), code: text.optional(), error: z.string().max(200).optional() });
 const settingsForm = z.object({ calendarId: oneLineText(1024).min(1), autoConfirm: z.literal('on').optional() });
 const deleteForm = z.object({ confirm: z.literal('yes').optional() });
@@ -67,13 +74,38 @@ function sendPage(res: Response, status: number, html: string): void {
   res.status(status).set('cache-control', 'no-store').type('html').send(html);
 }
 
+/** Off to Google's consent screen; with `linking`, for that signed-in session to link the account. */
+function toGoogle(res: Response, loginHint: string | undefined, linking?: HostSession): void {
+  const a = parts();
+  const issued = a.states.issue(services().now(), linking?.nonce);
+  setCookie(res, STATE_COOKIE, issued.nonce, stateScope(), issued.expiresAt);
+  const chooseAccount = linking !== undefined && loginHint === undefined;
+  res.set('cache-control', 'no-store').redirect(303, a.google.consentUrl(issued.state, { loginHint, chooseAccount }));
+}
+
 async function connect(req: Request, res: Response): Promise<void> {
   const query = connectQuery.safeParse(req.query);
   if (!query.success) return invalidInput(res, query.error.issues);
-  const a = parts();
-  const issued = a.states.issue(services().now());
-  setCookie(res, STATE_COOKIE, issued.nonce, stateScope(), issued.expiresAt);
-  res.set('cache-control', 'no-store').redirect(303, a.google.consentUrl(issued.state, query.data.login_hint));
+  toGoogle(res, query.data.login_hint);
+}
+
+async function link(req: Request, res: Response): Promise<void> {
+  const form = await signedInForm(req, services());
+  if (!form) return formOnly(res);
+  const body = linkForm.safeParse(form.body);
+  if (!body.success) return invalidInput(res, body.error.issues);
+  toGoogle(res, body.data.login_hint, form.session);
+}
+
+/** The session a link was started by, still signed in; checked before Google's code is spent. */
+async function linkingSession(req: Request, s: Services, attempt: ConnectAttempt): Promise<HostSession> {
+  try {
+    const { session } = await signedIn(req, s);
+    if (attempt.startedBy(session.nonce)) return session;
+  } catch (error) {
+    if (!(error instanceof NotSignedIn)) throw error;
+  }
+  throw new LinkSessionEnded();
 }
 
 async function callback(req: Request, res: Response, { log }: RequestContext): Promise<void> {
@@ -84,12 +116,13 @@ async function callback(req: Request, res: Response, { log }: RequestContext): P
   // One use: whatever happens next, this attempt's nonce is spent.
   clearCookie(res, STATE_COOKIE, stateScope());
   res.set('referrer-policy', 'no-referrer');
-  a.states.check(query.data.state, readCookie(req, STATE_COOKIE), s.now());
+  const attempt = a.states.check(query.data.state, readCookie(req, STATE_COOKIE), s.now());
   if (query.data.error) throw new ConsentNotGiven(query.data.error);
   if (!query.data.code) throw new CodeExchangeFailed('the callback carries no code');
+  const linking = attempt.linking ? await linkingSession(req, s, attempt) : undefined;
   const grant = await a.google.exchange(query.data.code);
-  const connected = await connectGoogle({ ...s, log }, grant);
-  const session = a.sessions.issue(connected.subscriberId, connected.connectedAt, s.now());
+  const connected = await connectGoogle({ ...s, log }, grant, linking);
+  const session = a.sessions.issue(connected.subscriberId, connected.sessionVersion, s.now());
   setCookie(res, SESSION_COOKIE, session.cookie, sessionScope(), session.expiresAt);
   res.set('cache-control', 'no-store').redirect(303, a.urls.settings);
 }
@@ -141,6 +174,23 @@ async function saveSettings(req: Request, res: Response, { log }: RequestContext
   res.redirect(303, `${parts().urls.settings}?saved=1`);
 }
 
+async function logout(req: Request, res: Response): Promise<void> {
+  const s = services();
+  const form = await signedInForm(req, s);
+  if (!form) return formOnly(res);
+  await signOut(s, form.session);
+  clearCookie(res, SESSION_COOKIE, sessionScope());
+  sendPage(
+    res,
+    200,
+    renderMessagePage({
+      title: 'You are signed out',
+      text: ['This browser, and any other that held this session, must sign in with Google again to change your settings.', 'Your booking page keeps working.'],
+      next: { href: parts().urls.connect, label: 'Sign in with Google' },
+    }),
+  );
+}
+
 async function disconnect(req: Request, res: Response, { log }: RequestContext): Promise<void> {
   const s = services();
   const form = await signedInForm(req, s);
@@ -173,8 +223,10 @@ async function deleteAccount(req: Request, res: Response, { log }: RequestContex
 
 const routes: Record<string, Partial<Record<string, (req: Request, res: Response, context: RequestContext) => Promise<void>>>> = {
   '/google/connect': { GET: connect },
+  '/google/link': { POST: link },
   '/google/callback': { GET: callback },
   '/settings': { GET: settingsPage, POST: saveSettings },
+  '/logout': { POST: logout },
   '/disconnect': { POST: disconnect },
   '/delete': { POST: deleteAccount },
 };

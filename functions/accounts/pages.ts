@@ -7,7 +7,9 @@ import { renderPage } from '../pages/layout';
 
 export interface AccountUrls {
   connect: string;
+  link: string;
   settings: string;
+  logout: string;
   disconnect: string;
   delete: string;
 }
@@ -35,11 +37,24 @@ function calendarChoice(calendar: CalendarListEntry, checked: boolean): string {
   return `<label><input type="radio" name="calendarId" value="${escapeHtml(calendar.id)}"${checked ? ' checked' : ''} required> ${escapeHtml(calendar.summary || calendar.id)}${note}</label>`;
 }
 
+/** Linking happens from this session only (a form with its token): the account Google returns is this host's from then on. */
+function linkForm(input: SettingsPageInput, label: string, kind: 'primary' | 'secondary', loginHint?: string): string {
+  const hint = loginHint ? `\n<input type="hidden" name="login_hint" value="${escapeHtml(loginHint)}">` : '';
+  return `<form method="post" action="${escapeHtml(input.urls.link)}">
+${tokenField(input.formToken)}${hint}
+<div class="actions"><button type="submit" class="${kind}">${label}</button></div>
+</form>`;
+}
+
 function connectionSection(input: SettingsPageInput): string {
   const google = input.host.google;
-  if (google && input.calendars) return `<p>Connected as <strong>${escapeHtml(google.accountEmail)}</strong>.</p>`;
+  if (google && input.calendars) {
+    return `<p>Connected as <strong>${escapeHtml(google.accountEmail)}</strong>.</p>
+<p class="hint">With another Google account, bookings go into its calendar from then on; your booking link and bookings stay.</p>
+${linkForm(input, 'Use another Google account', 'secondary')}`;
+  }
   return `<p class="notice error" role="alert">We can no longer reach the Google Calendar of ${escapeHtml(google?.accountEmail ?? 'your account')}. Bookings cannot go into it until you connect again.</p>
-<p><a href="${escapeHtml(input.urls.connect)}">Connect Google Calendar again</a></p>`;
+${linkForm(input, 'Connect Google Calendar again', 'primary', google?.accountEmail)}`;
 }
 
 function settingsForm(input: SettingsPageInput, calendars: CalendarListEntry[]): string {
@@ -69,6 +84,12 @@ ${connectionSection(input)}
 <h2>Your booking link</h2>
 <p>Share this link with guests: <a href="${escapeHtml(input.bookingUrl)}" id="booking-link">${escapeHtml(input.bookingUrl)}</a></p>
 ${form}
+<h2>Sign out</h2>
+<p>Ends your session here and in any other browser; your booking page keeps working.</p>
+<form method="post" action="${escapeHtml(input.urls.logout)}">
+${tokenField(input.formToken)}
+<div class="actions"><button type="submit" class="secondary">Sign out</button></div>
+</form>
 <h2>Disconnect Google</h2>
 <p>Bookings then stop going into Google Calendar; guests and you get them by email with a calendar file instead.</p>
 <form method="post" action="${escapeHtml(input.urls.disconnect)}">

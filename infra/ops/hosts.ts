@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { ZodError } from 'zod';
 import { services } from '../../functions/services';
 import { putHost } from '../../shared/booking/hosts';
-import { SlugTaken } from '../../shared/store/subscribers';
+import { GoogleAccountTaken, SlugTaken } from '../../shared/store/subscribers';
 import { UsageError } from './usage-error';
 
 export async function hostPut(file: string, json: boolean): Promise<void> {
@@ -19,7 +19,7 @@ export async function hostPut(file: string, json: boolean): Promise<void> {
     console.log(json ? JSON.stringify(result) : `${result.created ? 'created' : 'updated'} host ${result.id}`);
   } catch (error) {
     if (error instanceof ZodError) console.error(`invalid host file:\n${error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`);
-    else if (error instanceof SlugTaken) console.error(error.message);
+    else if (error instanceof SlugTaken || error instanceof GoogleAccountTaken) console.error(error.message);
     else throw error;
     process.exitCode = 1;
   }

@@ -4,6 +4,8 @@
 // the state travels in URLs (Google's logs, browser history) and the cookie value must not.
 // A state that verifies but arrives with another browser's cookie (or none) is someone else's
 // sign-in being pushed into this browser: refused.
+// A link (a signed-in host taking a Google account) is bound, the same way, to the session that
+// asked for it: the state carries the SHA-256 of that session's nonce.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConnectStateRejected } from './errors';
@@ -18,6 +20,8 @@ const stateSchema = z.object({
   n: z.string().min(1),
   /** Expiry, epoch milliseconds. */
   exp: z.number().int(),
+  /** Present for a link: SHA-256 (base64url) of the nonce of the session that asked for it. */
+  l: z.string().min(1).optional(),
 });
 
 export interface IssuedState {
@@ -25,6 +29,13 @@ export interface IssuedState {
   /** The value of the browser's anti-CSRF cookie. */
   nonce: string;
   expiresAt: Date;
+}
+
+export interface ConnectAttempt {
+  /** Started by a signed-in host to link the Google account to itself, not by a sign-in. */
+  linking: boolean;
+  /** Whether the session with this nonce is the one that started the link. */
+  startedBy(sessionNonce: string | undefined): boolean;
 }
 
 export class ConnectStates {
@@ -37,18 +48,22 @@ export class ConnectStates {
     this.values = new SignedValues(purposeKey(secret, 'oauth-state'), stateSchema);
   }
 
-  issue(now: Date): IssuedState {
+  /** A sign-in's state; with `linkingSessionNonce`, a link's, for the session with that nonce. */
+  issue(now: Date, linkingSessionNonce?: string): IssuedState {
     const nonce = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.ttlMs);
-    return { state: this.values.sign({ v: 1, n: sha256(nonce), exp: expiresAt.getTime() }), nonce, expiresAt };
+    const link = linkingSessionNonce === undefined ? {} : { l: sha256(linkingSessionNonce) };
+    return { state: this.values.sign({ v: 1, n: sha256(nonce), exp: expiresAt.getTime(), ...link }), nonce, expiresAt };
   }
 
   /** Passes only for a state we signed, not expired, returning to the browser that holds its nonce. */
-  check(state: string | undefined, nonce: string | undefined, now: Date): void {
+  check(state: string | undefined, nonce: string | undefined, now: Date): ConnectAttempt {
     if (!state) throw new ConnectStateRejected('missing');
     const opened = this.values.open(state);
     if (!opened) throw new ConnectStateRejected('tampered');
     if (now.getTime() >= opened.exp) throw new ConnectStateRejected('expired');
     if (!nonce || !sameText(sha256(nonce), opened.n)) throw new ConnectStateRejected('other_browser');
+    const link = opened.l;
+    return { linking: link !== undefined, startedBy: (sessionNonce) => link !== undefined && sessionNonce !== undefined && sameText(sha256(sessionNonce), link) };
   }
 }

@@ -1,14 +1,18 @@
-// A host finishing Google's consent: create or update the subscriber with the sealed refresh
-// token and, on first connect, make the primary calendar the default and watch it.
-// Nothing is stored until Google has answered the calendar list: a grant that cannot read the
-// calendars leaves no half-made host behind.
+// A Google account finishing consent. Which host it reaches is decided by its `sub` alone
+// (./identity.ts); that host stores the sealed refresh token, remembers the sub, and starts a new
+// session version (its older sessions end). A new host makes its primary calendar the default and
+// watches it. Nothing is stored until Google has answered the calendar list: a grant that cannot
+// read the calendars leaves no half-made host behind.
+import { randomBytes } from 'node:crypto';
 import { IANAZone } from 'luxon';
-import { SlugTaken, type Schedule, type Subscriber } from '../store/subscribers';
 import type { CalendarListEntry } from '../google/calendar';
+import { GoogleAccountTaken, HostExists, SlugTaken, type Schedule, type Subscriber } from '../store/subscribers';
 import { watchDefaultCalendar, writableCalendars } from './default-calendar';
 import type { AccountDeps } from './deps';
-import { NoRefreshToken } from './errors';
+import { ConnectRaced, GoogleAccountInUse, LinkSessionEnded, NoRefreshToken } from './errors';
 import type { GoogleGrant, GoogleIdentity } from './google-sign-in';
+import { newSessionVersion, sessionIsCurrent, type HostSession } from './host-sessions';
+import { belongsTo, decideConnection, hostIdFor } from './identity';
 import { slugBase, slugCandidates } from './slug';
 
 const WORKDAY = [{ start: '09:00', end: '17:00' }];
@@ -33,8 +37,8 @@ export function timezoneFrom(calendars: CalendarListEntry[]): string {
 
 /**
  * The default calendar after connecting: the one the host had, unless it is a Google calendar this
- * account cannot write to (another account's, connected before under another address); then, as
- * for a host with no default yet, the primary calendar.
+ * account cannot write to (another account's, connected before); then, as for a host with no
+ * default yet, the primary calendar.
  */
 export function defaultAfterConnect(current: Subscriber['defaultCalendar'], calendars: CalendarListEntry[]): Subscriber['defaultCalendar'] {
   if (current && (current.provider !== 'google' || writableCalendars(calendars).some((c) => c.id === current.calendarId))) return current;
@@ -42,18 +46,28 @@ export function defaultAfterConnect(current: Subscriber['defaultCalendar'], cale
   return primary ? { provider: 'google', calendarId: primary.id } : null;
 }
 
-/** A new host's id from Google's stable user id: two callbacks racing for one account make one host. */
-export function hostIdFor(identity: GoogleIdentity): string {
-  return `g-${identity.subject}`;
-}
-
 /** Slug collisions are expected (two "jane"s); after this many tries something else is wrong. */
 const SLUG_ATTEMPTS = 12;
 
-async function findHost(deps: AccountDeps, identity: GoogleIdentity): Promise<{ id: string; subscriber: Subscriber } | undefined> {
-  const byId = await deps.subscribers.get(hostIdFor(identity));
-  if (byId) return { id: hostIdFor(identity), subscriber: byId };
-  return (await deps.subscribers.findByGoogleAccount(identity.email)) ?? (await deps.subscribers.findByEmail(identity.email));
+type Found = { id: string; subscriber: Subscriber };
+
+/** The host this Google account belongs to, if any, and the id a new host of it gets. */
+async function accountHost(deps: AccountDeps, subject: string): Promise<{ found?: Found; newId: string }> {
+  const id = hostIdFor(subject);
+  const linked = await deps.subscribers.findByGoogleSubject(subject);
+  if (linked) return { found: linked, newId: id };
+  const early = await deps.subscribers.get(id);
+  if (!early) return { newId: id };
+  if (belongsTo(id, early, subject)) return { found: { id, subscriber: early }, newId: id };
+  // The host once made for this account has since linked another one: it keeps its id.
+  return { newId: `${id}-${randomBytes(3).toString('hex')}` };
+}
+
+/** What every connect writes on the host it reaches. */
+type Connection = Pick<Subscriber, 'googleSubject' | 'google' | 'updatedAt'> & { sessionVersion: string };
+
+async function calendarsOf(deps: AccountDeps, subscriberId: string, host: Subscriber): Promise<CalendarListEntry[]> {
+  return (await deps.calendars.sessionFor(subscriberId, host)?.calendarList()) ?? [];
 }
 
 async function createHost(deps: AccountDeps, id: string, draft: Subscriber): Promise<Subscriber> {
@@ -61,7 +75,7 @@ async function createHost(deps: AccountDeps, id: string, draft: Subscriber): Pro
   for (const slug of slugCandidates(draft.email)) {
     const host: Subscriber = { ...draft, schedule: { ...draft.schedule, slug } };
     try {
-      await deps.subscribers.put(id, host);
+      await deps.subscribers.create(id, host);
       return host;
     } catch (error) {
       attempts += 1;
@@ -75,48 +89,82 @@ export interface Connected {
   subscriberId: string;
   host: Subscriber;
   created: boolean;
-  /** Of this connection: what a session made for it carries. */
   connectedAt: Date;
+  /** The host's new session version: what a session made for this connect carries. */
+  sessionVersion: string;
 }
 
 /** A host as first made from a Google identity, before Google's calendar list is known. */
-function newHost(identity: GoogleIdentity, google: Subscriber['google'], now: Date): Subscriber {
+function newHost(identity: GoogleIdentity, connection: Connection): Subscriber {
   return {
     name: identity.name ?? identity.email.split('@')[0] ?? identity.email,
     email: identity.email,
     timezone: 'UTC',
-    google,
+    ...connection,
     defaultCalendar: null,
     schedule: defaultSchedule(slugBase(identity.email)),
-    createdAt: now,
-    updatedAt: now,
+    createdAt: connection.updatedAt,
   };
 }
 
-export async function connectGoogle(deps: AccountDeps, grant: GoogleGrant): Promise<Connected> {
-  if (!grant.refreshToken) throw new NoRefreshToken();
-  const { identity } = grant;
-  const now = deps.now();
-  const found = await findHost(deps, identity);
-  const google: Subscriber['google'] = {
-    accountEmail: identity.email,
-    refreshToken: deps.cipher.encrypt(grant.refreshToken),
-    status: 'ok',
-    connectedAt: now,
-  };
-  const asConnected: Subscriber = found ? { ...found.subscriber, google } : newHost(identity, google, now);
-  const calendars = (await deps.calendars.sessionFor(found?.id ?? hostIdFor(identity), asConnected)?.calendarList()) ?? [];
+async function connectNew(deps: AccountDeps, id: string, identity: GoogleIdentity, connection: Connection, listed?: CalendarListEntry[]): Promise<Connected> {
+  const draft = newHost(identity, connection);
+  const calendars = listed ?? (await calendarsOf(deps, id, draft));
+  const host = await createHost(deps, id, { ...draft, timezone: timezoneFrom(calendars), defaultCalendar: defaultAfterConnect(null, calendars) });
+  await watchDefaultCalendar(deps, id, host);
+  deps.log.info({ subscriberId: id, created: true, defaultCalendar: host.defaultCalendar?.calendarId }, 'Google account connected');
+  return { subscriberId: id, host, created: true, connectedAt: connection.updatedAt, sessionVersion: connection.sessionVersion };
+}
 
-  // An existing host is changed as it is now, so a settings save or an ops edit meanwhile is kept.
-  // One deleted while Google was being asked is not brought back: a new host is made.
-  const changed =
-    found &&
-    (await deps.subscribers.change(found.id, (current) => ({ ...current, google, defaultCalendar: defaultAfterConnect(current.defaultCalendar, calendars), updatedAt: now })));
-  const subscriberId = changed ? found.id : hostIdFor(identity);
-  const host =
-    changed?.after ??
-    (await createHost(deps, subscriberId, { ...newHost(identity, google, now), timezone: timezoneFrom(calendars), defaultCalendar: defaultAfterConnect(null, calendars) }));
-  await watchDefaultCalendar(deps, subscriberId, host);
-  deps.log.info({ subscriberId, created: !changed, defaultCalendar: host.defaultCalendar?.calendarId }, 'Google account connected');
-  return { subscriberId, host, created: !changed, connectedAt: now };
+async function connectOnce(deps: AccountDeps, identity: GoogleIdentity, refreshToken: string, linking: HostSession | undefined): Promise<Connected> {
+  const { found, newId } = await accountHost(deps, identity.subject);
+  const decision = decideConnection(found?.id, linking?.subscriberId);
+  if (decision.kind === 'refuse') throw new GoogleAccountInUse(decision.ownerId);
+  const now = deps.now();
+  const connection: Connection = {
+    googleSubject: identity.subject,
+    google: { accountEmail: identity.email, refreshToken: deps.cipher.encrypt(refreshToken), status: 'ok', connectedAt: now },
+    sessionVersion: newSessionVersion(),
+    updatedAt: now,
+  };
+  if (decision.kind === 'create') return connectNew(deps, newId, identity, connection);
+
+  const id = decision.subscriberId;
+  const host = found?.id === id ? found.subscriber : await deps.subscribers.get(id);
+  if (!host) throw new LinkSessionEnded();
+  const calendars = await calendarsOf(deps, id, { ...host, google: connection.google });
+  // The host is changed as it is now, so a settings save or an ops edit meanwhile is kept; it must
+  // still be this account's (reconnect) or still signed in to the session that asked (link).
+  const changed = await deps.subscribers.change(id, (current) => {
+    if (decision.kind === 'link' && !(linking && sessionIsCurrent(current, linking))) throw new LinkSessionEnded();
+    if (decision.kind === 'reconnect' && !belongsTo(id, current, identity.subject)) throw new ConnectRaced(id);
+    return { ...current, ...connection, defaultCalendar: defaultAfterConnect(current.defaultCalendar, calendars) };
+  });
+  if (!changed) {
+    // Deleted while Google was being asked: a link's session is over; a sign-in makes a new host
+    // rather than bringing the old one back.
+    if (decision.kind === 'link') throw new LinkSessionEnded();
+    return connectNew(deps, newId, identity, connection, calendars);
+  }
+  await watchDefaultCalendar(deps, id, changed.after);
+  deps.log.info({ subscriberId: id, created: false, linked: decision.kind === 'link', defaultCalendar: changed.after.defaultCalendar?.calendarId }, 'Google account connected');
+  return { subscriberId: id, host: changed.after, created: false, connectedAt: now, sessionVersion: connection.sessionVersion };
+}
+
+/**
+ * Connects the Google account of `grant`: a sign-in (no `linking`), or a link asked for by the
+ * signed-in host of `linking`. Throws GoogleAccountInUse when a link asks for another host's
+ * account, LinkSessionEnded when the asking session is over.
+ */
+export async function connectGoogle(deps: AccountDeps, grant: GoogleGrant, linking?: HostSession): Promise<Connected> {
+  const refreshToken = grant.refreshToken;
+  if (!refreshToken) throw new NoRefreshToken();
+  try {
+    return await connectOnce(deps, grant.identity, refreshToken, linking);
+  } catch (error) {
+    // Another sign-in or link of this account or host got there first (two browsers at once):
+    // decide again from what it made, once.
+    if (!(error instanceof ConnectRaced || error instanceof HostExists || error instanceof GoogleAccountTaken)) throw error;
+    return connectOnce(deps, grant.identity, refreshToken, linking);
+  }
 }

@@ -5,8 +5,10 @@
 // who disconnects has chosen to leave Google. With `google: null` and the Google default cleared,
 // their booking page keeps working through the .ics flow. The stale sealed token is not kept:
 // after revocation it is worthless, and if revocation failed it is better not held at all.
+// The Google account's sub stays: connecting it again reaches this host. Its sessions end.
 import type { Subscriber } from '../store/subscribers';
 import type { AccountDeps, GrantRevoker } from './deps';
+import { newSessionVersion } from './host-sessions';
 
 /** Best effort: a grant left at Google is harmless to the host once we hold no token for it. */
 async function revokeGrant(deps: AccountDeps & { google: GrantRevoker }, subscriberId: string, host: Subscriber): Promise<void> {
@@ -26,6 +28,7 @@ export async function disconnectHost(deps: AccountDeps & { google: GrantRevoker 
     ...current,
     google: null,
     defaultCalendar: current.defaultCalendar?.provider === 'google' ? null : current.defaultCalendar,
+    sessionVersion: newSessionVersion(),
     updatedAt: deps.now(),
   }));
   if (!changed) return;

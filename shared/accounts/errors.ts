@@ -90,3 +90,27 @@ export class DeletionNotConfirmed extends Error {
     this.name = 'DeletionNotConfirmed';
   }
 }
+
+/** A signed-in host asked to link a Google account that another host is linked to: nothing changes. */
+export class GoogleAccountInUse extends Error {
+  constructor(readonly ownerId: string) {
+    super(`the Google account is linked to another host (${ownerId})`);
+    this.name = 'GoogleAccountInUse';
+  }
+}
+
+/** A link came back when the session that asked for it was over (signed out, signed in again) or was not this browser's. */
+export class LinkSessionEnded extends Error {
+  constructor() {
+    super('the session that asked to link this Google account has ended');
+    this.name = 'LinkSessionEnded';
+  }
+}
+
+/** The host or the Google account changed hands while this connect was under way, twice: nothing was written. */
+export class ConnectRaced extends Error {
+  constructor(readonly subscriberId: string) {
+    super(`host ${subscriberId} changed while it was being connected`);
+    this.name = 'ConnectRaced';
+  }
+}

@@ -9,7 +9,9 @@
 //   was granted, and bookings need both calendar scopes;
 // - the id_token's `iss` is https://accounts.google.com (or the legacy accounts.google.com, which
 //   OAuth2Client accepts too), `aud` is our client id, and `email` is present because of the
-//   `email` scope, trustworthy only with `email_verified`.
+//   `email` scope, trustworthy only with `email_verified`;
+// - `sub` is who signed in ("never reused"; ./identity.ts matches hosts by it). The address is
+//   shown, and names a new host and its booking link, but never finds one: Google reassigns it.
 import { OAuth2Client, type TokenPayload } from 'google-auth-library';
 import { statusOf, toCalendarError } from '../google/errors';
 import { CalendarAccessNotGranted, CodeExchangeFailed, IdentityNotVerified } from './errors';
@@ -20,7 +22,7 @@ export const CALENDAR_SCOPES = [
   // The list of calendars, to offer a default and read the primary calendar's time zone.
   'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
 ];
-/** Who signed in: the verified email address in the id_token. */
+/** Who signed in: the id_token's `sub`, and its verified email address. */
 const IDENTITY_SCOPES = ['openid', 'email'];
 
 /** The calendar scopes a token response's `scope` (space-separated) lacks. */
@@ -73,10 +75,14 @@ export class GoogleSignIn {
     });
   }
 
-  consentUrl(state: string, loginHint?: string): string {
+  /**
+   * `chooseAccount`: Google shows its account chooser first (`prompt` takes a space-separated
+   * list), so a host linking another account is not signed in with the one in use.
+   */
+  consentUrl(state: string, { loginHint, chooseAccount = false }: { loginHint?: string; chooseAccount?: boolean } = {}): string {
     return this.client.generateAuthUrl({
       access_type: 'offline',
-      prompt: 'consent',
+      prompt: chooseAccount ? 'select_account consent' : 'consent',
       scope: [...IDENTITY_SCOPES, ...CALENDAR_SCOPES],
       state,
       ...(loginHint ? { login_hint: loginHint } : {}),

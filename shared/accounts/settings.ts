@@ -5,16 +5,24 @@ import type { Subscriber } from '../store/subscribers';
 import { calendarListOf, watchDefaultCalendar, writableCalendars } from './default-calendar';
 import type { AccountDeps } from './deps';
 import { NotConnected, NotSignedIn, UnknownCalendar } from './errors';
-import type { HostSession } from './host-sessions';
+import { newSessionVersion, sessionIsCurrent, type HostSession } from './host-sessions';
 
 /**
- * The host a session names. The session must have been made for the host's current Google
- * connection: connecting again or disconnecting ends older sessions.
+ * The host a session names, while the host still holds the session version it was made under:
+ * signing out, disconnecting and signing in again end older sessions.
  */
 export async function signedInHost(deps: Pick<AccountDeps, 'subscribers'>, session: HostSession): Promise<Subscriber> {
   const host = await deps.subscribers.get(session.subscriberId);
-  if (!host?.google || host.google.connectedAt.getTime() !== session.connectedAt.getTime()) throw new NotSignedIn();
+  if (!host || !sessionIsCurrent(host, session)) throw new NotSignedIn();
   return host;
+}
+
+/**
+ * Ends the session, and any copy of its cookie, by replacing the host's session version. Since
+ * every sign-in replaces it too, this is the host's only session: signing out is everywhere.
+ */
+export async function signOut(deps: Pick<AccountDeps, 'subscribers'>, session: HostSession): Promise<void> {
+  await deps.subscribers.change(session.subscriberId, (current) => (sessionIsCurrent(current, session) ? { ...current, sessionVersion: newSessionVersion() } : current));
 }
 
 export interface HostSettings {

@@ -1,7 +1,7 @@
 // Creating or updating a host from a description (the ops command `host put FILE`, the local
 // stack's demo host). The refresh token arrives in plain text and is sealed before it is stored.
 import { z } from 'zod';
-import { scheduleSchema, timeZone, type Subscriber, type SubscriberRepository } from '../store/subscribers';
+import { googleSubject, scheduleSchema, timeZone, type Subscriber, type SubscriberRepository } from '../store/subscribers';
 import type { TokenCipher } from '../store/token-cipher';
 
 export const hostFileSchema = z.object({
@@ -19,8 +19,20 @@ export const hostFileSchema = z.object({
     .default(null),
   defaultCalendar: z.object({ provider: z.enum(['google', 'other']), calendarId: z.string().min(1) }).nullable().default(null),
   schedule: scheduleSchema,
+  /**
+   * The `sub` of the host's Google account: the only way a Google sign-in reaches this host
+   * (shared/accounts/identity.ts). Left out, the host keeps the one it has.
+   */
+  googleSubject: googleSubject.optional(),
 });
 export type HostFile = z.input<typeof hostFileSchema>;
+
+/** The Google account the host is linked to, and its session, unless the file names another account. */
+function linkKept(fileSubject: string | undefined, existing: Subscriber | undefined): Pick<Subscriber, 'googleSubject' | 'sessionVersion'> {
+  const googleSubject = fileSubject ?? existing?.googleSubject;
+  const sessionVersion = googleSubject === existing?.googleSubject ? existing?.sessionVersion : undefined;
+  return { ...(googleSubject && { googleSubject }), ...(sessionVersion && { sessionVersion }) };
+}
 
 export async function putHost(deps: { subscribers: SubscriberRepository; cipher: TokenCipher; now: Date }, file: unknown): Promise<{ id: string; created: boolean }> {
   const host = hostFileSchema.parse(file);
@@ -34,6 +46,7 @@ export async function putHost(deps: { subscribers: SubscriberRepository; cipher:
       : null,
     defaultCalendar: host.defaultCalendar,
     schedule: host.schedule,
+    ...linkKept(host.googleSubject, existing),
     createdAt: existing?.createdAt ?? deps.now,
     updatedAt: deps.now,
   };

@@ -1,6 +1,6 @@
 // `subscribers/{id}`: a host, their Google connection and their booking schedule.
 // The refresh token is stored sealed (./token-cipher); the schema below is the document's shape.
-import type { Firestore, Query } from '@google-cloud/firestore';
+import type { Firestore, Transaction } from '@google-cloud/firestore';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { withDates } from './firestore';
@@ -38,10 +38,24 @@ export const googleConnectionSchema = z.object({
   connectedAt: z.date(),
 });
 
+/** Google's `sub`: "unique among all Google accounts and never reused", at most 255 ASCII characters. */
+export const googleSubject = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be a Google user id (sub)');
+
 export const subscriberSchema = z.object({
   name: z.string().min(1).max(200),
   email: z.email(),
   timezone: timeZone,
+  /**
+   * The Google account this host is, by its `sub`: how a sign-in finds its host, never by an
+   * address (DESIGN). Kept through a disconnect. Absent for hosts stored before it was (see
+   * shared/accounts/identity.ts for how those are reached).
+   */
+  googleSubject: googleSubject.optional(),
+  /**
+   * The version every session cookie of this host must carry; replaced when its sessions end
+   * (shared/accounts/host-sessions.ts). Absent: no session is good.
+   */
+  sessionVersion: z.string().min(1).optional(),
   google: googleConnectionSchema.nullable(),
   defaultCalendar: z.object({ provider: z.enum(['google', 'other']), calendarId: z.string().min(1) }).nullable(),
   schedule: scheduleSchema,
@@ -59,6 +73,24 @@ export class SlugTaken extends Error {
   }
 }
 
+/** Another host is linked to this Google account: a Google account is one host's only. */
+export class GoogleAccountTaken extends Error {
+  constructor(readonly subscriberId: string) {
+    super(`the Google account is linked to host ${subscriberId}`);
+    this.name = 'GoogleAccountTaken';
+  }
+}
+
+/** A host with this id exists already (creating never replaces one). */
+export class HostExists extends Error {
+  constructor(readonly subscriberId: string) {
+    super(`host ${subscriberId} exists already`);
+    this.name = 'HostExists';
+  }
+}
+
+type Found = { id: string; subscriber: Subscriber } | undefined;
+
 export class SubscriberRepository {
   constructor(private readonly db: Firestore) {}
 
@@ -71,8 +103,15 @@ export class SubscriberRepository {
     return snap.exists ? subscriberSchema.parse(withDates(snap.data())) : undefined;
   }
 
-  async findBySlug(slug: string): Promise<{ id: string; subscriber: Subscriber } | undefined> {
+  async findBySlug(slug: string): Promise<Found> {
     const found = await this.collection.where('schedule.slug', '==', slug).limit(1).get();
+    const doc = found.docs[0];
+    return doc ? { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) } : undefined;
+  }
+
+  /** The host linked to this Google account (`sub`); one at most, as every write checks. */
+  async findByGoogleSubject(subject: string): Promise<Found> {
+    const found = await this.collection.where('googleSubject', '==', subject).limit(1).get();
     const doc = found.docs[0];
     return doc ? { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) } : undefined;
   }
@@ -118,13 +157,22 @@ export class SubscriberRepository {
     });
   }
 
-  /** Creates or replaces a host; a slug is one host's only (checked in the same transaction). */
+  /** Creates or replaces a host; a slug and a Google account are one host's only (checked in the same transaction). */
   async put(id: string, subscriber: Subscriber): Promise<void> {
     const valid = subscriberSchema.parse(subscriber);
     await this.db.runTransaction(async (tx) => {
-      const sameSlug = await tx.get(this.collection.where('schedule.slug', '==', valid.schedule.slug).limit(2));
-      if (sameSlug.docs.some((doc) => doc.id !== id)) throw new SlugTaken(valid.schedule.slug);
+      await this.checkOwnClaims(tx, id, valid);
       tx.set(this.collection.doc(id), valid);
+    });
+  }
+
+  /** Creates a host that does not exist yet: HostExists rather than replacing one. */
+  async create(id: string, subscriber: Subscriber): Promise<void> {
+    const valid = subscriberSchema.parse(subscriber);
+    await this.db.runTransaction(async (tx) => {
+      if ((await tx.get(this.collection.doc(id))).exists) throw new HostExists(id);
+      await this.checkOwnClaims(tx, id, valid);
+      tx.create(this.collection.doc(id), valid);
     });
   }
 
@@ -140,31 +188,29 @@ export class SubscriberRepository {
       if (!snap.exists) return undefined;
       const before = subscriberSchema.parse(withDates(snap.data()));
       const after = subscriberSchema.parse(edit(before));
-      if (after.schedule.slug !== before.schedule.slug) {
-        const sameSlug = await tx.get(this.collection.where('schedule.slug', '==', after.schedule.slug).limit(2));
-        if (sameSlug.docs.some((doc) => doc.id !== id)) throw new SlugTaken(after.schedule.slug);
-      }
+      await this.checkOwnClaims(tx, id, after, before);
       tx.set(this.collection.doc(id), after);
       return { before, after };
     });
-  }
-
-  /** The host connected to this Google account (addresses compared lowercased, as Google's are). */
-  async findByGoogleAccount(accountEmail: string): Promise<{ id: string; subscriber: Subscriber } | undefined> {
-    return this.first(this.collection.where('google.accountEmail', '==', accountEmail.toLowerCase()).limit(1));
-  }
-
-  /** The host with this profile address (a disconnected host keeps it, its Google connection gone). */
-  async findByEmail(email: string): Promise<{ id: string; subscriber: Subscriber } | undefined> {
-    return this.first(this.collection.where('email', '==', email.toLowerCase()).limit(1));
   }
 
   async delete(id: string): Promise<void> {
     await this.collection.doc(id).delete();
   }
 
-  private async first(query: Query): Promise<{ id: string; subscriber: Subscriber } | undefined> {
-    const doc = (await query.get()).docs[0];
-    return doc ? { id: doc.id, subscriber: subscriberSchema.parse(withDates(doc.data())) } : undefined;
+  /**
+   * The host's slug and Google account belong to no other host (what it held before is its own).
+   * Read in the writing transaction, so two hosts racing for one can never both get it.
+   */
+  private async checkOwnClaims(tx: Transaction, id: string, after: Subscriber, before?: Subscriber): Promise<void> {
+    if (after.schedule.slug !== before?.schedule.slug) {
+      const sameSlug = await tx.get(this.collection.where('schedule.slug', '==', after.schedule.slug).limit(2));
+      if (sameSlug.docs.some((doc) => doc.id !== id)) throw new SlugTaken(after.schedule.slug);
+    }
+    if (after.googleSubject !== undefined && after.googleSubject !== before?.googleSubject) {
+      const sameAccount = await tx.get(this.collection.where('googleSubject', '==', after.googleSubject).limit(2));
+      const other = sameAccount.docs.find((doc) => doc.id !== id);
+      if (other) throw new GoogleAccountTaken(other.id);
+    }
   }
 }

@@ -41,7 +41,9 @@ it('a host connects Google, picks another default calendar with the keyboard, an
 
   await eventually(async () => expect(await page.getByRole('status').textContent()).toContain('Your settings are saved.'));
   expect(await workChoice.isChecked()).toBe(true);
-  const { subscriber } = (await services().subscribers.findByGoogleAccount(email))!;
+  const { subject } = await sys.control<{ subject: string }>('/accounts', { email });
+  const [linked] = (await sys.db.collection('subscribers').where('googleSubject', '==', subject).get()).docs;
+  const subscriber = (await services().subscribers.get(linked!.id))!;
   expect(subscriber.defaultCalendar).toEqual({ provider: 'google', calendarId: work });
   expect(subscriber.schedule.autoConfirm).toBe(true);
   expect((await sys.control<{ calendarId: string }[]>('/channels')).filter((c) => [email, work].includes(c.calendarId)).map((c) => c.calendarId)).toEqual([work]);

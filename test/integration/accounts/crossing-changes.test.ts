@@ -117,6 +117,8 @@ describe('a settings save crossing another change', () => {
 describe('a connect crossing another change', () => {
   it('keeps settings saved while Google was listing the calendars', async () => {
     const host = await sys.createHost();
+    const subject = `crossing-${host.id}`;
+    await sys.db.collection('subscribers').doc(host.id).update({ googleSubject: subject });
     const secondary = await secondCalendar(host.email);
     const crossing = deps(
       listingThen(async () => {
@@ -128,7 +130,7 @@ describe('a connect crossing another change', () => {
       }),
     );
 
-    const connected = await connectGoogle(crossing, { identity: { email: host.email, subject: `crossing-${host.id}`, name: undefined }, refreshToken: host.refreshToken });
+    const connected = await connectGoogle(crossing, { identity: { email: host.email, subject, name: undefined }, refreshToken: host.refreshToken });
 
     expect(connected).toMatchObject({ subscriberId: host.id, created: false });
     const now = await stored(host.id);
@@ -142,6 +144,7 @@ describe('a connect crossing another change', () => {
     const host = await sys.createHost({ autoConfirm: true });
     const crossing = deps(listingThen(() => services().subscribers.delete(host.id)));
     const subject = `deleted-${host.id}`;
+    await sys.db.collection('subscribers').doc(host.id).update({ googleSubject: subject });
 
     const connected = await connectGoogle(crossing, { identity: { email: host.email, subject, name: 'Again' }, refreshToken: host.refreshToken });
 

@@ -61,3 +61,24 @@ describe('the OAuth state of a connect attempt', () => {
     expect(problemOf(() => states.check(mine.state, undefined, now))).toBe('other_browser');
   });
 });
+
+describe('the OAuth state of a link started from a signed-in session', () => {
+  const states = new ConnectStates(SECRET);
+
+  it('says it links, and for which session (by its nonce, which it carries only hashed)', () => {
+    const issued = states.issue(now, 'session-nonce');
+    const attempt = states.check(issued.state, issued.nonce, now);
+    expect(attempt.linking).toBe(true);
+    expect(attempt.startedBy('session-nonce')).toBe(true);
+    expect(attempt.startedBy('another-session')).toBe(false);
+    expect(attempt.startedBy(undefined)).toBe(false);
+    expect(Buffer.from(issued.state.split('.')[0]!, 'base64url').toString('utf8')).not.toContain('session-nonce');
+  });
+
+  it('of a plain sign-in links nothing and was started by no session', () => {
+    const issued = states.issue(now);
+    const attempt = states.check(issued.state, issued.nonce, now);
+    expect(attempt.linking).toBe(false);
+    expect(attempt.startedBy('session-nonce')).toBe(false);
+  });
+});

@@ -21,7 +21,7 @@ function input(over: Partial<SettingsPageInput> = {}): SettingsPageInput {
     ],
     bookingUrl: 'https://example.com/booking/jane',
     formToken: 'token"value',
-    urls: { connect: '/c', settings: '/s', disconnect: '/d', delete: '/x' },
+    urls: { connect: '/c', link: '/l', settings: '/s', disconnect: '/d', delete: '/x', logout: '/o' },
     saved: false,
     ...over,
   };
@@ -38,17 +38,23 @@ describe('the settings page', () => {
 
   it('puts the form token in every form, escaped', () => {
     const html = renderSettingsPage(input());
-    expect(html.match(/<form /g)).toHaveLength(3);
-    expect(html.match(/name="csrf" value="token&quot;value"/g)).toHaveLength(3);
+    expect(html.match(/<form /g)).toHaveLength(5);
+    expect(html.match(/name="csrf" value="token&quot;value"/g)).toHaveLength(5);
+  });
+
+  it('offers to sign out, and to use another Google account, as forms that post', () => {
+    const html = renderSettingsPage(input());
+    expect(html).toContain('<form method="post" action="/o">');
+    expect(html).toMatch(/<form method="post" action="\/l">[\s\S]*?Use another Google account/);
   });
 
   it('runs no script at all', () => {
     expect(renderSettingsPage(input())).toContain("script-src &#39;none&#39;");
   });
 
-  it('offers to reconnect, and no calendar choice, when the connection does not work', () => {
+  it('offers to reconnect the same account from this session, and no calendar choice, when the connection does not work', () => {
     const html = renderSettingsPage(input({ calendars: undefined }));
-    expect(html).toContain('Connect Google Calendar again');
+    expect(html).toMatch(/<form method="post" action="\/l">[\s\S]*?name="login_hint" value="jane@example.com"[\s\S]*?Connect Google Calendar again/);
     expect(html).not.toContain('name="calendarId"');
   });
 });
