@@ -1,6 +1,7 @@
 // The local stack's demo host: an account in the Google Calendar emulator, connected, with its
 // primary calendar as default, auto-confirm off, free on weekdays 09:00-17:00 in its time zone.
-// Made the way an operator makes a host: `putHost`, the code behind `npm run ops -- host put`.
+// Made the way an operator makes a host: `putHost`, the code behind `npm run ops -- host put`,
+// with the account's `sub` in the file, so signing in as the demo account reaches the demo host.
 import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { putHost, type HostFile } from '../../shared/booking/hosts';
@@ -22,7 +23,7 @@ export interface DemoHost {
   bookingUrl: string;
 }
 
-const emulatorAccount = z.object({ email: z.string(), refreshToken: z.string(), calendarId: z.string() });
+const emulatorAccount = z.object({ email: z.string(), subject: z.string(), refreshToken: z.string(), calendarId: z.string() });
 
 export async function seedDemoHost(options: { googleUrl: string; functionsUrl: string; db: Firestore; cipher: TokenCipher; now?: Date }): Promise<DemoHost> {
   const res = await fetch(`${options.googleUrl}/emulator/v1/accounts`, {
@@ -39,6 +40,7 @@ export async function seedDemoHost(options: { googleUrl: string; functionsUrl: s
     email: DEMO_HOST.email,
     timezone: DEMO_HOST.timezone,
     google: { accountEmail: account.email, refreshToken: account.refreshToken },
+    googleSubject: account.subject,
     defaultCalendar: { provider: 'google', calendarId: account.calendarId },
     schedule: {
       slug: DEMO_HOST.slug,

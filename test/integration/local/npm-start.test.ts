@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../infra/local/ports';
+import { Visitor } from '../accounts/visitor';
 
 jest.setTimeout(90_000);
 
@@ -75,6 +76,10 @@ describe('npm start', () => {
     expect((await fetch(`${stack.mailUrl as string}/messages`)).status).toBe(200);
     expect((await fetch(`http://${stack.firestoreHost as string}/`)).status).toBe(200);
     expect((await fetch(`${stack.functionsUrl as string}/no-such-function`)).status).toBe(404);
+    // Signing in as the demo account reaches the demo host (its file names the account's sub).
+    const signedIn = await new Visitor().follow(`${stack.functionsUrl as string}/accounts/google/connect?login_hint=${stack.demoHost.email}`);
+    expect(signedIn.res.status).toBe(200);
+    expect(await signedIn.res.text()).toContain(`>${bookingUrl}<`);
 
     process.kill(-child.pid!, 'SIGINT');
     await new Promise((resolve) => (child.exitCode === null && child.signalCode === null ? child.once('exit', resolve) : resolve(null)));
