@@ -1,11 +1,18 @@
 // The `renewChannels` function: Cloud Scheduler's target, hourly. Deployed private, with the
 // scheduler's service account as its only invoker; here, defence in depth: the OIDC token's
-// audience and email must match our settings, and its signature is verified when deployed public.
-// Anything else → 401/403 and nothing runs. The run's summary is the answer and one log line.
+// audience and email must match our settings, and, deployed public, its signature is verified
+// before any of that. Anything else → 401/403 and nothing runs; the answer says which of the two,
+// never why (that is in the log). The run's summary is the answer and one log line.
 import { SchedulerTokenVerifier } from '../../shared/google/scheduler-token';
 import { runUpkeep } from '../../shared/upkeep/run-upkeep';
 import { httpFunction } from '../http-function';
 import { services, upkeepDeps } from '../services';
+
+/** The same answer for every refusal of a kind: which check failed is for our log only. */
+const REFUSALS = {
+  401: { error: 'unauthenticated', message: 'a valid token from our scheduler is required' },
+  403: { error: 'forbidden', message: 'this token may not start a run' },
+} as const;
 
 let verifier: SchedulerTokenVerifier | undefined;
 
@@ -26,8 +33,7 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
     const verdict = await check.check(req.headers.authorization);
     if (!verdict.ok) {
       log.warn({ status: verdict.status, problem: verdict.problem, detail: verdict.detail }, 'renewal run refused');
-      const error = verdict.status === 401 ? 'unauthenticated' : 'forbidden';
-      return void res.status(verdict.status).set(verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {}).json({ error, message: verdict.problem });
+      return void res.status(verdict.status).set(verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {}).json(REFUSALS[verdict.status]);
     }
   }
   const summary = await runUpkeep({ ...upkeepDeps(), log }, services().config.renewal);

@@ -49,6 +49,16 @@ export function watchKey(subscriberId: string, calendarId: string): string {
   return `${subscriberId}_${createHash('sha256').update(calendarId).digest('hex').slice(0, 32)}`;
 }
 
+/**
+ * Whether `id` could be a channel id of ours: `newChannelId` (./channel-service) makes "ch-" and 24
+ * random bytes in base64url, and never made anything else. Google lets a channel id be up to 64
+ * characters of [A-Za-z0-9-_/+=]; anything outside ours (`a/b`, `.`, `__x__`, some of them not even
+ * Firestore document ids) is no channel of ours and needs no lookup.
+ */
+export function isOurChannelId(id: string): boolean {
+  return /^ch-[A-Za-z0-9_-]{32}$/.test(id);
+}
+
 export function hashChannelToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

@@ -4,7 +4,9 @@
 //   Run hands it on without its signature), so we check its claims: defence in depth against a
 //   wrong invoker binding.
 // - Deployed public (`verify`), anyone can reach us: the signature is verified against Google's
-//   certificates with google-auth-library, then the same claims are checked.
+//   certificates with google-auth-library before any claim is read, then the same claims are
+//   checked. An unsigned or foreign token is a 401 whatever it claims; only a token Google signed
+//   can earn a 403 for its audience or account.
 import { OAuth2Client } from 'google-auth-library';
 import { z } from 'zod';
 
@@ -49,11 +51,9 @@ export function bearerToken(header: string | undefined): string | undefined {
 }
 
 /** The payload of a JWT, unverified (for `iam`, where IAM has checked the signature already). */
-function unverifiedClaims(token: string): SchedulerClaims | undefined {
+function unverifiedPayload(token: string): unknown {
   try {
-    const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    const parsed = claimsSchema.safeParse(payload);
-    return parsed.success ? parsed.data : undefined;
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
   } catch {
     return undefined;
   }
@@ -76,17 +76,19 @@ export class SchedulerTokenVerifier {
   async check(authorization: string | undefined): Promise<SchedulerVerdict> {
     const token = bearerToken(authorization);
     if (!token) return { ok: false, status: 401, problem: 'a bearer token is required' };
-    const claims = unverifiedClaims(token);
-    if (!claims) return { ok: false, status: 401, problem: 'the bearer token is not a readable JWT' };
-    // The claims first: cheap, and junk never makes us fetch certificates.
-    const verdict = judgeClaims(claims, this.settings, this.nowSeconds());
-    if (!verdict.ok || this.settings.mode === 'iam') return verdict;
-    try {
-      // The signature against Google's certificates, and again issuer, expiry and audience.
-      await this.client.verifyIdToken({ idToken: token, audience: this.settings.audience });
-    } catch (error) {
-      return { ok: false, status: 401, problem: "the token's signature could not be verified", detail: (error as Error).message };
+    let payload: unknown;
+    if (this.settings.mode === 'iam') payload = unverifiedPayload(token);
+    else {
+      try {
+        // No audience here: a token Google signed for someone else is a 403, decided below.
+        // (The certificates are fetched once and cached by their Cache-Control.)
+        payload = (await this.client.verifyIdToken({ idToken: token })).getPayload();
+      } catch (error) {
+        return { ok: false, status: 401, problem: "the token's signature could not be verified", detail: (error as Error).message };
+      }
     }
-    return verdict;
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) return { ok: false, status: 401, problem: 'the bearer token carries no claims we can read' };
+    return judgeClaims(claims.data, this.settings, this.nowSeconds());
   }
 }

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 
 export const pushHeadersSchema = z.object({
-  channelId: z.string().min(1).max(64),
+  /** Any id: whether it could be ours is receivePush's question (a 404, not a 400). */
+  channelId: z.string().min(1),
   token: z.string().min(1).max(256),
   resourceId: z.string().min(1).max(256),
   resourceState: z.enum(['sync', 'exists', 'not_exists']),

@@ -4,7 +4,7 @@
 // burst of pushes does not turn into a burst of contending writes on one document.
 import { timingSafeEqual } from 'node:crypto';
 import type { ChannelRepository } from '../channels/channel-service';
-import { channelSchema, hashChannelToken, type Channel } from '../channels/channels';
+import { channelSchema, hashChannelToken, isOurChannelId, type Channel } from '../channels/channels';
 import { isChangedSinceRead, withDates } from '../store/firestore';
 import type { PushHeaders } from './push-headers';
 
@@ -27,6 +27,9 @@ function isOurs(channel: Channel | undefined, push: PushHeaders): channel is Cha
 }
 
 export async function receivePush(deps: { channels: ChannelRepository; now: () => Date }, push: PushHeaders): Promise<PushVerdict> {
+  // Refused before any read: such an id is nobody's channel, and some (`a/b`, `..`, `__x__`) are
+  // not document ids at all, which Firestore would answer with an error, after its retries.
+  if (!isOurChannelId(push.channelId)) return { kind: 'refused' };
   const snap = await deps.channels.ref(push.channelId).get();
   const channel = snap.exists ? channelSchema.parse(withDates(snap.data())) : undefined;
   if (!isOurs(channel, push)) return { kind: 'refused' };
