@@ -243,4 +243,4 @@ export const accounts = httpFunction(async (req, res, context) => {
   } catch (error) {
     if (!answerError(req, res, error, parts().urls)) throw error;
   }
-});
+}, { maxBytes: 8 * 1024, parse: ['application/x-www-form-urlencoded'] });

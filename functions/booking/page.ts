@@ -2,7 +2,7 @@
 // free slots, shows them in the guest's time zone and sends the booking.
 import escapeHtml from 'escape-html';
 import { offsetsToShow } from '../../shared/time/time-text';
-import { renderPage } from '../pages/layout';
+import { InlineScript, renderPage } from '../pages/layout';
 import { bookingPageScript, type BookingPageConfig } from './page-script';
 
 export interface BookingPageInput {
@@ -25,6 +25,15 @@ export function scriptJson(value: unknown): string {
  * `__name(fn, "name")`, a helper defined outside the function and so missing in the browser.
  */
 const KEEP_NAMES_SHIM = 'var __name = function (target) { return target; };\n';
+
+/**
+ * The same on every booking page, so the Content-Security-Policy allows it by one hash: the
+ * host's settings reach it as data, in the page's #booking-config JSON block (a data block is
+ * never run, so the policy need not allow it).
+ */
+const BOOKING_SCRIPT = InlineScript.register(
+  `${KEEP_NAMES_SHIM}(${bookingPageScript.toString()})(JSON.parse(document.getElementById('booking-config').textContent), ${offsetsToShow.toString()});`,
+);
 
 function duration(minutes: number): string {
   if (minutes % 60 !== 0) return `${minutes} minutes`;
@@ -62,12 +71,9 @@ export function renderBookingPage(input: BookingPageInput): string {
 <button type="submit" id="submit" class="primary">Book this time</button>
 </div>
 </form>
-<div id="result" class="notice" role="status" aria-live="polite" tabindex="-1"></div>`;
-  return renderPage({
-    title: `Book a time with ${input.hostName}`,
-    body,
-    script: `${KEEP_NAMES_SHIM}(${bookingPageScript.toString()})(${scriptJson(config)}, ${offsetsToShow.toString()});`,
-  });
+<div id="result" class="notice" role="status" aria-live="polite" tabindex="-1"></div>
+<script type="application/json" id="booking-config">${scriptJson(config)}</script>`;
+  return renderPage({ title: `Book a time with ${input.hostName}`, body, script: BOOKING_SCRIPT });
 }
 
 export function renderUnknownHostPage(slug: string): string {

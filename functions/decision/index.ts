@@ -13,11 +13,14 @@ import { oneLineText } from '../../shared/input/plain-text';
 import { SlotNotFound, type Slot } from '../../shared/store/slots';
 import type { Subscriber } from '../../shared/store/subscribers';
 import { hasContentType, httpFunction, invalidRequest, type RequestContext } from '../http-function';
+import type { BodyRule } from '../request-body';
 import { services } from '../services';
 import { renderDecisionConflict, renderDecisionDone, renderDecisionError, renderDecisionPage, renderDecisionUnavailable } from './page';
 
 // Our tokens are base64url and a dot: control characters or broken Unicode are bad input (400), not a forged link.
 const token = oneLineText(2048).min(1);
+/** A token and an action, as a form or JSON. */
+const BODY: BodyRule = { maxBytes: 8 * 1024, parse: ['application/json', 'application/x-www-form-urlencoded'] };
 const decisionBody = z.object({ token, action: z.enum(['confirm', 'deny']) });
 
 function viewOf(slot: Slot, host: Subscriber) {
@@ -50,7 +53,6 @@ async function show(req: Request, res: Response): Promise<void> {
   const expiresAt = opened.grant.expiresAt;
   res
     .set('cache-control', 'no-store')
-    .set('referrer-policy', 'no-referrer')
     .type('html')
     .send(
       renderDecisionPage({
@@ -108,4 +110,4 @@ export const decision = httpFunction(async (req, res, context) => {
   } catch (error) {
     if (!answerError(req, res, error)) throw error;
   }
-});
+}, BODY);

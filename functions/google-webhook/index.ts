@@ -6,10 +6,14 @@ import { parsePushHeaders } from '../../shared/sync/push-headers';
 import { receivePush } from '../../shared/sync/receive-push';
 import { syncChannel } from '../../shared/sync/sync-channel';
 import { httpFunction, invalidRequest } from '../http-function';
+import type { BodyRule } from '../request-body';
 import { services, syncDeps } from '../services';
 
 /** Time for the sync inside the request; what does not fit stays dirty for the next push or run. */
 const SYNC_BUDGET_MS = 8_000;
+
+/** A push is its headers: its body is empty (or, for other APIs, small) and never read as data. */
+const BODY: BodyRule = { maxBytes: 4 * 1024, parse: [] };
 
 export const googleWebhook = httpFunction(async (req, res, { log }) => {
   if (req.method !== 'POST') return void res.status(405).set('allow', 'POST').json({ error: 'method_not_allowed' });
@@ -33,4 +37,4 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
     return void res.status(503).end();
   }
   res.status(200).end();
-});
+}, BODY);

@@ -1,5 +1,8 @@
-// The one HTML shell every page of ours uses. Pages must work with nothing but our own functions
-// on the network, so the styles are inline and fonts are the system's.
+// The one HTML shell every page of ours uses, and the Content-Security-Policy that goes with it.
+// Pages must work with nothing but our own functions on the network, so the styles are inline and
+// fonts are the system's. Every inline style and script is constant text, allowed by its hash: one
+// policy serves every page, sent as a header on every answer (functions/security-headers.ts),
+// where, unlike a <meta>, it can also forbid framing.
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 
@@ -66,36 +69,58 @@ label.slot { position: relative; margin: 0; font-weight: 400; }
 .actions form { margin: 0; }
 `;
 
-export interface PageInput {
-  title: string;
-  /** Trusted markup: every value in it must already be escaped by the page that built it. */
-  body: string;
-  /** Trusted JavaScript run inline at the end of the body. */
-  script?: string;
-  /** Pages behind a private link (decision links) must stay out of search engines. */
-  noindex?: boolean;
-}
-
 /** A CSP source for exactly this inline text, so an injected script or style would not run. */
 function hashSource(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-export function renderPage({ title, body, script, noindex = false }: PageInput): string {
-  const csp = [
+const scriptHashes = new Set<string>();
+
+/**
+ * A script a page runs inline: constant text (anything that varies goes in the page as data),
+ * made once when its module loads, so that the policy allows it, and only it, by its hash.
+ */
+export class InlineScript {
+  private constructor(readonly source: string) {}
+
+  static register(source: string): InlineScript {
+    scriptHashes.add(hashSource(source));
+    return new InlineScript(source);
+  }
+}
+
+const STYLE_HASH = hashSource(STYLE);
+
+/** The Content-Security-Policy of every answer: our inline style and registered scripts, our own origin, no frames. */
+export function contentSecurityPolicy(): string {
+  return [
     "default-src 'none'",
-    `style-src ${hashSource(STYLE)}`,
-    `script-src ${script === undefined ? "'none'" : hashSource(script)}`,
+    `style-src ${STYLE_HASH}`,
+    `script-src ${scriptHashes.size === 0 ? "'none'" : [...scriptHashes].join(' ')}`,
     "connect-src 'self'",
     "img-src 'self' data:",
+    "form-action 'self'",
     "base-uri 'none'",
+    "frame-ancestors 'none'",
   ].join('; ');
+}
+
+export interface PageInput {
+  title: string;
+  /** Trusted markup: every value in it must already be escaped by the page that built it. */
+  body: string;
+  /** Run inline at the end of the body. */
+  script?: InlineScript;
+  /** Pages behind a private link (decision links) must stay out of search engines. */
+  noindex?: boolean;
+}
+
+export function renderPage({ title, body, script, noindex = false }: PageInput): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 ${noindex ? '<meta name="robots" content="noindex, nofollow">\n' : ''}<title>${escapeHtml(title)}</title>
 <style>${STYLE}</style>
 </head>
@@ -103,7 +128,7 @@ ${noindex ? '<meta name="robots" content="noindex, nofollow">\n' : ''}<title>${e
 <main>
 ${body}
 </main>
-${script === undefined ? '' : `<script>${script}</script>\n`}</body>
+${script === undefined ? '' : `<script>${script.source}</script>\n`}</body>
 </html>
 `;
 }

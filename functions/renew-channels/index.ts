@@ -6,7 +6,11 @@
 import { SchedulerTokenVerifier } from '../../shared/google/scheduler-token';
 import { runUpkeep } from '../../shared/upkeep/run-upkeep';
 import { httpFunction } from '../http-function';
+import type { BodyRule } from '../request-body';
 import { services, upkeepDeps } from '../services';
+
+/** Cloud Scheduler's job sends no body (infra/deploy/renewal-job.ts). */
+const BODY: BodyRule = { maxBytes: 1024, parse: [] };
 
 /** The same answer for every refusal of a kind: which check failed is for our log only. */
 const REFUSALS = {
@@ -38,4 +42,4 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
   }
   const summary = await runUpkeep({ ...upkeepDeps(), log }, services().config.renewal);
   res.status(200).json(summary);
-});
+}, BODY);

@@ -1,7 +1,8 @@
 // One local port for every function, each under `/<functionName>` as Cloud Functions URLs look
 // (`https://REGION-PROJECT.cloudfunctions.net/booking/...` reaches the booking function with
 // the path `/...`). Requests go through the Functions Framework's own server for that function,
-// so body parsing and `rawBody` behave as they do when deployed.
+// so a function gets its request as it does deployed: its body left unread for httpFunction
+// (functions/framework-body-parsing.ts).
 import type { RequestListener } from 'node:http';
 import type { HttpFunction } from '@google-cloud/functions-framework';
 import { http } from '@google-cloud/functions-framework';

@@ -1,7 +1,7 @@
 // Debian's Chromium, driven by playwright-core: Playwright's own browser downloads are not
 // available here, so the system binary is used.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,6 +21,19 @@ export async function launchChromium(): Promise<Browser> {
     // closed network is a stream of refused connections.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * Every Content-Security-Policy violation the page meets from now on, as Chromium reports them
+ * in its console ("Refused to execute inline script because it violates ..."). A page of ours
+ * that needs something the policy forbids is broken for real visitors: tests expect none.
+ */
+export function cspViolations(pages: BrowserContext | Page): string[] {
+  const seen: string[] = [];
+  pages.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) seen.push(message.text());
+  });
+  return seen;
 }
 
 /** Safe in afterAll even when launching failed, so the launch error is the one reported. */

@@ -3,7 +3,7 @@
 // the guest's invitation and update mails.
 import type { Browser } from 'playwright-core';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
-import { closeChromium, eventually, launchChromium } from '../../support/browser';
+import { closeChromium, cspViolations, eventually, launchChromium } from '../../support/browser';
 import { decisionLinks } from '../../support/booking-client';
 import { startSystem, type TestSystem } from '../../support/system';
 
@@ -25,6 +25,8 @@ it('a guest books on the page, the host confirms from the mail, and Google shows
   const host = await sys.createHost();
   const guestEmail = 'browser.guest@example.org';
   const context = await browser.newContext({ timezoneId: 'America/New_York', viewport: { width: 390, height: 844 } });
+  // Every page under the policy the functions send: one it blocks would be broken for real guests.
+  const violations = cspViolations(context);
   const page = await context.newPage();
 
   await page.goto(`${sys.functionsUrl}/booking/${host.slug}`);
@@ -51,5 +53,6 @@ it('a guest books on the page, the host confirms from the mail, and Google shows
   const mails = (await sys.googleMail(guestEmail)).filter((m) => m.eventId === eventIdForSlot(slotId));
   expect(mails.map((m) => m.kind)).toEqual(['invitation', 'update']);
   expect((await sys.calendarEvent(host, slotId)).status).toBe('confirmed');
+  expect(violations).toEqual([]);
   await context.close();
 });

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { renderBookingPage } from '../../../functions/booking/page';
+import { contentSecurityPolicy } from '../../../functions/pages/layout';
 import { listen, readBody, sendHtml, sendJson, type RunningServer } from '../../../infra/local/http';
-import { closeChromium, describedBy, eventually, isFocused, launchChromium } from '../../support/browser';
+import { closeChromium, cspViolations, describedBy, eventually, isFocused, launchChromium } from '../../support/browser';
 
 interface Slot {
   start: string;
@@ -41,14 +42,18 @@ let server: RunningServer;
 let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
+let violations: string[];
 
 beforeAll(async () => {
   server = await listen((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // The policy our functions send with every answer (functions/security-headers.ts).
+      res.setHeader('content-security-policy', contentSecurityPolicy());
       if (req.method === 'GET' && /^\/booking\/demo\/?$/.test(url.pathname)) {
         return sendHtml(res, 200, renderBookingPage({ slug: 'demo', hostName: 'Ada Lovelace', hostTimezone: 'Europe/London', slotMinutes: 30 }));
       }
+      if (req.method === 'GET' && url.pathname === '/csp-probe') return sendHtml(res, 200, '<!doctype html><title>probe</title><script>document.title = "ran";</script>');
       let answer: Answer | undefined;
       if (req.method === 'GET' && url.pathname === '/booking/availability') {
         availabilityQueries.push(url.searchParams);
@@ -79,11 +84,13 @@ beforeEach(async () => {
   context = await browser!.newContext({ timezoneId: 'America/New_York', locale: 'en-GB' });
   // Fail in seconds with the locator in question rather than at jest's 30 s test timeout.
   context.setDefaultTimeout(5000);
+  violations = cspViolations(context);
   page = await context.newPage();
 });
 
 afterEach(async () => {
   await context.close();
+  expect(violations).toEqual([]);
 });
 
 async function open(path = '/booking/demo'): Promise<void> {
@@ -177,6 +184,7 @@ describe('the booking page in a browser', () => {
     await context.close();
     context = await browser!.newContext({ timezoneId: 'America/New_York', locale: 'en-US' });
     context.setDefaultTimeout(5000);
+    violations = cspViolations(context);
     page = await context.newPage();
     availability = [availabilityOf([{ start: '2030-12-02T16:30:00.000Z', end: '2030-12-02T17:30:00.000Z' }, SLOTS[0]!])];
     await open();
@@ -387,5 +395,17 @@ describe('the booking page in a browser', () => {
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, 'booking-page.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
+});
+
+describe('under the Content-Security-Policy our functions send', () => {
+  it('the page runs its own script, and a script the policy does not name is stopped and reported', async () => {
+    await open();
+    await daysShown(2);
+    await page.goto(`${server.url}/csp-probe`);
+    await eventually(async () => expect(violations).toHaveLength(1));
+    expect(await page.title()).toBe('probe');
+    // Wanted here: the check after each test must not count it.
+    violations.length = 0;
   });
 });

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { renderDecisionDone, renderDecisionPage, type DecisionView } from '../../../functions/decision/page';
+import { contentSecurityPolicy } from '../../../functions/pages/layout';
 import { listen, readBody, sendHtml, type RunningServer } from '../../../infra/local/http';
-import { closeChromium, isFocused, launchChromium } from '../../support/browser';
+import { closeChromium, cspViolations, isFocused, launchChromium } from '../../support/browser';
 
 const view: DecisionView = {
   hostName: 'Ada Lovelace',
@@ -24,11 +25,14 @@ let browser: Browser | undefined;
 let context: BrowserContext;
 let page: Page;
 let posts: { contentType: string | undefined; form: URLSearchParams }[];
+let violations: string[];
 
 beforeAll(async () => {
   server = await listen((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // The policy our functions send with every answer (functions/security-headers.ts).
+      res.setHeader('content-security-policy', contentSecurityPolicy());
       if (url.pathname !== '/decision') return sendHtml(res, 404, 'not here');
       if (req.method === 'GET') {
         return sendHtml(res, 200, renderDecisionPage({ ...view, tokens: { confirm: 'confirm.t0k+/=', deny: 'deny.t0k' }, actionUrl: `${server.url}/decision` }));
@@ -51,12 +55,14 @@ beforeEach(async () => {
   posts = [];
   context = await browser!.newContext({ locale: 'en-GB' });
   context.setDefaultTimeout(5000);
+  violations = cspViolations(context);
   page = await context.newPage();
   await page.goto(`${server.url}/decision?token=opened.token`);
 });
 
 afterEach(async () => {
   await context.close();
+  expect(violations).toEqual([]);
 });
 
 describe('the decision page in a browser', () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { renderBookingPage, renderUnknownHostPage, scriptJson } from '../../../functions/booking/page';
+import { contentSecurityPolicy } from '../../../functions/pages/layout';
 import type { offsetsToShow } from '../../../shared/time/time-text';
 
 const input = { slug: 'demo', hostName: 'Ada Lovelace', hostTimezone: 'Europe/London', slotMinutes: 30 };
@@ -10,29 +11,36 @@ function inlineScript(html: string): string {
   return match[1];
 }
 
+function configBlock(html: string): unknown {
+  const match = /<script type="application\/json" id="booking-config">([^<]*)<\/script>/.exec(html);
+  if (!match?.[1]) throw new Error('the page has no configuration block');
+  return JSON.parse(match[1]);
+}
+
 describe('the booking page', () => {
   it('cannot be broken out of by a host name that closes the script element', () => {
     const hostName = `</script><script>alert("x")</script><!--`;
     const html = renderBookingPage({ ...input, hostName });
-    expect(html.match(/<\/script/gi)).toHaveLength(1);
-    expect(html.match(/<script/gi)).toHaveLength(1);
+    // The configuration block and the script, and nothing the host name opened.
+    expect(html.match(/<\/script/gi)).toHaveLength(2);
+    expect(html.match(/<script/gi)).toHaveLength(2);
     expect(html).not.toContain('<!--');
     expect(html).toContain('<h1>Book a time with &lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;!--</h1>');
   });
 
-  it('hands the script its configuration unchanged, whatever the host name holds', () => {
+  it('hands the script its configuration unchanged, as data, whatever the host name holds', () => {
     const hostName = `Ada </script> "Lovelace" & <b>\u2028co</b>`;
-    const script = inlineScript(renderBookingPage({ ...input, hostName }));
-    const call = /\)\((\{.*\}), function offsetsToShow\(/.exec(script);
-    expect(JSON.parse(call?.[1] ?? 'null')).toEqual({ slug: 'demo', hostName, hostTimezone: 'Europe/London' });
+    const html = renderBookingPage({ ...input, hostName });
+    expect(configBlock(html)).toEqual({ slug: 'demo', hostName, hostTimezone: 'Europe/London' });
+    expect(inlineScript(html)).toContain("(JSON.parse(document.getElementById('booking-config').textContent), function offsetsToShow(");
   });
 
-  it("lets the browser run its own script and nothing else, through the CSP's hash", () => {
-    const html = renderBookingPage(input);
-    const hash = createHash('sha256').update(inlineScript(html)).digest('base64');
-    const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)?.[1] ?? '';
-    expect(csp).toContain(`script-src &#39;sha256-${hash}&#39;`);
-    expect(csp).toContain("default-src &#39;none&#39;");
+  it('runs the same script for every host, which the CSP allows by its hash, and no other', () => {
+    const script = inlineScript(renderBookingPage(input));
+    expect(inlineScript(renderBookingPage({ slug: 'other-host', hostName: 'Grace', hostTimezone: 'Asia/Tokyo', slotMinutes: 60 }))).toBe(script);
+    const hash = createHash('sha256').update(script).digest('base64');
+    const scriptSources = /(?:^|; )script-src ([^;]*)/.exec(contentSecurityPolicy())?.[1]?.split(' ');
+    expect(scriptSources).toEqual([`'sha256-${hash}'`]);
   });
 
   it('embeds its browser code as a self-running function', () => {
