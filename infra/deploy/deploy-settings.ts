@@ -68,6 +68,9 @@ export function deployProblems(settings: DeploySettings): string[] {
   }
   const problems: string[] = [];
   if (envVars.get('APP_ENV') !== 'production') problems.push('APP_ENV must be "production" in a deployed function');
+  // Express, under the Functions Framework, answers some requests itself (a path that does not
+  // decode): with the stack trace and our file paths in the page unless NODE_ENV is production.
+  if (envVars.get('NODE_ENV') !== 'production') problems.push('NODE_ENV must be "production" in a deployed function (Express shows stack traces otherwise)');
   for (const [name, value] of envVars) {
     // Cloud Build leaves a substitution it could not resolve as written, and URLs may hold "${".
     if (/\$\{?_?[A-Z]/.test(value)) problems.push(`${name} holds an unresolved substitution: "${value}"`);

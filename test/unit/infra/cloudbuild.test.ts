@@ -126,6 +126,11 @@ describe('cloudbuild.yaml', () => {
     );
   });
 
+  it('deploys every function with NODE_ENV=production, so what Express answers itself shows no stack trace', () => {
+    expect(build.substitutions._FUNCTION_ENV_VARS?.split(';')).toContain('NODE_ENV=production');
+    for (const name of registered) expect(deployStepOf(name)?.lists.args).toContain('--set-env-vars=${_FUNCTION_ENV_VARS}');
+  });
+
   it('checks, before deploying, exactly the settings the functions are deployed with', () => {
     expect(step('preflight').lists.args).toEqual(
       expect.arrayContaining(['--region=${_REGION}', '--env-vars=${_FUNCTION_ENV_VARS}', '--secrets=${_FUNCTION_SECRETS}']),

@@ -5,6 +5,7 @@ const secrets =
 
 const plain: Record<string, string> = {
   APP_ENV: 'production',
+  NODE_ENV: 'production',
   GOOGLE_CLOUD_PROJECT: 'acme-bookings',
   PUBLIC_BASE_URL: 'https://europe-west1-acme-bookings.cloudfunctions.net',
   GOOGLE_OAUTH_CLIENT_ID: 'id.apps.googleusercontent.com',
@@ -67,5 +68,11 @@ describe('the deploy settings check', () => {
     expect(deployProblems({ envVars: envVars({ SCHEDULER_AUTH: 'off' }), secrets, region: 'europe-west1' })).toEqual([
       'SCHEDULER_AUTH "off" is for the local dev server only (APP_ENV=production)',
     ]);
+  });
+
+  it('refuses a function deployed without NODE_ENV=production, whose Express error pages would show stack traces', () => {
+    const problem = 'NODE_ENV must be "production" in a deployed function (Express shows stack traces otherwise)';
+    expect(deployProblems({ envVars: envVars({ NODE_ENV: undefined }), secrets, region: 'europe-west1' })).toEqual([problem]);
+    expect(deployProblems({ envVars: envVars({ NODE_ENV: 'development' }), secrets, region: 'europe-west1' })).toEqual([problem]);
   });
 });
