@@ -84,11 +84,22 @@ export class SchedulerTokenVerifier {
         // (The certificates are fetched once and cached by their Cache-Control.)
         payload = (await this.client.verifyIdToken({ idToken: token })).getPayload();
       } catch (error) {
-        return { ok: false, status: 401, problem: "the token's signature could not be verified", detail: (error as Error).message };
+        return { ok: false, status: 401, problem: "the token's signature could not be verified", detail: reasonOnly(error, token) };
       }
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) return { ok: false, status: 401, problem: 'the bearer token carries no claims we can read' };
     return judgeClaims(claims.data, this.settings, this.nowSeconds());
   }
+}
+
+/**
+ * google-auth-library's reason without what it quotes: its messages carry the presented token
+ * ("Invalid token signature: <jwt>"), a part of it ("Can't parse token payload '<part>") or its
+ * decoded claims after a colon, and logs hold no tokens.
+ */
+function reasonOnly(error: unknown, token: string): string {
+  let message = error instanceof Error ? error.message : String(error);
+  for (const part of token.split('.')) if (part.length > 0) message = message.split(part).join('…');
+  return (message.split(':')[0] ?? '').slice(0, 200);
 }
