@@ -18,6 +18,7 @@ const SCENARIOS_PER_HOST = Number(process.env.BENCH_CHAOS_SCENARIOS ?? 40);
 
 interface Answer {
   status: number;
+  error?: string;
   slotId?: string;
   replayed: boolean;
 }
@@ -51,8 +52,8 @@ async function book(sys: TestSystem, host: TestHost, slot: OfferedSlot, key: str
     headers: { 'content-type': 'application/json', 'idempotency-key': key, 'x-forwarded-for': address },
     body: JSON.stringify({ host: host.slug, start: slot.start, guest: { ...GUEST, name: `Guest ${n}`, email: `guest${n}@example.org` } }),
   });
-  const body = (await res.json().catch(() => ({}))) as { slotId?: string };
-  return { status: res.status, slotId: body.slotId, replayed: res.headers.get('idempotent-replayed') === 'true' };
+  const body = (await res.json().catch(() => ({}))) as { slotId?: string; error?: string };
+  return { status: res.status, error: body.error, slotId: body.slotId, replayed: res.headers.get('idempotent-replayed') === 'true' };
 }
 
 async function hostApi<T>(sys: TestSystem, host: TestHost, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -172,19 +173,23 @@ export function run(): Promise<Record<string, unknown>[]> {
     await settle(sys, 30_000);
 
     const violations = await checkInvariants(sys, hosts, created);
+    const outbox = await sys.db.collection('mailOutbox').get();
+    const mailStates = outbox.docs.reduce<Record<string, number>>((states, doc) => ({ ...states, [String(doc.get('status'))]: (states[String(doc.get('status'))] ?? 0) + 1 }), {});
     const count = (test: (a: Answer) => boolean) => answers.filter(test).length;
     const serverErrors = count((a) => a.status >= 500 && a.status !== 503);
     const rows: Record<string, unknown>[] = [
       { measure: 'booking requests', value: answers.length },
       { measure: 'bookings created (201, distinct)', value: created.length },
       { measure: 'answers replayed (same key)', value: count((a) => a.replayed) },
-      { measure: 'answers 409 (taken, key in use)', value: count((a) => a.status === 409) },
+      { measure: 'answers 409 slot_unavailable (another guest has the time)', value: count((a) => a.error === 'slot_unavailable') },
+      { measure: 'answers 409 idempotency_key_in_use (same key in flight)', value: count((a) => a.error === 'idempotency_key_in_use') },
       { measure: 'answers 429 (abuse limits)', value: count((a) => a.status === 429) },
       { measure: 'answers 503 (Google unavailable, nothing booked)', value: count((a) => a.status === 503) },
       { measure: 'answers 5xx other than 503', value: serverErrors },
       { measure: 'guests declined / hosts moved / hosts deleted, in Google', value: `${declined} / ${moved} / ${deleted}` },
       { measure: 'channels settled before the scheduled run', value: settled },
       { measure: 'scheduled run', value: `${run.status} ${JSON.stringify(summary)}` },
+      { measure: 'mail in the outbox by state (the sink refused 40 sends)', value: JSON.stringify(mailStates) },
       ...Object.entries(violations).map(([invariant, broken]) => ({ measure: `broken: ${invariant}`, value: broken.length, examples: broken.slice(0, 3).join('; ') })),
       { measure: 'seconds in all', value: round((performance.now() - started) / 1000) },
     ];
