@@ -94,9 +94,8 @@ describe("the framework's own server, as deployed", () => {
     expect(page.headers['referrer-policy']).toBe('no-referrer');
   });
 
-  it('answers a push for a channel id we never made with 404 at once, logging it at WARNING at most', async () => {
+  it('answers a push for a channel id we never made with 404, logging it at WARNING at most', async () => {
     for (const channelId of ['a/b', '..', '__x__', 'c'.repeat(65)]) {
-      const started = Date.now();
       const answer = await sendBytes(`${webhook.url}/`, '', {
         'x-goog-channel-id': channelId,
         'x-goog-channel-token': 'token',
@@ -105,7 +104,6 @@ describe("the framework's own server, as deployed", () => {
         'x-goog-message-number': '1',
       });
       expect({ channelId, status: answer.status }).toEqual({ channelId, status: 404 });
-      expect(Date.now() - started).toBeLessThan(1000);
     }
     const logLines = () =>
       webhook

@@ -135,11 +135,10 @@ describe('a push for a channel id we could never have made', () => {
     'x-goog-message-number': '7',
   });
 
-  it.each([['a/b'], ['.'], ['..'], ['__x__'], ['__name__'], ['c'.repeat(65)], [`ch-${'a'.repeat(30)}/x`]])('%s: 404 at once, nothing written', async (channelId) => {
-    const started = Date.now();
+  it.each([['a/b'], ['.'], ['..'], ['__x__'], ['__name__'], ['c'.repeat(65)], [`ch-${'a'.repeat(30)}/x`]])('%s: 404, nothing read or written', async (channelId) => {
+    // That nothing is read is test/unit/sync/receive-push.test.ts's (a store that throws on any read).
     const answer = await writesNothing(() => sendBytes(url('/googleWebhook'), '', pushHeaders(channelId)));
     expect({ status: answer.status, text: answer.text }).toEqual({ status: 404, text: '' });
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('one of our shape that is not stored: 404, nothing written', async () => {
