@@ -1,6 +1,6 @@
 import type { calendar_v3 } from '@googleapis/calendar';
 import { failureOf, useEmulator, type EmulatorAccount } from './harness';
-import { BERLIN, standup } from './standup';
+import { BERLIN, primaryEvents, standup } from './standup';
 
 describe('recurring events through the real Calendar client', () => {
   const emulator = useEmulator();
@@ -13,15 +13,7 @@ describe('recurring events through the real Calendar client', () => {
     api = emulator().calendarFor(host).api;
   });
 
-  async function insert(body: calendar_v3.Schema$Event): Promise<calendar_v3.Schema$Event & { id: string }> {
-    const { data } = await api.events.insert({ calendarId: 'primary', requestBody: body });
-    return data as calendar_v3.Schema$Event & { id: string };
-  }
-
-  async function items(params: calendar_v3.Params$Resource$Events$List = {}): Promise<calendar_v3.Schema$Event[]> {
-    const { data } = await api.events.list({ calendarId: 'primary', maxResults: 2500, ...params });
-    return data.items ?? [];
-  }
+  const { insert, items } = primaryEvents(() => api);
 
   describe('insert', () => {
     it('keeps RRULE, EXDATE and RDATE lines and expands them into instances', async () => {

@@ -13,3 +13,17 @@ export function standup(fields: calendar_v3.Schema$Event = {}): calendar_v3.Sche
     ...fields,
   };
 }
+
+/** The primary calendar's events through the real client, as the recurrence tests read and write them. */
+export function primaryEvents(api: () => calendar_v3.Calendar) {
+  return {
+    async insert(body: calendar_v3.Schema$Event): Promise<calendar_v3.Schema$Event & { id: string }> {
+      const { data } = await api().events.insert({ calendarId: 'primary', requestBody: body });
+      return data as calendar_v3.Schema$Event & { id: string };
+    },
+    async items(params: calendar_v3.Params$Resource$Events$List = {}): Promise<calendar_v3.Schema$Event[]> {
+      const { data } = await api().events.list({ calendarId: 'primary', maxResults: 2500, ...params });
+      return data.items ?? [];
+    },
+  };
+}
