@@ -1,6 +1,7 @@
 // Firestore access for slots and the claim cells that hold their time.
 import { FieldPath, FieldValue, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { canTransition, holdsTime } from '../booking/slot-state';
+import { planCells, slotsToRead, type CellView, type SlotView } from './claim-handover';
 import { isAlreadyExists, withDates } from './firestore';
 import { busyFromClaims, claimIdsCovering, claimIdsFor, claimNameRange } from './slot-claims';
 import { slotSchema, SlotMoved, SlotNotFound, TimeTaken, type Slot, type SlotStatus } from './slots';
@@ -65,7 +66,8 @@ export class SlotRepository {
       const snap = await tx.get(this.slotRef(slotId));
       if (!snap.exists) return;
       const slot = slotSchema.parse(withDates(snap.data()));
-      for (const id of slot.claimIds) tx.delete(this.claimRef(id));
+      const settle = await this.readSettlement(tx, slotId, slot.subscriberId, [], slot.claimIds);
+      settle.write();
       for (const ref of alsoDelete) tx.delete(ref);
       tx.delete(this.slotRef(slotId));
     });
@@ -92,9 +94,11 @@ export class SlotRepository {
       const { slot, result } = change(before, tx);
       if (slot) {
         const after = slotSchema.parse(slot);
-        // A slot that stops holding time gives its claim cells back in the same write.
+        // A slot that stops holding time gives its claim cells back in the same write (to a slot
+        // waiting for them, else freed).
         if (!holdsTime(after.status) && after.claimIds.length > 0) {
-          for (const id of after.claimIds) tx.delete(this.claimRef(id));
+          const settle = await this.readSettlement(tx, slotId, after.subscriberId, [], after.claimIds);
+          settle.write();
           after.claimIds = [];
         }
         tx.set(this.slotRef(slotId), after);
@@ -105,8 +109,11 @@ export class SlotRepository {
 
   /**
    * The host moved the event in Google: the slot follows, recorded in its history with the time it
-   * left, and its claim cells move with it. Cells another slot holds stay that slot's (the host
-   * chose the overlap). Returns the slot as it is after (unchanged if it was there already).
+   * left, and its claim cells move with it in one transaction (./claim-handover): free cells are
+   * taken; a cell another live slot holds is waited for and handed over when that slot lets it go
+   * (a swap of two bookings settles once both moves are applied, in either order); the cells it
+   * leaves go to a slot waiting for them, else are freed. Returns the slot as it is after
+   * (unchanged if it was there already).
    */
   async move(slotId: string, start: Date, end: Date, cause: string, at: Date): Promise<Slot> {
     return this.db.runTransaction(async (tx) => {
@@ -115,21 +122,74 @@ export class SlotRepository {
       const slot = slotSchema.parse(withDates(snap.data()));
       if (slot.start.getTime() === start.getTime() && slot.end.getTime() === end.getTime()) return slot;
       const wanted = holdsTime(slot.status) ? claimIdsCovering(slot.subscriberId, start, end) : [];
-      const cells = await Promise.all(wanted.map((id) => tx.get(this.claimRef(id))));
-      const ours = wanted.filter((_, i) => !cells[i]?.exists || cells[i]?.get('slotId') === slotId);
-      for (const id of slot.claimIds.filter((id) => !ours.includes(id))) tx.delete(this.claimRef(id));
-      for (const id of ours) tx.set(this.claimRef(id), { slotId, subscriberId: slot.subscriberId });
+      const settle = await this.readSettlement(
+        tx,
+        slotId,
+        slot.subscriberId,
+        wanted,
+        slot.claimIds.filter((id) => !wanted.includes(id)),
+      );
+      settle.write();
       const moved = slotSchema.parse({
         ...slot,
         start,
         end,
-        claimIds: ours,
+        claimIds: settle.hold,
         history: [...slot.history, { from: slot.status, to: slot.status, cause, at, movedFrom: { start: slot.start, end: slot.end } }],
         updatedAt: at,
       });
       tx.set(this.slotRef(slotId), moved);
       return moved;
     });
+  }
+
+  /**
+   * Reads, inside `tx`, what deciding the cells of `slotId` needs (the cells it wants and those it
+   * leaves, the slots holding or waiting for them), decides (./claim-handover), and returns the
+   * cells it will hold and the writes to make: Firestore wants every read before the first write.
+   */
+  private async readSettlement(tx: Transaction, slotId: string, subscriberId: string, wantedIds: string[], leftIds: string[]): Promise<{ hold: string[]; write: () => void }> {
+    const cellIds = [...wantedIds, ...leftIds];
+    const snaps = cellIds.length > 0 ? await tx.getAll(...cellIds.map((id) => this.claimRef(id))) : [];
+    const cells: CellView[] = snaps.map((cell, i) => ({
+      id: cellIds[i]!,
+      holder: cell.exists ? String(cell.get('slotId')) : null,
+      waiting: cell.exists ? ((cell.get('waiting') as string[] | undefined) ?? []) : [],
+    }));
+    const wanted = cells.slice(0, wantedIds.length);
+    const left = cells.slice(wantedIds.length);
+    const otherIds = slotsToRead(slotId, wanted, left);
+    const otherSnaps = otherIds.length > 0 ? await tx.getAll(...otherIds.map((id) => this.slotRef(id))) : [];
+    const others = new Map<string, SlotView & { claimIds: string[] }>();
+    for (const [i, other] of otherSnaps.entries()) {
+      if (!other.exists) continue;
+      const found = slotSchema.parse(withDates(other.data()));
+      others.set(otherIds[i]!, { holdsTime: holdsTime(found.status), cells: claimIdsCovering(subscriberId, found.start, found.end), claimIds: found.claimIds });
+    }
+    const plan = planCells(slotId, wanted, left, others);
+    const write = (): void => {
+      const gained = new Map<string, string[]>();
+      const lost = new Map<string, string[]>();
+      const waitingOn = new Map(cells.map((cell) => [cell.id, cell.waiting]));
+      for (const id of plan.hold) tx.set(this.claimRef(id), { slotId, subscriberId, waiting: (waitingOn.get(id) ?? []).filter((w) => w !== slotId) });
+      for (const { cell } of plan.waitFor) tx.set(this.claimRef(cell), { waiting: FieldValue.arrayUnion(slotId) }, { merge: true });
+      for (const { cell, holder } of plan.takenFrom) lost.set(holder, [...(lost.get(holder) ?? []), cell]);
+      for (const { cell, heir, waiting } of plan.leave) {
+        if (heir === null) {
+          tx.delete(this.claimRef(cell));
+          continue;
+        }
+        tx.set(this.claimRef(cell), { slotId: heir, subscriberId, waiting });
+        gained.set(heir, [...(gained.get(heir) ?? []), cell]);
+      }
+      for (const id of new Set([...gained.keys(), ...lost.keys()])) {
+        const other = others.get(id);
+        if (!other) continue;
+        const claimIds = [...new Set([...other.claimIds, ...(gained.get(id) ?? [])])].filter((c) => !(lost.get(id) ?? []).includes(c)).sort();
+        tx.update(this.slotRef(id), { claimIds });
+      }
+    };
+    return { hold: plan.hold, write };
   }
 
   /** A host's requested and booked slots on one calendar that start in [from, to). */
