@@ -20,11 +20,12 @@ import {
 } from '../mail/templates';
 import type { SyncNotice, SyncNotices } from '../sync/apply-change';
 import { latestMove, moveNoticeKey, type MoveNotice } from '../sync/decide-change';
+import { waitsForCells } from '../store/claim-handover';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Slot, SlotStatus } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
 import type { DecisionLinks } from './decision-links';
-import type { DecisionAction } from './slot-state';
+import { holdsTime, type DecisionAction } from './slot-state';
 
 export interface SlotContext {
   slotId: string;
@@ -108,7 +109,7 @@ export class BookingNotices implements SyncNotices {
     const view = bookingView(context);
     const mail =
       notice === 'host-event-moved'
-        ? hostEventMovedNotice(view, move.from, context.slot.inviteMode)
+        ? hostEventMovedNotice(view, move.from, context.slot.inviteMode, waitsForCells(context.slot, holdsTime(context.slot.status)))
         : guestIcsUpdate(view, move.step, move.from, context.slot.status === 'booked' ? 'CONFIRMED' : 'TENTATIVE');
     await this.once(context, moveNoticeKey(notice, move), mail);
   }

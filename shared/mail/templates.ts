@@ -221,8 +221,12 @@ export function guestIcsUpdate(view: BookingView, sequence: number, previous: Ti
   );
 }
 
-/** The host moved the event in Google: what moved, and who tells the guest. */
-export function hostEventMovedNotice(view: BookingView, previous: TimeRange, inviteMode: InviteMode): OutgoingMail {
+/**
+ * The host moved the event in Google: what moved, and who tells the guest. `overlapping`: another
+ * booking still holds part of the new time (the host moved it onto that one, or is swapping the
+ * two and has not moved the other yet).
+ */
+export function hostEventMovedNotice(view: BookingView, previous: TimeRange, inviteMode: InviteMode, overlapping = false): OutgoingMail {
   const told =
     inviteMode === 'google'
       ? `Google Calendar tells ${view.guestName} of the new time when you send them the update there.`
@@ -240,6 +244,14 @@ export function hostEventMovedNotice(view: BookingView, previous: TimeRange, inv
         ],
       },
       { kind: 'paragraph', text: `The event was moved in your Google Calendar, so the booking moved with it. ${told}` },
+      ...(overlapping
+        ? [
+            {
+              kind: 'paragraph' as const,
+              text: 'Part of the new time overlaps another booking in your calendar. All of it stays taken, so no one else can book it, and it becomes this booking\'s alone once you move or cancel the other one.',
+            },
+          ]
+        : []),
     ],
   });
 }
@@ -281,6 +293,20 @@ export function hostConnectionBrokenNotice(host: { name: string; email: string }
       { kind: 'paragraph', text: 'Google no longer accepts our access to your calendar (it was revoked or has expired).' },
       { kind: 'paragraph', text: 'Until you reconnect, we cannot see changes you make there, and new bookings cannot be put in your calendar.' },
       { kind: 'actions', actions: [{ label: 'Reconnect Google Calendar', url: reconnectUrl, tone: 'primary' }] },
+    ],
+  });
+}
+
+/** Google answers that the host's calendar is gone (deleted, or no longer shared with them): we stopped watching it. */
+export function hostCalendarGoneNotice(host: { name: string; email: string }, calendarId: string): OutgoingMail {
+  const to = { email: host.email, name: host.name };
+  return mail(to, to, 'Your booking calendar is gone from Google', {
+    preview: 'Google says the calendar your bookings go to no longer exists for your account.',
+    heading: 'Your booking calendar is gone from Google',
+    blocks: [
+      { kind: 'details', rows: [{ label: 'Calendar', value: calendarId }] },
+      { kind: 'paragraph', text: 'Google answers that this calendar no longer exists for your account (it was deleted, or is no longer shared with you), so we stopped watching it.' },
+      { kind: 'paragraph', text: 'Until you choose another calendar in your settings, we cannot see changes there, and new bookings cannot be put in it.' },
     ],
   });
 }

@@ -10,7 +10,9 @@
 // live slot's time therefore exists at every moment (held by it, or by another slot it waits
 // behind), and no booking can take any part of it. When both moves are applied each slot holds
 // all of its time; if the events really overlap, the later one keeps waiting (its time is still
-// held) and takes the cells over when the other slot moves, ends or is cancelled.
+// held) and takes the cells over when the other slot moves, ends or is cancelled. The host's
+// mail about a move says when the new time overlaps another booking (`waitsForCells`).
+import { claimIdsCovering } from './slot-claims';
 
 /** A claim cell as read in the transaction. */
 export interface CellView {
@@ -74,4 +76,12 @@ export function slotsToRead(slotId: string, wanted: readonly CellView[], left: r
   for (const cell of wanted) if (cell.holder !== null && cell.holder !== slotId) ids.add(cell.holder);
   for (const cell of left) if (cell.holder === slotId) for (const id of cell.waiting) if (id !== slotId) ids.add(id);
   return [...ids];
+}
+
+/**
+ * A slot holding time that waits behind another for some of it: the events overlap in Google
+ * (the host moved one onto the other, or is halfway through swapping them).
+ */
+export function waitsForCells(slot: { subscriberId: string; start: Date; end: Date; claimIds: readonly string[] }, holdsTime: boolean): boolean {
+  return holdsTime && claimIdsCovering(slot.subscriberId, slot.start, slot.end).some((id) => !slot.claimIds.includes(id));
 }

@@ -59,6 +59,16 @@ async function moveInGoogle(host: TestHost, slotId: string, to: { start: Date; e
   expect(res.status).toBe(200);
 }
 
+/** The text of the host's "Booking moved" mails, in the order sent, once there are `count` of them. */
+async function moveMails(host: TestHost, count: number): Promise<string[]> {
+  return until(async () => {
+    const texts = (await sys.sinkMessages(host.email)).filter((m) => m.subject.startsWith('Booking moved: ')).map((m) => m.content.map((c) => c.value).join('\n'));
+    return texts.length >= count ? texts : undefined;
+  }, `${count} move mails to the host`);
+}
+
+const OVERLAP = 'overlaps another booking';
+
 async function slotAt(slotId: string, time: { start: Date }): Promise<true | undefined> {
   return (await services().slots.require(slotId)).start.getTime() === time.start.getTime() ? true : undefined;
 }
@@ -98,10 +108,15 @@ describe('two bookings whose times the host swaps in Google', () => {
     // still hold the time; nothing of it is offered.
     expect((await services().slots.require(mover.slotId)).claimIds).toEqual([]);
     expect((await services().slots.heldTime(host.id, other.start, other.end)).length).toBe(1);
+    // The host is told, with the move, that its new time overlaps another booking.
+    expect((await moveMails(host, 1))[0]).toContain(OVERLAP);
     await moveInGoogle(host, other.slotId, mover);
     await until(() => slotAt(other.slotId, mover), 'the second move to be synced');
     await settled(channelId);
     await expectSwapped(host, a, b);
+    const mails = await moveMails(host, 2);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]).not.toContain(OVERLAP);
   });
 
   it('each holds all of its new time when both moves are applied in one sync', async () => {

@@ -5,6 +5,7 @@ import {
   guestIcsInvitation,
   hostDecisionRequest,
   guestIcsUpdate,
+  hostCalendarGoneNotice,
   hostEventCancelledNotice,
   hostEventMovedNotice,
   hostGuestDeclinedNotice,
@@ -264,6 +265,11 @@ describe('the mails of a move in Google', () => {
     expect(hostEventMovedNotice(view(), PREVIOUS, 'google').text).not.toContain('We emailed');
     expect(mail.attachments).toBeUndefined();
   });
+
+  it('tell the host when the new time overlaps another booking, and that all of it stays taken', () => {
+    expect(hostEventMovedNotice(view(), PREVIOUS, 'google', true).text).toContain('Part of the new time overlaps another booking in your calendar. All of it stays taken');
+    expect(hostEventMovedNotice(view(), PREVIOUS, 'google').text).not.toContain('overlaps');
+  });
 });
 
 describe('the host notices of guest answers and cancelled events', () => {
@@ -292,5 +298,17 @@ describe('the calendar attachment type', () => {
     const withCharset = { ...mail, attachments: mail.attachments?.map((a) => ({ ...a, type: 'text/calendar; method=REQUEST; charset="UTF-8"' })) };
 
     expect(outgoingMailSchema.safeParse(withCharset).success).toBe(false);
+  });
+});
+
+describe('the host notice of a calendar Google says is gone', () => {
+  it('names the calendar, says we stopped watching it and what to do', () => {
+    const mail = hostCalendarGoneNotice({ name: 'Jo Host', email: 'jo@host.example' }, 'team@group.calendar.google.com');
+    expect(outgoingMailSchema.parse(mail)).toEqual(mail);
+    expect(mail.to).toEqual({ email: 'jo@host.example', name: 'Jo Host' });
+    expect(mail.subject).toBe('Your booking calendar is gone from Google');
+    expect(mail.text).toContain('Calendar: team@group.calendar.google.com');
+    expect(mail.text).toContain('we stopped watching it');
+    expect(mail.text).toContain('choose another calendar in your settings');
   });
 });

@@ -1,4 +1,5 @@
-import { planCells, slotsToRead, type CellView, type SlotView } from '../../../shared/store/claim-handover';
+import { planCells, slotsToRead, waitsForCells, type CellView, type SlotView } from '../../../shared/store/claim-handover';
+import { claimIdsFor } from '../../../shared/store/slot-claims';
 
 const free = (id: string): CellView => ({ id, holder: null, waiting: [] });
 const held = (id: string, holder: string, waiting: string[] = []): CellView => ({ id, holder, waiting });
@@ -71,5 +72,20 @@ describe('the claim cells of a slot that moves or lets its time go', () => {
 describe('the slots a plan needs to read', () => {
   it('are the holders of the wanted cells and the slots waiting for the cells it leaves, never itself', () => {
     expect(slotsToRead('A', [free('c1'), held('c2', 'A'), held('c3', 'B')], [held('c8', 'A', ['A', 'C', 'D']), held('c9', 'E', ['F'])])).toEqual(['B', 'C', 'D']);
+  });
+});
+
+describe('a slot waiting for cells', () => {
+  const start = new Date('2030-03-11T09:00:00Z');
+  const end = new Date('2030-03-11T09:30:00Z');
+  const all = claimIdsFor('h1', start, end);
+
+  it.each([
+    ['holding all of its time waits for nothing', all, true, false],
+    ['lacking part of its time waits', all.slice(0, 3), true, true],
+    ['lacking all of its time waits', [], true, true],
+    ['no longer holding time waits for nothing', [], false, false],
+  ] as const)('%s', (_name, claimIds, holds, waits) => {
+    expect(waitsForCells({ subscriberId: 'h1', start, end, claimIds }, holds)).toBe(waits);
   });
 });
