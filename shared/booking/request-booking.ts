@@ -3,15 +3,19 @@
 // atomic write (no Google call or mail inside it), (3) put the event in the host's calendar,
 // (4) tell people, (5) save the answer for the Idempotency-Key. A keyed request holds its key while
 // it works (./idempotency): a duplicate meanwhile is told to come back, never booked beside it.
+// Until step 3 is done the slot is the request's alone (./invite-in-flight).
 import { randomBytes } from 'node:crypto';
+import type { Firestore } from '@google-cloud/firestore';
 import { DateTime } from 'luxon';
-import { AlreadyExists, CalendarError, ConnectionRevoked } from '../google/errors';
+import type { CalendarSession, GoogleEvent } from '../google/calendar';
+import { AlreadyExists, CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import { eventIdForSlot } from '../google/event-identity';
 import type { Logger } from '../log';
 import { requestHash, slotIdForKey, type BookingRequestRepository } from '../store/booking-requests';
 import type { SlotRepository } from '../store/slot-repository';
 import { SlotMoved, TimeTaken, type Guest, type Slot } from '../store/slots';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { applyEventChange } from '../sync/apply-change';
 import { findFreeSlot } from './availability';
 import { busyTime, findHost } from './availability-service';
 import type { BookingNotices } from './booking-notices';
@@ -19,8 +23,10 @@ import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, Slo
 import { calendarTarget, type HostCalendars } from './host-calendar';
 import { IN_FLIGHT_RETRY_AFTER_S, judgeRepeat, REQUEST_LEASE_MS, type RepeatVerdict } from './idempotency';
 import { confirmedImport, googleInvite, holdEvent } from './invite-events';
+import { judgeExistingEvent } from './invite-in-flight';
 
 export interface BookingDeps {
+  db: Firestore;
   subscribers: SubscriberRepository;
   slots: SlotRepository;
   requests: BookingRequestRepository;
@@ -56,11 +62,39 @@ function newSlotId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/**
+ * Google already holds a deleted (or another) event under the slot's event id, so this slot can
+ * never have its event: the attempt was discarded and the next one books under a new slot id.
+ */
+class EventIdUnusable extends Error {
+  constructor(readonly slotId: string) {
+    super(`the event id of slot ${slotId} is taken at Google by an event that is not this booking`);
+    this.name = 'EventIdUnusable';
+  }
+}
+
+/**
+ * Slot ids one request tries. Each after the first follows an attempt whose event id Google had
+ * already used (an earlier attempt under the same key was discarded and its event deleted).
+ */
+const MAX_ATTEMPTS = 4;
+
 export async function requestBooking(deps: BookingDeps, input: BookingInput, idempotencyKey?: string): Promise<BookingAnswer> {
   const { id: hostId, host } = await findHost(deps.subscribers, input.host);
   const hash = requestHash({ ...input, start: input.start.toISOString() });
   const keyed = idempotencyKey ? { key: idempotencyKey, hash, holder: randomBytes(8).toString('hex') } : undefined;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await attemptBooking(deps, hostId, host, input, keyed, attempt);
+    } catch (error) {
+      if (!(error instanceof EventIdUnusable)) throw error;
+      deps.log.info({ slotId: error.slotId, hostId, attempt }, 'the slot\'s event id is used up at Google; booking again under the next slot id');
+      if (attempt + 1 >= MAX_ATTEMPTS) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
+    }
+  }
+}
 
+async function attemptBooking(deps: BookingDeps, hostId: string, host: Subscriber, input: BookingInput, keyed: Keyed | undefined, attempt: number): Promise<BookingAnswer> {
   if (keyed) {
     const earlier = await answerRepeat(deps, hostId, host, keyed);
     if (earlier) return earlier;
@@ -80,7 +114,7 @@ export async function requestBooking(deps: BookingDeps, input: BookingInput, ide
   }
 
   const target = calendarTarget(deps.calendars, hostId, host);
-  const slotId = keyed ? slotIdForKey(hostId, keyed.key) : newSlotId();
+  const slotId = keyed ? slotIdForKey(hostId, keyed.key, attempt) : newSlotId();
   const slot: Omit<Slot, 'claimIds'> = {
     subscriberId: hostId,
     start: input.start,
@@ -95,12 +129,14 @@ export async function requestBooking(deps: BookingDeps, input: BookingInput, ide
     history: [{ from: null, to: 'requested', cause: 'guest_booked', at: now }],
     decision: null,
     notices: [],
+    // Until when this request may be at work on the invite: the booking function's time limit.
+    inviteInFlight: { until: new Date(now.getTime() + REQUEST_LEASE_MS), changeSeen: false },
     createdAt: now,
     updatedAt: now,
   };
   const lease = keyed && { holder: keyed.holder, until: new Date(now.getTime() + REQUEST_LEASE_MS) };
   const record = keyed
-    ? [{ ref: deps.requests.ref(hostId, keyed.key), data: { subscriberId: hostId, requestHash: hash, slotId, response: null, lease, createdAt: now } }]
+    ? [{ ref: deps.requests.ref(hostId, keyed.key), data: { subscriberId: hostId, requestHash: keyed.hash, slotId, response: null, lease, createdAt: now } }]
     : [];
   try {
     await deps.slots.create(slotId, slot, record);
@@ -136,6 +172,11 @@ async function answerRepeat(deps: BookingDeps, hostId: string, host: Subscriber,
   if (verdict.kind === 'reused') throw new IdempotencyKeyReused();
   if (verdict.kind === 'in_flight') throw new IdempotencyKeyInUse(IN_FLIGHT_RETRY_AFTER_S);
   if (verdict.kind === 'answered') return { ...(verdict.response as Pick<BookingAnswer, 'status' | 'body'>), replayed: true };
+  if (!(await deps.slots.get(found.slotId))) {
+    // The scheduled run released the slot of a request that died (./invite-in-flight): book afresh.
+    await deps.requests.forget(hostId, keyed.key, keyed.holder);
+    return undefined;
+  }
   return finishBooking(deps, hostId, host, found.slotId, keyed);
 }
 
@@ -145,7 +186,8 @@ async function finishBooking(deps: BookingDeps, hostId: string, host: Subscriber
     let slot = await deps.slots.require(slotId);
     // Still requested: the calendar step may not have happened (a repeat is harmless, see below).
     if (slot.status === 'requested') {
-      await putInCalendar(deps, hostId, host, slotId, slot, keyed?.key);
+      const made = await putInCalendar(deps, hostId, host, slotId, slot, keyed?.key);
+      await inviteMade(deps, host, slotId, made);
       // Read again: the push for our own event may have been synced while Google answered us.
       slot = host.schedule.autoConfirm ? await autoConfirm(deps, slotId) : await deps.slots.require(slotId);
     }
@@ -183,27 +225,63 @@ async function autoConfirm(deps: BookingDeps, slotId: string): Promise<Slot> {
   }
 }
 
+/** The host's calendar and the event it now holds for the slot. */
+interface MadeInvite {
+  session: CalendarSession;
+  calendarId: string;
+  event: GoogleEvent;
+}
+
 /**
  * Google path: `events.insert` with `sendUpdates=all`, so Google mails the guest the invite.
  * Flag-off path: a silent HOLD event (`events.import`). A repeated insert answers 409 for our
- * derived id: already done. Any other failure frees the time again and answers an error.
+ * derived id: done if the event there is this booking (./invite-in-flight). Any other failure
+ * frees the time again and answers an error. Undefined: the host has no calendar we write to.
  */
-async function putInCalendar(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, slot: Slot, idempotencyKey: string | undefined): Promise<void> {
+async function putInCalendar(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, slot: Slot, idempotencyKey: string | undefined): Promise<MadeInvite | undefined> {
   const target = calendarTarget(deps.calendars, hostId, host);
-  if (target.kind === 'none') return;
+  if (target.kind === 'none') return undefined;
   try {
     if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
-    if (slot.inviteMode === 'google') await target.session.insertEvent(target.calendarId, googleInvite(slotId, slot, host, host.schedule.autoConfirm), 'all');
-    else if (host.schedule.autoConfirm) await target.session.importEvent(target.calendarId, confirmedImport(slotId, slot, host));
-    else await target.session.importEvent(target.calendarId, holdEvent(slotId, slot, host));
+    const event = await writeEvent(target.session, target.calendarId, slotId, slot, host);
+    return { session: target.session, calendarId: target.calendarId, event };
   } catch (error) {
-    if (error instanceof AlreadyExists) return;
     deps.log.warn({ err: error, slotId, hostId }, 'the host calendar refused the booking; the slot is discarded and its time freed');
     // If Google did write the event before failing to answer, the sync removes it: it names no slot.
     await deps.slots.discard(slotId, idempotencyKey ? [deps.requests.ref(hostId, idempotencyKey)] : []);
-    if (error instanceof HostCalendarUnavailable) throw error;
+    if (error instanceof HostCalendarUnavailable || error instanceof EventIdUnusable) throw error;
     if (error instanceof ConnectionRevoked) throw new HostCalendarUnavailable('connection_broken', { cause: error });
     if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
     throw error;
   }
+}
+
+/** The event written, or the one Google already has when it is this booking (our own earlier insert). */
+async function writeEvent(session: CalendarSession, calendarId: string, slotId: string, slot: Slot, host: Subscriber): Promise<GoogleEvent> {
+  try {
+    if (slot.inviteMode === 'google') return await session.insertEvent(calendarId, googleInvite(slotId, slot, host, host.schedule.autoConfirm), 'all');
+    if (host.schedule.autoConfirm) return await session.importEvent(calendarId, confirmedImport(slotId, slot, host));
+    return await session.importEvent(calendarId, holdEvent(slotId, slot, host));
+  } catch (error) {
+    if (!(error instanceof AlreadyExists)) throw error;
+    // Google keeps a deleted event's id: a 409 is our booking only if its event stands.
+    const existing = await session.getEvent(calendarId, slot.eventId);
+    if (judgeExistingEvent(slotId, slot, existing) === 'ours') return existing;
+    throw new EventIdUnusable(slotId);
+  }
+}
+
+/**
+ * The invite is made: the slot is open to every judge again. If a sync met its event meanwhile and
+ * left it to us, the event as Google has it now is applied, as that sync would have.
+ */
+async function inviteMade(deps: BookingDeps, host: Subscriber, slotId: string, made: MadeInvite | undefined): Promise<void> {
+  const mark = await deps.slots.update(slotId, (slot) => ({ slot: slot.inviteInFlight ? { ...slot, inviteInFlight: null } : undefined, result: slot.inviteInFlight }));
+  if (!mark?.changeSeen || !made) return;
+  const eventId = made.event.id ?? '';
+  const event = await made.session.getEvent(made.calendarId, eventId).catch((error: unknown): GoogleEvent => {
+    if (error instanceof EventGone) return { id: eventId, status: 'cancelled' };
+    throw error;
+  });
+  await applyEventChange(deps, made.session, host, made.calendarId, event);
 }

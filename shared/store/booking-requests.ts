@@ -24,9 +24,14 @@ function digest(...parts: string[]): Buffer {
   return createHash('sha256').update(parts.join('\u0000')).digest();
 }
 
-/** The slot id a keyed request books under: the same key always names the same slot. */
-export function slotIdForKey(subscriberId: string, key: string): string {
-  return digest('slot', subscriberId, key).toString('base64url').slice(0, 22);
+/**
+ * The slot id a keyed request books under: the same key always names the same slot, so a retry
+ * finds (and, at Google, meets the event of) the attempt before it. `attempt` counts the slot ids
+ * whose event id Google had already used (shared/booking/request-booking): the first is 0.
+ */
+export function slotIdForKey(subscriberId: string, key: string, attempt = 0): string {
+  const parts = attempt === 0 ? ['slot', subscriberId, key] : ['slot', subscriberId, key, String(attempt)];
+  return digest(...parts).toString('base64url').slice(0, 22);
 }
 
 export function requestHash(body: unknown): string {
@@ -59,6 +64,15 @@ export class BookingRequestRepository {
   /** The answer, kept for every later request with the key; the key is free of its lease. */
   async saveResponse(subscriberId: string, key: string, response: { status: number; body: Record<string, unknown> }): Promise<void> {
     await this.ref(subscriberId, key).update({ response, lease: null });
+  }
+
+  /** Forgets the key's record, if `holder` holds it: its slot is gone, and the request books afresh. */
+  async forget(subscriberId: string, key: string, holder: string): Promise<void> {
+    const ref = this.ref(subscriberId, key);
+    await this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      if (snap.exists && bookingRequestSchema.parse(withDates(snap.data())).lease?.holder === holder) tx.delete(ref);
+    });
   }
 
   /** Gives the key back after a failure, if `holder` still holds it, so a retry need not wait the lease out. */

@@ -66,6 +66,13 @@ export const slotSchema = z.object({
   decision: z.object({ action: z.enum(['confirm', 'deny']), at: z.date() }).nullable(),
   /** Our mails about this slot already handed to the mailer (sent or queued): never twice. */
   notices: z.array(z.string()),
+  /**
+   * Set while the slot's own request makes its invite (the event at Google), until when that
+   * request may still be at work; null (or absent, on older documents) once it is made. Nobody
+   * else judges the slot meanwhile (shared/booking/invite-in-flight); `changeSeen`: a sync met
+   * the slot's event then and left it to the request.
+   */
+  inviteInFlight: z.object({ until: z.date(), changeSeen: z.boolean() }).nullable().optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

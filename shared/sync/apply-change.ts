@@ -2,6 +2,7 @@
 // again on the fresh slot, so concurrent syncs cannot both act), then the effects at Google and
 // in our mail. Every step is safe to repeat.
 import type { Firestore } from '@google-cloud/firestore';
+import { leftToItsRequest } from '../booking/invite-in-flight';
 import type { CalendarSession, GoogleEvent } from '../google/calendar';
 import { EventGone } from '../google/errors';
 import { slotIdForEvent } from '../google/event-identity';
@@ -43,6 +44,9 @@ export async function applyEventChange(deps: ApplyDeps, session: CalendarSession
 
   const now = deps.now();
   const decided = await deps.slots.update(slotId, (slot) => {
+    // Its invite is still being made: the slot is its request's to judge, which reads the event again.
+    const left = leftToItsRequest(slot);
+    if (left) return { slot: left, result: { change: { effects: [] } as SlotChange, slot } };
     const change = decideChange(slot, event);
     if (!change.transition && !change.guestResponse) return { result: { change, slot } };
     const next: Slot = { ...slot, updatedAt: now };
