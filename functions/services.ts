@@ -166,6 +166,7 @@ export function upkeepDeps(): UpkeepDeps {
     sync: syncDeps(),
     mailer: s.mailer,
     outbox: s.outbox,
+    invites: { db: s.db, slots: s.slots, subscribers: s.subscribers, calendars: s.calendars, notices: s.notices, now: s.now, log: s.log },
     now: s.now,
     log: s.log,
   };

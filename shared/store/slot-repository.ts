@@ -60,17 +60,28 @@ export class SlotRepository {
     return full;
   }
 
-  /** Removes a slot that never became real (Google refused its event) with its claims. */
-  async discard(slotId: string, alsoDelete: DocumentReference[] = []): Promise<void> {
-    await this.db.runTransaction(async (tx) => {
+  /**
+   * Removes a slot that never became real (Google refused its event) with its claims; with `only`,
+   * just if the slot as read in the transaction passes it. Returns whether it was removed.
+   */
+  async discard(slotId: string, alsoDelete: DocumentReference[] = [], only: (slot: Slot) => boolean = () => true): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.slotRef(slotId));
-      if (!snap.exists) return;
+      if (!snap.exists) return false;
       const slot = slotSchema.parse(withDates(snap.data()));
+      if (!only(slot)) return false;
       const settle = await this.readSettlement(tx, slotId, slot.subscriberId, [], slot.claimIds);
       settle.write();
       for (const ref of alsoDelete) tx.delete(ref);
       tx.delete(this.slotRef(slotId));
+      return true;
     });
+  }
+
+  /** Slots whose invite has been in flight since a request whose time ran out before `cutoff`, oldest first. */
+  async invitesInFlightBefore(cutoff: Date, limit: number): Promise<{ slotId: string; slot: Slot }[]> {
+    const found = await this.db.collection('slots').where('inviteInFlight.until', '<=', cutoff).orderBy('inviteInFlight.until').limit(limit).get();
+    return found.docs.map((doc) => ({ slotId: doc.id, slot: slotSchema.parse(withDates(doc.data())) }));
   }
 
   /** The time a host's requested and booked slots hold in [start, end). */

@@ -18,6 +18,7 @@ import type { MailOutboxRepository } from '../store/mail-outbox';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { syncChannel, type SyncDeps } from '../sync/sync-channel';
 import { channelVerdict, needsReconcile, needsRenewal, watchedCalendarOf } from './decisions';
+import { settleStalledInvites, type StalledInviteDeps } from './stalled-invites';
 import { START, type HealCursor, type UpkeepStateRepository } from './upkeep-state';
 import { forEachWithin } from '../work-pool';
 
@@ -28,6 +29,8 @@ export interface UpkeepDeps {
   sync: SyncDeps;
   mailer: Mailer;
   outbox: MailOutboxRepository;
+  /** For bookings whose request died while making the invite (./stalled-invites). */
+  invites: StalledInviteDeps;
   now: () => Date;
   log: Logger;
 }
@@ -47,6 +50,8 @@ export interface UpkeepSummary {
   healed: number;
   reconciled: number;
   mailed: number;
+  /** Bookings whose request died while making the invite, completed or released. */
+  invitesSettled: number;
   failed: number;
   /** Work seen but not done in this run's budget: the next run does it. */
   remaining: number;
@@ -64,7 +69,7 @@ const LATEST_TIMESTAMP_MS = 253_402_300_799_000;
 const SYNC_BUDGET_MS = 30_000;
 
 function emptyTally(): Tally {
-  return { renewed: 0, healed: 0, reconciled: 0, mailed: 0, failed: 0, remaining: 0 };
+  return { renewed: 0, healed: 0, reconciled: 0, mailed: 0, invitesSettled: 0, failed: 0, remaining: 0 };
 }
 
 export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promise<UpkeepSummary> {
@@ -91,7 +96,11 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
     next = healed.cursor;
     add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs }));
   };
-  const outcomes = await Promise.allSettled([channelSteps(), retryMail(deps, deadline).then((mailed) => add(tally, mailed))]);
+  const outcomes = await Promise.allSettled([
+    channelSteps(),
+    retryMail(deps, deadline).then((mailed) => add(tally, mailed)),
+    settleInvites(deps, pool).then((settled) => add(tally, settled)),
+  ]);
   await deps.state.end(holder, next, { ...tally }, deps.now());
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   const summary = { ...tally, skipped: false, durationMs: Date.now() - started };
@@ -279,6 +288,12 @@ export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: 
     if (round > 0 && ids.length === 0) return tally;
     if (Date.now() >= options.deadline) return { ...tally, remaining: (await deps.channels.channels.syncedBefore(cutoff, PAGE)).filter(({ id }) => !tried.has(id)).length };
   }
+}
+
+/** Bookings whose request died while making the invite: completed, or their time freed. */
+async function settleInvites(deps: UpkeepDeps, pool: Pool): Promise<Tally> {
+  const report = await settleStalledInvites(deps.invites, pool);
+  return { ...emptyTally(), invitesSettled: report.finished + report.released, failed: report.failed, remaining: report.remaining };
 }
 
 /** Mail waiting in the outbox, sent again until none is due or the budget is spent. */

@@ -1,0 +1,117 @@
+// The scheduled run's step for bookings whose request died while making the invite (Cloud Run
+// ends a request at its time limit, wherever it is): the slot holds its time with no event known
+// and no mail sent, and only a retry with the same key would finish it. Once the request's time is
+// long over (shared/booking/invite-in-flight), the run looks at Google: the event stands and is the
+// booking → the booking is completed as the request would have (the event applied, auto-confirm,
+// the host mailed); no such event → the slot is released and its time freed. A later retry with
+// the key finds its slot gone and books afresh.
+import type { Firestore } from '@google-cloud/firestore';
+import type { BookingNotices } from '../booking/booking-notices';
+import { calendarTarget, type HostCalendars } from '../booking/host-calendar';
+import { isStalled, judgeStalledInvite, STALLED_AFTER_MS, type InviteFound } from '../booking/invite-in-flight';
+import type { CalendarSession, GoogleEvent } from '../google/calendar';
+import { ConnectionRevoked, EventGone } from '../google/errors';
+import type { Logger } from '../log';
+import type { SlotRepository } from '../store/slot-repository';
+import { SlotMoved, type Slot } from '../store/slots';
+import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { applyEventChange } from '../sync/apply-change';
+import { forEachWithin, type PoolOptions } from '../work-pool';
+
+export interface StalledInviteDeps {
+  db: Firestore;
+  slots: SlotRepository;
+  subscribers: SubscriberRepository;
+  calendars: HostCalendars;
+  notices: BookingNotices;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface StalledInviteReport {
+  /** Completed: the event stood (or there was none to make), and the host was told. */
+  finished: number;
+  /** Released: no event came to be; the time is free again. */
+  released: number;
+  failed: number;
+  /** Seen but not started in this run's budget. */
+  remaining: number;
+}
+
+const PAGE = 100;
+
+/** Every slot whose invite has stalled, a few at a time until the deadline. */
+export async function settleStalledInvites(deps: StalledInviteDeps, pool: PoolOptions): Promise<StalledInviteReport> {
+  const report: StalledInviteReport = { finished: 0, released: 0, failed: 0, remaining: 0 };
+  const tried = new Set<string>();
+  for (;;) {
+    const now = deps.now();
+    const page = (await deps.slots.invitesInFlightBefore(new Date(now.getTime() - STALLED_AFTER_MS), PAGE)).filter(({ slotId }) => !tried.has(slotId));
+    for (const { slotId } of page) tried.add(slotId);
+    const started = await forEachWithin(page, pool, async ({ slotId, slot }) => {
+      try {
+        const outcome = await settle(deps, slotId, slot);
+        if (outcome === 'finished') report.finished += 1;
+        else if (outcome === 'released') report.released += 1;
+      } catch (error) {
+        deps.log.warn({ err: error, slotId }, 'a stalled booking could not be settled; the next run tries again');
+        report.failed += 1;
+      }
+    });
+    if (started < page.length) return { ...report, remaining: page.length - started };
+    if (page.length === 0) return report;
+  }
+}
+
+async function settle(deps: StalledInviteDeps, slotId: string, slot: Slot): Promise<'finished' | 'released' | 'left'> {
+  const host = await deps.subscribers.get(slot.subscriberId);
+  const { found, session } = host ? await lookUp(deps, slot, host) : { found: { kind: 'calendar_unavailable' } as const, session: undefined };
+  const verdict = judgeStalledInvite(slotId, slot, found);
+  if (verdict.kind === 'release') {
+    if (verdict.deleteEvent && session && slot.calendarId) {
+      await session.deleteEvent(slot.calendarId, slot.eventId, 'all').catch((error: unknown) => {
+        if (!(error instanceof EventGone)) throw error;
+      });
+    }
+    // Only if still stalled: a late retry with the key may have finished it meanwhile.
+    if (!(await deps.slots.discard(slotId, [], (current) => isStalled(current, deps.now())))) return 'left';
+    deps.log.warn({ slotId, hostId: slot.subscriberId, reason: verdict.reason }, 'a booking whose request died before its invite was made: released, its time freed');
+    return 'released';
+  }
+  const mark = await deps.slots.update(slotId, (current) => {
+    if (!isStalled(current, deps.now())) return { result: undefined };
+    return { slot: { ...current, inviteInFlight: null }, result: current.inviteInFlight ?? undefined };
+  });
+  if (!mark || !host) return 'left';
+  // What happened to the event meanwhile (a sync left it to the request) is applied as a sync would.
+  if (found.kind === 'event' && session && slot.calendarId) await applyEventChange(deps, session, host, slot.calendarId, found.event);
+  let now = await deps.slots.require(slotId);
+  if (host.schedule.autoConfirm && now.status === 'requested') now = await autoConfirm(deps, slotId);
+  await deps.notices.bookingMade({ slotId, slot: now, host });
+  deps.log.warn({ slotId, hostId: slot.subscriberId }, 'a booking whose request died after its invite was made: completed, the host told');
+  return 'finished';
+}
+
+/** What Google has for the slot, with the session that reached it. */
+async function lookUp(deps: StalledInviteDeps, slot: Slot, host: Subscriber): Promise<{ found: InviteFound; session?: CalendarSession }> {
+  if (!slot.calendarId) return { found: { kind: 'no_calendar' } };
+  const target = calendarTarget(deps.calendars, slot.subscriberId, host);
+  if (target.kind !== 'google') return { found: { kind: 'calendar_unavailable' } };
+  try {
+    const event: GoogleEvent = await target.session.getEvent(slot.calendarId, slot.eventId);
+    return { found: { kind: 'event', event }, session: target.session };
+  } catch (error) {
+    if (error instanceof EventGone) return { found: { kind: 'no_event' }, session: target.session };
+    if (error instanceof ConnectionRevoked) return { found: { kind: 'calendar_unavailable' } };
+    throw error;
+  }
+}
+
+async function autoConfirm(deps: StalledInviteDeps, slotId: string): Promise<Slot> {
+  try {
+    return await deps.slots.transition(slotId, { to: 'booked', cause: 'auto_confirmed', at: deps.now(), from: ['requested'] });
+  } catch (error) {
+    if (!(error instanceof SlotMoved)) throw error;
+    return deps.slots.require(slotId);
+  }
+}
