@@ -50,6 +50,15 @@ export interface Services {
  */
 const PUSH_RETRY = { maxRetries: 2, maxDelayMs: 1_000, totalTimeoutMs: 4_000 };
 
+/**
+ * Every other Google call (booking, decision, accounts, the scheduled run): retried for at most 4 s,
+ * each request at most 8 s, so one call ends within 14 s and the calls a request makes one after
+ * another end inside its function's time limit (infra/deploy/function-limits.ts). With the
+ * client's defaults one call could take 81 s (45 s of retries, a 16 s wait, a 20 s request) in a
+ * booking Cloud Run ends at 60 s.
+ */
+export const GOOGLE_CALLS = { retry: { maxRetries: 3, initialDelayMs: 250, maxDelayMs: 2_000, totalTimeoutMs: 4_000 }, requestTimeoutMs: 8_000 };
+
 /** Where the services' log lines go: stdout (Cloud Logging reads it), or stderr for the ops CLI. */
 let logDestination: DestinationStream | undefined;
 
@@ -73,7 +82,7 @@ function build(settings: Config): Services {
   const db = firestore();
   const now = () => clock();
   const cipher = new TokenCipher(settings.tokenEncryptionKey);
-  const gateway = new CalendarGateway(settings.google);
+  const gateway = new CalendarGateway({ ...settings.google, ...GOOGLE_CALLS });
   const calendars: HostCalendars = {
     sessionFor: (subscriberId, host) =>
       host.google ? gateway.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined,

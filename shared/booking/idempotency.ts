@@ -4,9 +4,9 @@
 import type { BookingRequestRecord } from '../store/booking-requests';
 
 /**
- * How long a request holds its key while it works: the booking function's time limit (Cloud Run
- * functions' default of 60 s; cloudbuild.yaml sets none for it). A holder still at work after
- * that has been cut off, so a retry may take the key over and finish the booking.
+ * How long a request holds its key (and its slot's invite is its own) while it works: the booking
+ * function's time limit (`--timeout=60s`, infra/deploy/function-limits.ts). A holder still at work
+ * after that has been cut off, so a retry may take the key over and finish the booking.
  */
 export const REQUEST_LEASE_MS = 60_000;
 

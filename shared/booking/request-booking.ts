@@ -273,15 +273,23 @@ async function writeEvent(session: CalendarSession, calendarId: string, slotId: 
 
 /**
  * The invite is made: the slot is open to every judge again. If a sync met its event meanwhile and
- * left it to us, the event as Google has it now is applied, as that sync would have.
+ * left it to us, the event as Google has it now is applied, as that sync would have. If Google does
+ * not answer that read, the slot goes back to being in flight as if its request had ended now: the
+ * scheduled run applies the event (../upkeep/stalled-invites), and the booking answers as made.
  */
 async function inviteMade(deps: BookingDeps, host: Subscriber, slotId: string, made: MadeInvite | undefined): Promise<void> {
   const mark = await deps.slots.update(slotId, (slot) => ({ slot: slot.inviteInFlight ? { ...slot, inviteInFlight: null } : undefined, result: slot.inviteInFlight }));
   if (!mark?.changeSeen || !made) return;
   const eventId = made.event.id ?? '';
-  const event = await made.session.getEvent(made.calendarId, eventId).catch((error: unknown): GoogleEvent => {
-    if (error instanceof EventGone) return { id: eventId, status: 'cancelled' };
-    throw error;
-  });
-  await applyEventChange(deps, made.session, host, made.calendarId, event);
+  try {
+    const event = await made.session.getEvent(made.calendarId, eventId).catch((error: unknown): GoogleEvent => {
+      if (error instanceof EventGone) return { id: eventId, status: 'cancelled' };
+      throw error;
+    });
+    await applyEventChange(deps, made.session, host, made.calendarId, event);
+  } catch (error) {
+    deps.log.warn({ err: error, slotId }, 'could not apply the change a sync left to this booking; the scheduled run applies it');
+    const ended = { until: deps.now(), changeSeen: true };
+    await deps.slots.update(slotId, (slot) => ({ slot: { ...slot, inviteInFlight: ended }, result: undefined }));
+  }
 }

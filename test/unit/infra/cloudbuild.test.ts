@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GOOGLE_CALLS } from '../../../functions/services';
 import { deployProblems } from '../../../infra/deploy/deploy-settings';
+import { FUNCTION_LIMITS, longestCallMs } from '../../../infra/deploy/function-limits';
 import { ATTEMPT_DEADLINE_SECONDS } from '../../../infra/deploy/renewal-job';
+import { REQUEST_LEASE_MS } from '../../../shared/booking/idempotency';
 
 const root = join(__dirname, '../../..');
 
@@ -99,6 +102,20 @@ describe('cloudbuild.yaml', () => {
       expect(args).toContain(name === 'renewChannels' ? '--no-allow-unauthenticated' : '--allow-unauthenticated');
     }
     expect(deployStepOf('renewChannels')?.lists.args).toContain(`--timeout=${ATTEMPT_DEADLINE_SECONDS}s`);
+  });
+
+  it('deploys every function with its time limit, inside which its Google calls end and which a booking\'s key lease and in-flight mark last', () => {
+    for (const name of registered) {
+      const limit = FUNCTION_LIMITS[name];
+      expect(limit).toBeDefined();
+      expect(deployStepOf(name)?.lists.args?.filter((arg) => arg.startsWith('--timeout='))).toEqual([`--timeout=${limit!.timeoutSeconds}s`]);
+      if (limit?.googleCallsInSequence) {
+        expect(limit.googleCallsInSequence * longestCallMs(GOOGLE_CALLS.retry, GOOGLE_CALLS.requestTimeoutMs)).toBeLessThan(limit.timeoutSeconds * 1000);
+      }
+    }
+    expect(REQUEST_LEASE_MS).toBe(FUNCTION_LIMITS.booking!.timeoutSeconds * 1000);
+    // The client's defaults did not fit: one call could outlast the booking function.
+    expect(longestCallMs({ totalTimeoutMs: 45_000, maxDelayMs: 16_000 }, 20_000)).toBeGreaterThan(FUNCTION_LIMITS.booking!.timeoutSeconds * 1000);
   });
 
   it("lets only the scheduler's account invoke renewChannels, then makes the job from the function's own settings", () => {
