@@ -34,6 +34,8 @@ export interface Services {
   calendars: HostCalendars;
   /** The same, with a retry budget that fits inside the webhook's answer to Google. */
   pushCalendars: HostCalendars;
+  /** Sessions whose every call ends by a deadline (a sync's, inside its lease); `forPush`: the webhook's retry budget. */
+  calendarsUntil(deadline: number, forPush: boolean): HostCalendars;
   links: DecisionLinks;
   notices: BookingNotices;
   channels: ChannelService;
@@ -59,6 +61,9 @@ const PUSH_RETRY = { maxRetries: 2, maxDelayMs: 1_000, totalTimeoutMs: 4_000 };
  */
 export const GOOGLE_CALLS = { retry: { maxRetries: 3, initialDelayMs: 250, maxDelayMs: 2_000, totalTimeoutMs: 4_000 }, requestTimeoutMs: 8_000 };
 
+/** Later than any slot: Firestore's latest time, 9999-12-31. */
+const FAR_FUTURE = new Date(253_402_300_799_000);
+
 /** Where the services' log lines go: stdout (Cloud Logging reads it), or stderr for the ops CLI. */
 let logDestination: DestinationStream | undefined;
 
@@ -83,15 +88,12 @@ function build(settings: Config): Services {
   const now = () => clock();
   const cipher = new TokenCipher(settings.tokenEncryptionKey);
   const gateway = new CalendarGateway({ ...settings.google, ...GOOGLE_CALLS });
-  const calendars: HostCalendars = {
-    sessionFor: (subscriberId, host) =>
-      host.google ? gateway.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined,
-  };
+  const calendarsOf = (through: CalendarGateway): HostCalendars => ({
+    sessionFor: (subscriberId, host) => (host.google ? through.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined),
+  });
+  const calendars = calendarsOf(gateway);
   const quickGateway = gateway.withRetry(PUSH_RETRY);
-  const pushCalendars: HostCalendars = {
-    sessionFor: (subscriberId, host) =>
-      host.google ? quickGateway.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined,
-  };
+  const pushCalendars = calendarsOf(quickGateway);
   const slots = new SlotRepository(db);
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
   const subscribers = new SubscriberRepository(db);
@@ -115,12 +117,15 @@ function build(settings: Config): Services {
     pendingRequests: new PendingRequests(db),
     calendars,
     pushCalendars,
+    calendarsUntil: (deadline, forPush) => calendarsOf((forPush ? quickGateway : gateway).until(deadline)),
     links,
     notices: new BookingNotices({ mailer, links, slots, now }),
     channels: new ChannelService({
       db,
       subscribers,
       sessionFor: calendars.sessionFor,
+      // Any slot still held, however far out: a change to it must come back to us.
+      holdsSlotsOn: async (subscriberId, calendarId) => (await slots.holdingIn(subscriberId, calendarId, new Date(0), FAR_FUTURE)).length > 0,
       webhookUrl: `${settings.publicBaseUrl}/googleWebhook`,
       now,
       log,
@@ -148,8 +153,10 @@ export function syncDeps(options: { forPush?: boolean } = {}): SyncDeps {
     slots: s.slots,
     notices: s.notices,
     channels: s.channels.channels,
+    watches: s.channels.watches,
     subscribers: s.subscribers,
-    sessionFor: options.forPush ? s.pushCalendars.sessionFor : s.calendars.sessionFor,
+    sessionFor: (subscriberId, host, deadline) =>
+      (deadline === undefined ? (options.forPush ? s.pushCalendars : s.calendars) : s.calendarsUntil(deadline, options.forPush === true)).sessionFor(subscriberId, host),
     now: s.now,
     log: s.log,
     // invalid_grant: the host revoked us. Mark the connection broken and drop its channel, so

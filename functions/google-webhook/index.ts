@@ -21,13 +21,13 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
   if (!headers.success) return invalidRequest(res, headers.error.issues);
   const push = headers.data;
   const s = services();
-  const verdict = await receivePush({ channels: s.channels.channels, now: s.now }, push);
+  const verdict = await receivePush({ channels: s.channels.channels, watches: s.channels.watches, now: s.now }, push);
   if (verdict.kind === 'refused') {
     // Cut to a channel id's length: the header is the sender's to fill.
     log.warn({ channelId: push.channelId.slice(0, 64) }, 'push refused: unknown channel, token or resource');
     return void res.status(404).end();
   }
-  if (verdict.kind === 'sync_message' || verdict.kind === 'covered') return void res.status(200).end();
+  if (verdict.kind !== 'changed') return void res.status(200).end();
   try {
     const report = await syncChannel({ ...syncDeps({ forPush: true }), log }, push.channelId, SYNC_BUDGET_MS, push.messageNumber);
     log.info({ channelId: push.channelId, messageNumber: push.messageNumber, ...report }, 'push handled');

@@ -2,6 +2,7 @@
 // them. Each command calls the same domain operation the functions and the scheduled run call.
 import { services, syncDeps, upkeepDeps } from '../../functions/services';
 import { backfillChannels } from '../../shared/channels/backfill';
+import { watchKey, type Watch } from '../../shared/channels/watches';
 import type { SyncReport } from '../../shared/sync/sync-channel';
 import { syncChannel } from '../../shared/sync/sync-channel';
 import { renewDue } from '../../shared/upkeep/run-upkeep';
@@ -50,16 +51,17 @@ interface ChannelRow {
 export async function channelsList(json: boolean): Promise<void> {
   const s = services();
   const now = s.now().getTime();
-  const rows: ChannelRow[] = (await s.channels.channels.all()).map(({ id, channel }) => ({
+  const channels = await s.channels.channels.all();
+  // The sync state is the calendar's (its watch), shared by its channels.
+  const watches = await s.channels.watches.getMany([...new Set(channels.map(({ channel }) => watchKey(channel.subscriberId, channel.calendarId)))]);
+  const rows: ChannelRow[] = channels.map(({ id, channel }) => ({
     channelId: id,
     subscriberId: channel.subscriberId,
     calendarId: channel.calendarId,
     state: channel.state,
     expiration: channel.expiration?.toISOString() ?? null,
     expiresInMs: channel.expiration ? channel.expiration.getTime() - now : null,
-    lastSyncedAt: channel.lastSyncedAt?.toISOString() ?? null,
-    dirty: channel.dirty,
-    errorCount: channel.errorCount,
+    ...syncColumns(watches.get(watchKey(channel.subscriberId, channel.calendarId))),
   }));
   // Soonest expiry first; pending channels (no expiry yet) last.
   rows.sort((a, b) => (a.expiresInMs ?? Infinity) - (b.expiresInMs ?? Infinity) || a.channelId.localeCompare(b.channelId));
@@ -82,6 +84,10 @@ export async function channelsList(json: boolean): Promise<void> {
     String(row.errorCount),
   ]);
   console.log(table(['CHANNEL', 'HOST', 'CALENDAR', 'STATE', 'EXPIRES IN', 'LAST SYNCED', 'DIRTY', 'ERRORS'], cells));
+}
+
+function syncColumns(watch: Watch | undefined): Pick<ChannelRow, 'lastSyncedAt' | 'dirty' | 'errorCount'> {
+  return { lastSyncedAt: watch?.lastSyncedAt?.toISOString() ?? null, dirty: watch?.dirty ?? false, errorCount: watch?.errorCount ?? 0 };
 }
 
 /** `1d 4h`, `3h 12m`, `12m`, `40s`: the two largest units, enough to read at a glance. */

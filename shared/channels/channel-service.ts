@@ -1,14 +1,18 @@
 // Watch channels live and die with a host's default Google calendar: created when it becomes the
 // default, stopped (channels.stop) when it stops being default, the account is disconnected or
-// the host is deleted.
+// the host is deleted. Each (host, calendar) has a watch (./watches) naming the channel that
+// should be live and holding the calendar's sync state, which outlives its channels.
 import { randomBytes } from 'node:crypto';
-import type { Firestore, Query, Transaction } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import type { CalendarSession } from '../google/calendar';
 import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
-import { withDates } from '../store/firestore';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
-import { channelSchema, hashChannelToken, watchKey, watchSchema, type Channel } from './channels';
+import { ChannelRepository } from './channel-repository';
+import { hashChannelToken, type Channel } from './channels';
+import { isClearRefusal } from './watch-failure';
+import { watchStart } from './watch-start';
+import { FRESH_STATE, watchKey, WatchRepository } from './watches';
 
 /** Google documents no maximum channel lifetime for Calendar: ask for 30 days, trust what it answers. */
 export const REQUESTED_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -29,94 +33,12 @@ export interface ChannelDeps {
   subscribers: SubscriberRepository;
   /** The Google session of a host's connection, or undefined if it has none that works. */
   sessionFor(subscriberId: string, host: Subscriber): CalendarSession | undefined;
+  /** Whether the host holds slots (requested or booked) on the calendar: see ./watch-start. */
+  holdsSlotsOn(subscriberId: string, calendarId: string): Promise<boolean>;
   /** `${PUBLIC_BASE_URL}/googleWebhook` */
   webhookUrl: string;
   now: () => Date;
   log: Logger;
-}
-
-export class ChannelRepository {
-  constructor(private readonly db: Firestore) {}
-
-  ref(channelId: string) {
-    return this.db.collection('googleCalendarChannels').doc(channelId);
-  }
-
-  watchRef(subscriberId: string, calendarId: string) {
-    return this.db.collection('googleCalendarWatches').doc(watchKey(subscriberId, calendarId));
-  }
-
-  async get(channelId: string): Promise<Channel | undefined> {
-    const snap = await this.ref(channelId).get();
-    return snap.exists ? channelSchema.parse(withDates(snap.data())) : undefined;
-  }
-
-  async getIn(tx: Transaction, channelId: string): Promise<Channel | undefined> {
-    const snap = await tx.get(this.ref(channelId));
-    return snap.exists ? channelSchema.parse(withDates(snap.data())) : undefined;
-  }
-
-  async ofHost(subscriberId: string): Promise<{ id: string; channel: Channel }[]> {
-    const found = await this.db.collection('googleCalendarChannels').where('subscriberId', '==', subscriberId).get();
-    return found.docs.map((doc) => ({ id: doc.id, channel: channelSchema.parse(withDates(doc.data())) }));
-  }
-
-  async all(): Promise<{ id: string; channel: Channel }[]> {
-    return this.list(this.db.collection('googleCalendarChannels'));
-  }
-
-  /** Channels expiring before `time` (pending ones have no expiration yet), soonest first. */
-  async expiringBefore(time: Date, limit: number, after?: { expiration: Date; id: string }): Promise<{ id: string; channel: Channel }[]> {
-    let query = this.db.collection('googleCalendarChannels').where('expiration', '<', time).orderBy('expiration').orderBy('__name__').limit(limit);
-    if (after) query = query.startAfter(after.expiration, after.id);
-    return this.list(query);
-  }
-
-  /** Channels last synced before `time`, longest ago first. */
-  async syncedBefore(time: Date, limit: number): Promise<{ id: string; channel: Channel }[]> {
-    return this.list(this.db.collection('googleCalendarChannels').where('lastSyncedAt', '<', time).orderBy('lastSyncedAt').limit(limit));
-  }
-
-  /** Channels never synced, or marked to sync again. */
-  async awaitingSync(limit: number): Promise<{ id: string; channel: Channel }[]> {
-    const [never, dirty] = await Promise.all([
-      this.list(this.db.collection('googleCalendarChannels').where('lastSyncedAt', '==', null).limit(limit)),
-      this.list(this.db.collection('googleCalendarChannels').where('dirty', '==', true).limit(limit)),
-    ]);
-    return [...never, ...dirty];
-  }
-
-  /** One page of every channel, in id order, after `after`. */
-  async page(after: string | null, limit: number): Promise<{ id: string; channel: Channel }[]> {
-    let query = this.db.collection('googleCalendarChannels').orderBy('__name__').limit(limit);
-    if (after !== null) query = query.startAfter(after);
-    return this.list(query);
-  }
-
-  /** Many channels in one round trip (absent ones are left out). */
-  async getMany(channelIds: string[]): Promise<Map<string, Channel>> {
-    const found = new Map<string, Channel>();
-    if (channelIds.length === 0) return found;
-    for (const snap of await this.db.getAll(...channelIds.map((id) => this.ref(id)))) {
-      if (snap.exists) found.set(snap.id, channelSchema.parse(withDates(snap.data())));
-    }
-    return found;
-  }
-
-  /** The channel id each (host, calendar) pointer names, by watchKey, in one round trip. */
-  async currentOf(pairs: { subscriberId: string; calendarId: string }[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    if (pairs.length === 0) return found;
-    for (const snap of await this.db.getAll(...pairs.map((p) => this.watchRef(p.subscriberId, p.calendarId)))) {
-      if (snap.exists) found.set(snap.id, String(snap.get('channelId')));
-    }
-    return found;
-  }
-
-  private async list(query: Query): Promise<{ id: string; channel: Channel }[]> {
-    const found = await query.get();
-    return found.docs.map((doc) => ({ id: doc.id, channel: channelSchema.parse(withDates(doc.data())) }));
-  }
 }
 
 /** A channel that is live (or being made) and not about to expire. */
@@ -132,62 +54,89 @@ export function newChannelId(): string {
 
 export class ChannelService {
   readonly channels: ChannelRepository;
+  readonly watches: WatchRepository;
 
   constructor(private readonly deps: ChannelDeps) {
     this.channels = new ChannelRepository(deps.db);
+    this.watches = new WatchRepository(deps.db);
   }
 
   /**
    * The live channel of (host, calendar), made if there is none: a pending document first (so
    * a racing request finds it and Google's first `sync` message finds a known channel), then
-   * events.watch, then the initial sync token, then the document completed.
+   * events.watch, then the document completed. Where the calendar's sync starts (./watch-start):
+   * its last token, carried over from its last watch (a reconnect, a heal, a default switched
+   * back); with none, a full resync of our events if the host holds slots there, else a token
+   * taken now. A start that is not "now" is marked dirty, so the next scheduled run syncs it even
+   * if no push comes: what changed while the calendar was not watched is applied then at the latest.
    */
   async ensureChannel(subscriberId: string, host: Subscriber, calendarId: string): Promise<{ channelId: string; created: boolean }> {
     const session = this.deps.sessionFor(subscriberId, host);
     if (!session) throw new NoGoogleConnection(subscriberId);
     const now = this.deps.now();
     const token = randomBytes(32).toString('base64url');
+    const key = watchKey(subscriberId, calendarId);
+    const holdsSlots = await this.deps.holdsSlotsOn(subscriberId, calendarId);
     const claim = await this.deps.db.runTransaction(async (tx) => {
-      const watchSnap = await tx.get(this.channels.watchRef(subscriberId, calendarId));
-      const current = watchSnap.exists ? watchSchema.parse(withDates(watchSnap.data())) : undefined;
-      const existing = current ? await this.channels.getIn(tx, current.channelId) : undefined;
-      if (current && existing && isUsable(existing, now)) return { channelId: current.channelId, created: false };
+      const watch = await this.watches.getIn(tx, key);
+      const existing = watch?.channelId ? await this.channels.getIn(tx, watch.channelId) : undefined;
+      if (watch?.channelId && existing && isUsable(existing, now)) return { channelId: watch.channelId, created: false };
       const channelId = newChannelId();
-      const pending = this.pendingChannel(subscriberId, calendarId, token, now);
-      tx.create(this.channels.ref(channelId), pending);
-      tx.set(this.channels.watchRef(subscriberId, calendarId), { subscriberId, calendarId, channelId, updatedAt: now });
-      return { channelId, created: true };
+      const start = watchStart(watch, holdsSlots);
+      tx.create(this.channels.ref(channelId), this.pendingChannel(subscriberId, calendarId, token, now));
+      const dirty = start !== 'fresh_token' || (watch?.dirty ?? false);
+      tx.set(this.watches.ref(key), { ...FRESH_STATE, ...watch, subscriberId, calendarId, channelId, watched: true, dirty, updatedAt: now });
+      return { channelId, created: true, start };
     });
     if (!claim.created) return claim;
 
     const watched = await this.watch(session, claim.channelId, calendarId, token);
-    const listedFrom = this.deps.now();
-    const syncToken = await this.initialSyncToken(session, calendarId, claim.channelId);
+    if (claim.start === 'fresh_token') await this.startFromNow(session, key, calendarId, claim.channelId);
     await this.channels.ref(claim.channelId).update({
       state: 'active',
       resourceId: watched.resourceId,
       resourceUri: watched.resourceUri,
       expiration: watched.expiration,
-      syncToken,
-      // The calendar counts as synced from when the token was asked for (the reconciliation's clock).
-      lastSyncedAt: syncToken ? listedFrom : null,
       updatedAt: this.deps.now(),
     });
-    this.deps.log.info({ channelId: claim.channelId, subscriberId, expiration: watched.expiration.toISOString() }, 'watch channel created');
-    return claim;
+    this.deps.log.info({ channelId: claim.channelId, subscriberId, expiration: watched.expiration.toISOString(), start: claim.start }, 'watch channel created');
+    return { channelId: claim.channelId, created: true };
+  }
+
+  /**
+   * The token that marks "now" for a calendar with nothing of ours on it: the last page of a plain
+   * list carries it. Saved only if no sync has saved one meanwhile. If it cannot be had, the
+   * channel still stands; its first sync does a full resync instead.
+   */
+  private async startFromNow(session: CalendarSession, key: string, calendarId: string, channelId: string): Promise<void> {
+    const listedFrom = this.deps.now();
+    let syncToken: string | undefined;
+    try {
+      syncToken = await session.syncToken(calendarId);
+    } catch (error) {
+      this.deps.log.warn({ err: error, channelId }, 'no initial sync token; the first sync will be a full resync');
+    }
+    if (!syncToken) return;
+    await this.deps.db.runTransaction(async (tx) => {
+      const watch = await this.watches.getIn(tx, key);
+      // The calendar counts as synced from when the token was asked for (the reconciliation's clock).
+      if (watch && watch.syncToken === null) tx.set(this.watches.ref(key), { ...watch, syncToken, lastSyncedAt: listedFrom });
+    });
   }
 
   /**
    * Renews a channel before it expires: the new channel is watched and recorded first, then the
    * old one stopped, so a crash at any point leaves the old or the new one tracked and working,
-   * never none. The sync token, the dirty mark and the lease carry over (one sync per calendar at
-   * a time, even across the overlap); pushes on both channels are accepted until the old stops.
-   * A channel that is no longer the calendar's current one is not renewed (the heal stops it).
+   * never none. Nothing is copied: the sync state is the calendar's (one lease for both channels
+   * while they overlap at Google), and pushes on the channel that is not the watch's current one
+   * only mark the calendar dirty. A channel that is no longer the calendar's current one is not
+   * renewed (the heal stops it).
    */
   async renewChannel(oldChannelId: string): Promise<{ channelId: string } | undefined> {
     const old = await this.channels.get(oldChannelId);
     if (!old || old.state !== 'active') return undefined;
-    if ((await this.channels.watchRef(old.subscriberId, old.calendarId).get()).get('channelId') !== oldChannelId) return undefined;
+    const key = watchKey(old.subscriberId, old.calendarId);
+    if ((await this.watches.get(key))?.channelId !== oldChannelId) return undefined;
     const host = await this.deps.subscribers.get(old.subscriberId);
     const session = host ? this.deps.sessionFor(old.subscriberId, host) : undefined;
     if (!session) throw new NoGoogleConnection(old.subscriberId);
@@ -196,24 +145,17 @@ export class ChannelService {
     await this.channels.ref(channelId).create(this.pendingChannel(old.subscriberId, old.calendarId, token, this.deps.now()));
     const watched = await this.watch(session, channelId, old.calendarId, token);
     const outcome = await this.deps.db.runTransaction(async (tx) => {
-      // The old channel's syncs may have moved its token on since we read it: carry the latest.
-      const latest = (await this.channels.getIn(tx, oldChannelId)) ?? old;
-      const watchRef = this.channels.watchRef(old.subscriberId, old.calendarId);
-      const current = (await tx.get(watchRef)).get('channelId') as string | undefined;
+      const watch = await this.watches.getIn(tx, key);
       tx.update(this.channels.ref(channelId), {
         state: 'active',
         resourceId: watched.resourceId,
         resourceUri: watched.resourceUri,
         expiration: watched.expiration,
-        syncToken: latest.syncToken,
-        lease: latest.lease,
-        dirty: latest.dirty,
-        lastSyncedAt: latest.lastSyncedAt,
         updatedAt: this.deps.now(),
       });
       // Another renewal of the same channel won the race: ours is recorded, then stopped below.
-      if (current !== oldChannelId) return { won: false as const, current };
-      tx.set(watchRef, { subscriberId: old.subscriberId, calendarId: old.calendarId, channelId, updatedAt: this.deps.now() });
+      if (watch?.channelId !== oldChannelId) return { won: false as const, current: watch?.channelId ?? undefined };
+      tx.set(this.watches.ref(key), { ...watch, channelId, updatedAt: this.deps.now() });
       return { won: true as const };
     });
     if (!outcome.won) {
@@ -235,58 +177,47 @@ export class ChannelService {
       resourceUri: null,
       expiration: null,
       tokenHash: hashChannelToken(token),
-      syncToken: null,
       lastMessageNumber: 0,
-      lease: null,
-      dirty: false,
-      errorCount: 0,
-      lastSyncedAt: null,
       createdAt: now,
       updatedAt: now,
     };
   }
 
-  /** events.watch for a pending channel; if Google refuses, the pending document goes again. */
+  /**
+   * events.watch for a pending channel. If Google clearly refused, the pending document goes
+   * again; on any other failure it stays (./watch-failure): Google may have made the channel,
+   * and the heal stops it once its `sync` message has told us its resource id.
+   */
   private async watch(session: CalendarSession, channelId: string, calendarId: string, token: string) {
     try {
       return await session.watchEvents(calendarId, { channelId, address: this.deps.webhookUrl, token, ttlSeconds: REQUESTED_TTL_SECONDS });
     } catch (error) {
-      await this.forget(channelId);
+      if (isClearRefusal(error)) await this.forget(channelId);
+      else this.deps.log.warn({ err: error, channelId }, 'events.watch failed without a clear answer; the pending channel stays tracked for the heal');
       throw error;
-    }
-  }
-
-  /**
-   * The token that marks "now" for this calendar: the last page of a plain list carries it.
-   * If it cannot be had, the channel still stands; its first sync does a full resync instead.
-   */
-  private async initialSyncToken(session: CalendarSession, calendarId: string, channelId: string): Promise<string | null> {
-    try {
-      return (await session.syncToken(calendarId)) ?? null;
-    } catch (error) {
-      this.deps.log.warn({ err: error, channelId }, 'no initial sync token; the first sync will be a full resync');
-      return null;
     }
   }
 
   /** The usable channel of (host, calendar), if there is one. */
   async liveChannelOf(subscriberId: string, calendarId: string): Promise<string | undefined> {
-    const watch = await this.channels.watchRef(subscriberId, calendarId).get();
-    const channelId = watch.exists ? String(watch.get('channelId')) : undefined;
+    const channelId = (await this.watches.currentOf([watchKey(subscriberId, calendarId)])).get(watchKey(subscriberId, calendarId));
     const channel = channelId ? await this.channels.get(channelId) : undefined;
     return channelId && channel && isUsable(channel, this.deps.now()) ? channelId : undefined;
   }
 
   /**
    * Stops a channel at Google (unknown there is fine) and forgets it here. If Google could not be
-   * reached, the channel stays tracked (never an untracked live one) and the scheduled heal stops
-   * it later; without a working grant it can never be stopped, so it is forgotten and expires.
+   * reached, or the channel's resource id has not reached us (its watch may be live at Google, or
+   * still in flight), the channel stays tracked (never an untracked live one) and the scheduled
+   * heal stops it later; without a working grant it can never be stopped, so it is forgotten and
+   * expires.
    */
   async stopChannel(channelId: string, known?: { channel: Channel; session: CalendarSession }): Promise<'stopped' | 'kept'> {
     const channel = known?.channel ?? (await this.channels.get(channelId));
     if (!channel) return 'stopped';
     const host = known ? undefined : await this.deps.subscribers.get(channel.subscriberId);
     const session = known?.session ?? (host ? this.deps.sessionFor(channel.subscriberId, host) : undefined);
+    if (session && !channel.resourceId) return 'kept';
     if (session && channel.resourceId) {
       try {
         await session.stopChannel(channelId, channel.resourceId);
@@ -308,14 +239,18 @@ export class ChannelService {
     return channels.length;
   }
 
-  /** Deletes a channel document and the (host, calendar) pointer if it still names it. */
-  private async forget(channelId: string): Promise<void> {
+  /**
+   * Forgets a channel whose watch failed, or that is stopped at Google. Deletes its document; the
+   * calendar's watch, if it named this channel, names none (and is no longer reconciled) but keeps
+   * its sync state for the next time the calendar is watched.
+   */
+  async forget(channelId: string): Promise<void> {
     await this.deps.db.runTransaction(async (tx) => {
       const channel = await this.channels.getIn(tx, channelId);
       if (!channel) return;
-      const watchRef = this.channels.watchRef(channel.subscriberId, channel.calendarId);
-      const watch = await tx.get(watchRef);
-      if (watch.exists && watch.get('channelId') === channelId) tx.delete(watchRef);
+      const key = watchKey(channel.subscriberId, channel.calendarId);
+      const watch = await this.watches.getIn(tx, key);
+      if (watch?.channelId === channelId) tx.set(this.watches.ref(key), { ...watch, channelId: null, watched: false, updatedAt: this.deps.now() });
       tx.delete(this.channels.ref(channelId));
     });
   }

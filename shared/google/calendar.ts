@@ -20,6 +20,9 @@ const SYNC_LISTING = { singleEvents: false, showDeleted: true } as const;
 /** Google's largest page (events.list `maxResults`): the fewest round trips. */
 const SYNC_PAGE_SIZE = 2500;
 
+/** How long one request may take, unless the gateway is told otherwise. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+
 export interface EventPage {
   events: GoogleEvent[];
   /** Present on the last page only: the watermark for the next incremental sync. */
@@ -68,6 +71,8 @@ export interface CalendarGatewaySettings extends OAuthSettings {
   apiRoot: string;
   retry?: Partial<RetryPolicy>;
   requestTimeoutMs?: number;
+  /** Aborts every request of this gateway when it fires (see `until`). */
+  signal?: AbortSignal;
 }
 
 export class CalendarGateway {
@@ -82,7 +87,8 @@ export class CalendarGateway {
     this.api = calendar({
       version: 'v3',
       rootUrl: `${settings.apiRoot}/`,
-      timeout: settings.requestTimeoutMs ?? 20_000,
+      timeout: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      signal: settings.signal,
       // Node's own fetch, as for the token requests (./connections).
       fetchImplementation: fetch,
       retryConfig: retryConfigFor({ ...DEFAULT_RETRY_POLICY, ...settings.retry }),
@@ -95,6 +101,25 @@ export class CalendarGateway {
    */
   withRetry(retry: Partial<RetryPolicy>): CalendarGateway {
     return new CalendarGateway({ ...this.settings, retry: { ...this.settings.retry, ...retry } }, this.connections);
+  }
+
+  /**
+   * The same, with every call ended by `deadline` (epoch ms), retries included: no retry starts
+   * after it and a request still open then is aborted. For a sync, whose calls must all end
+   * inside its lease.
+   */
+  until(deadline: number): CalendarGateway {
+    const left = Math.max(0, deadline - Date.now());
+    const retry = { ...DEFAULT_RETRY_POLICY, ...this.settings.retry };
+    return new CalendarGateway(
+      {
+        ...this.settings,
+        retry: { ...retry, totalTimeoutMs: Math.min(retry.totalTimeoutMs, left), deadline },
+        requestTimeoutMs: Math.min(this.settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, left),
+        signal: AbortSignal.timeout(left),
+      },
+      this.connections,
+    );
   }
 
   /** The calendar operations of one host's Google connection. */

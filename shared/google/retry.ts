@@ -13,6 +13,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** No retry starts after this long since the first attempt. */
   totalTimeoutMs: number;
+  /** No retry starts after this moment (epoch ms), whenever the call began: a sync's deadline. */
+  deadline?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -39,12 +41,15 @@ export function retryConfigFor(policy: RetryPolicy, random: () => number = Math.
       const attempt = state?.currentRetryAttempt ?? 0;
       const started = state?.timeOfFirstRequest ?? Date.now();
       if (attempt >= policy.maxRetries || Date.now() - started >= policy.totalTimeoutMs) return false;
+      if (policy.deadline !== undefined && Date.now() >= policy.deadline) return false;
       return isRetryable(err);
     },
     retryBackoff: (err) => {
       // gaxios counts the retry about to happen before it waits: 1 on the first retry.
       const attempt = (err.config.retryConfig?.currentRetryAttempt ?? 1) - 1;
-      return new Promise((resolve) => setTimeout(resolve, backoffDelayMs(policy, attempt, random)));
+      const wait = backoffDelayMs(policy, attempt, random);
+      // A wait past the deadline would only end in a request that is aborted at once.
+      return new Promise((resolve) => setTimeout(resolve, policy.deadline === undefined ? wait : Math.min(wait, Math.max(0, policy.deadline - Date.now()))));
     },
   };
 }

@@ -1,8 +1,8 @@
-// One sync per channel at a time. Pure rules over the channel's lease and dirty mark; the
-// writes that apply them are in ./sync-channel.ts.
-import type { Channel } from '../channels/channels';
+// One sync per calendar at a time. Pure rules over the lease and dirty mark on the calendar's
+// watch (shared by every channel of it); the writes that apply them are in ./sync-channel.ts.
+import type { SyncState } from '../channels/watches';
 
-type LeaseState = Pick<Channel, 'lease' | 'dirty'>;
+type LeaseState = Pick<SyncState, 'lease' | 'dirty'>;
 
 export type LeaseRequest =
   /** Ours: run the sync. */

@@ -1,11 +1,14 @@
-// Keeps our slots true to a host's calendar: pages through what changed since the channel's
+// Keeps our slots true to a host's calendar: pages through what changed since the calendar's
 // sync token, applies each change (./apply-change), and only then saves the next token. A crash
 // before the save repeats the changes, which is harmless. 410 → a full resync of our tagged
-// events, reconciled both ways, under a fresh token. One sync per channel at a time (./lease).
+// events, reconciled both ways, under a fresh token. One sync per calendar at a time, whichever of
+// its channels was pushed (./lease, on the calendar's watch: ../channels/watches); the lease is
+// checked and extended between pages, and a sync that lost it stops applying. Every Google call
+// of a sync ends by the sync's deadline, which is inside its lease.
 import { randomUUID } from 'node:crypto';
-import type { ChannelRepository } from '../channels/channel-service';
-import { channelSchema, type Channel } from '../channels/channels';
-import { isChangedSinceRead, withDates } from '../store/firestore';
+import type { ChannelRepository } from '../channels/channel-repository';
+import { watchKey, type Watch, type WatchRepository } from '../channels/watches';
+import { isChangedSinceRead } from '../store/firestore';
 import type { CalendarSession, GoogleEvent } from '../google/calendar';
 import { ConnectionRevoked, EventGone, SyncTokenExpired } from '../google/errors';
 import { EVENT_TAG, eventIdForSlot } from '../google/event-identity';
@@ -15,14 +18,17 @@ import { forEachWithin } from '../work-pool';
 import { applyEventChange, type ApplyDeps } from './apply-change';
 import { afterRun, requestLease } from './lease';
 
+/** Longer than any sync's budget (webhook 8 s, scheduled 30 s, ops 60 s), extended between pages. */
 export const LEASE_MS = 2 * 60_000;
 /** How far back a full resync looks for our events. */
 const RESYNC_PAST_MS = 30 * 24 * 60 * 60_000;
 
 export interface SyncDeps extends ApplyDeps {
   channels: ChannelRepository;
+  watches: WatchRepository;
   subscribers: SubscriberRepository;
-  sessionFor(subscriberId: string, host: Subscriber): CalendarSession | undefined;
+  /** The host's Google session; with a `deadline` (epoch ms), its every call (retries included) ends by then. */
+  sessionFor(subscriberId: string, host: Subscriber, deadline?: number): CalendarSession | undefined;
   /** What to do when the host's grant is gone: mark it broken, stop its channels, tell the host once. */
   connectionLost(subscriberId: string, channelId: string | undefined): Promise<void>;
   log: Logger;
@@ -35,15 +41,48 @@ export interface SyncReport {
   changes: number;
 }
 
+/** Another sync took the calendar's lease (ours ran out): whatever we hold is older than theirs. */
+class LeaseLost extends Error {
+  constructor(readonly key: string) {
+    super(`the sync lease of ${key} was taken over`);
+    this.name = 'LeaseLost';
+  }
+}
+
+/** The sync's budget is spent: the rest is left dirty for the next push or scheduled run. */
+class SyncOutOfTime extends Error {
+  constructor(readonly key: string) {
+    super(`the sync of ${key} ran out of time`);
+    this.name = 'SyncOutOfTime';
+  }
+}
+
+/** A push's (or an operator's) sync: the channel's calendar is synced, under its one lease. */
+export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: number, messageNumber?: number): Promise<SyncReport> {
+  const snap = await deps.channels.ref(channelId).get();
+  if (!snap.exists) return { outcome: 'unknown_channel', runs: 0, changes: 0 };
+  const [subscriberId, calendarId] = [String(snap.get('subscriberId')), String(snap.get('calendarId'))];
+  // Monitoring only (pushes may come reordered): never used as a watermark. A write conditioned on
+  // the channel as read, skipped when another push wrote first.
+  const seen = Number(snap.get('lastMessageNumber') ?? 0);
+  if (messageNumber !== undefined && messageNumber > seen) {
+    await deps.channels.ref(channelId).update({ lastMessageNumber: messageNumber }, { lastUpdateTime: snap.updateTime! }).catch((error: unknown) => {
+      if (!isChangedSinceRead(error)) throw error;
+    });
+  }
+  return syncCalendar(deps, watchKey(subscriberId, calendarId), budgetMs);
+}
+
 /**
- * Runs the channel's sync within `budgetMs` (Cloud Run throttles work after the response, so
+ * Runs the calendar's sync within `budgetMs` (Cloud Run throttles work after the response, so
  * nothing runs after we return): what does not fit stays marked dirty for the next push or the
  * scheduler's reconciliation.
  */
-export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: number, messageNumber?: number): Promise<SyncReport> {
+export async function syncCalendar(deps: SyncDeps, key: string, budgetMs: number): Promise<SyncReport> {
   const holder = randomUUID();
   const started = Date.now();
-  const taken = await takeLease(deps, channelId, holder, messageNumber);
+  const deadline = started + budgetMs;
+  const taken = await takeLease(deps, key, holder);
   if (taken === 'unknown') return { outcome: 'unknown_channel', runs: 0, changes: 0 };
   if (taken === 'queued') return { outcome: 'queued', runs: 0, changes: 0 };
 
@@ -54,30 +93,39 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
     // The watermark the reconcile trusts: changes made before this moment are in this run's list.
     // Not the end of the run: a change made while it applied the list is not in it.
     const listedFrom = deps.now();
-    let failed = false;
+    let ended: 'done' | 'failed' | 'out_of_time' = 'done';
     try {
-      changes += await runOnce(deps, channelId, holder);
+      changes += await runOnce(deps, key, holder, deadline);
     } catch (error) {
       if (error instanceof ConnectionRevoked) {
-        const channel = await deps.channels.get(channelId);
-        if (channel) await deps.connectionLost(channel.subscriberId, channelId);
+        // Released, still dirty: the watch outlives the channels dropped now, and a reconnect's
+        // first sync must find the calendar free and what was not applied still to do.
+        const watch = await releaseDirty(deps, key, holder);
+        if (watch) await deps.connectionLost(watch.subscriberId, watch.channelId ?? undefined);
         return { outcome: 'connection_lost', runs, changes };
       }
-      // Google or Firestore failed after retries: keep the need to sync, let the next push or run do it.
-      deps.log.warn({ err: error, channelId }, 'sync failed; the channel stays dirty');
-      failed = true;
+      if (error instanceof LeaseLost) {
+        deps.log.warn({ watch: key }, 'sync lease taken over: this sync stops; the holder syncs');
+        return { outcome: 'left_dirty', runs, changes };
+      }
+      if (error instanceof SyncOutOfTime || Date.now() >= deadline) ended = 'out_of_time';
+      else {
+        // Google or Firestore failed after retries: keep the need to sync, let the next push or run do it.
+        deps.log.warn({ err: error, watch: key }, 'sync failed; the calendar stays dirty');
+        ended = 'failed';
+      }
     }
     const next = await deps.db.runTransaction(async (tx) => {
-      const channel = await deps.channels.getIn(tx, channelId);
-      if (!channel) return 'lost' as const;
-      const state = failed ? { ...channel, dirty: true } : channel;
-      const timeLeft = !failed && Date.now() - started < budgetMs;
+      const watch = await deps.watches.getIn(tx, key);
+      if (!watch) return 'lost' as const;
+      const state = ended === 'done' ? watch : { ...watch, dirty: true };
+      const timeLeft = ended === 'done' && Date.now() < deadline;
       const verdict = afterRun(state, holder, deps.now(), LEASE_MS, timeLeft);
       if (verdict.kind === 'lost') return 'lost' as const;
-      tx.update(deps.channels.ref(channelId), {
+      tx.update(deps.watches.ref(key), {
         lease: verdict.next.lease,
         dirty: verdict.next.dirty,
-        ...(failed ? { errorCount: channel.errorCount + 1 } : { errorCount: 0, lastSyncedAt: listedFrom }),
+        ...(ended === 'failed' ? { errorCount: watch.errorCount + 1 } : ended === 'done' ? { errorCount: 0, lastSyncedAt: listedFrom } : {}),
       });
       return verdict.kind === 'again' ? ('again' as const) : verdict.next.dirty ? ('left_dirty' as const) : ('synced' as const);
     });
@@ -87,58 +135,73 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
 }
 
 /**
- * Takes the lease, or marks the channel dirty for the holder. Not a transaction: a write
+ * Takes the lease, or marks the calendar dirty for the holder. Not a transaction: a write
  * conditioned on the document being unchanged since we read it. Under a burst, one push wins each
- * round and the others read again, find the channel already dirty, and write nothing — where a
+ * round and the others read again, find the calendar already dirty, and write nothing — where a
  * hundred transactions on one document would abort each other (DESIGN: contention).
  */
-async function takeLease(deps: SyncDeps, channelId: string, holder: string, messageNumber: number | undefined): Promise<'acquired' | 'queued' | 'unknown'> {
+async function takeLease(deps: SyncDeps, key: string, holder: string): Promise<'acquired' | 'queued' | 'unknown'> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
-    const snap = await deps.channels.ref(channelId).get();
-    if (!snap.exists) return 'unknown';
-    const channel = channelSchema.parse(withDates(snap.data()));
-    const request = requestLease(channel, holder, deps.now(), LEASE_MS);
-    if (request.kind === 'queued' && channel.dirty) return 'queued';
+    const read = await deps.watches.snapshot(key);
+    if (!read) return 'unknown';
+    const request = requestLease(read.watch, holder, deps.now(), LEASE_MS);
+    if (request.kind === 'queued' && read.watch.dirty) return 'queued';
     try {
-      await deps.channels.ref(channelId).update(
-        {
-          lease: request.next.lease,
-          dirty: request.next.dirty,
-          // Monitoring only (pushes may come reordered): never used as a watermark.
-          ...(messageNumber !== undefined && messageNumber > channel.lastMessageNumber ? { lastMessageNumber: messageNumber } : {}),
-        },
-        { lastUpdateTime: snap.updateTime! },
-      );
+      await deps.watches.ref(key).update({ lease: request.next.lease, dirty: request.next.dirty }, { lastUpdateTime: read.updateTime });
       return request.kind;
     } catch (error) {
       if (!isChangedSinceRead(error)) throw error;
     }
   }
-  // Still contended after many rounds: someone is writing this channel continuously, which
-  // means a sync is running; ours is covered by the scheduler's reconciliation at worst.
+  // Still contended after many rounds: someone is writing this calendar's watch continuously,
+  // which means a sync is running; ours is covered by the scheduler's reconciliation at worst.
   return 'queued';
 }
 
-async function runOnce(deps: SyncDeps, channelId: string, holder: string): Promise<number> {
-  const channel = await deps.channels.get(channelId);
-  if (!channel) return 0;
-  const host = await deps.subscribers.get(channel.subscriberId);
-  const session = host ? deps.sessionFor(channel.subscriberId, host) : undefined;
+/** Gives the lease back (if still ours), leaving the calendar dirty. */
+async function releaseDirty(deps: SyncDeps, key: string, holder: string): Promise<Watch | undefined> {
+  return deps.db.runTransaction(async (tx) => {
+    const watch = await deps.watches.getIn(tx, key);
+    if (watch?.lease?.holder === holder) tx.update(deps.watches.ref(key), { lease: null, dirty: true });
+    return watch;
+  });
+}
+
+/**
+ * Between pages: the lease is still ours (else LeaseLost: stop, the new holder syncs) and runs on
+ * for another LEASE_MS; time is left in our budget (else SyncOutOfTime).
+ */
+async function keepLease(deps: SyncDeps, key: string, holder: string, deadline: number): Promise<void> {
+  if (Date.now() >= deadline) throw new SyncOutOfTime(key);
+  await deps.db.runTransaction(async (tx) => {
+    const watch = await deps.watches.getIn(tx, key);
+    if (watch?.lease?.holder !== holder) throw new LeaseLost(key);
+    tx.update(deps.watches.ref(key), { lease: { holder, until: new Date(deps.now().getTime() + LEASE_MS) } });
+  });
+}
+
+async function runOnce(deps: SyncDeps, key: string, holder: string, deadline: number): Promise<number> {
+  const watch = await deps.watches.get(key);
+  if (!watch) return 0;
+  const host = await deps.subscribers.get(watch.subscriberId);
+  const session = host ? deps.sessionFor(watch.subscriberId, host, deadline) : undefined;
   if (!host || !session) return 0;
-  if (!channel.syncToken) return fullResync(deps, channelId, channel, host, session, holder);
+  const stillOurs = () => keepLease(deps, key, holder, deadline);
+  if (!watch.syncToken) return fullResync(deps, key, watch, host, session, holder, stillOurs);
   try {
     let applied = 0;
     let nextToken: string | undefined;
-    for await (const page of session.changesSince(channel.calendarId, channel.syncToken)) {
-      applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, channel.calendarId, event));
+    for await (const page of session.changesSince(watch.calendarId, watch.syncToken)) {
+      await stillOurs();
+      applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, watch.calendarId, event));
       nextToken = page.nextSyncToken ?? nextToken;
     }
-    if (nextToken) await saveSyncToken(deps, channelId, holder, nextToken);
+    if (nextToken) await saveSyncToken(deps, key, holder, nextToken);
     return applied;
   } catch (error) {
     if (!(error instanceof SyncTokenExpired)) throw error;
-    deps.log.info({ channelId }, 'sync token expired (410): full resync');
-    return fullResync(deps, channelId, channel, host, session, holder);
+    deps.log.info({ watch: key }, 'sync token expired (410): full resync');
+    return fullResync(deps, key, watch, host, session, holder, stillOurs);
   }
 }
 
@@ -170,11 +233,11 @@ async function applyAll<T>(items: readonly T[], apply: (item: T) => Promise<bool
 }
 
 /** Saves the watermark, only while the lease is still ours (a takeover means our view is old). */
-async function saveSyncToken(deps: SyncDeps, channelId: string, holder: string, syncToken: string): Promise<void> {
+async function saveSyncToken(deps: SyncDeps, key: string, holder: string, syncToken: string): Promise<void> {
   await deps.db.runTransaction(async (tx) => {
-    const channel = await deps.channels.getIn(tx, channelId);
-    if (channel?.lease?.holder !== holder) return;
-    tx.update(deps.channels.ref(channelId), { syncToken, updatedAt: deps.now() });
+    const watch = await deps.watches.getIn(tx, key);
+    if (watch?.lease?.holder !== holder) throw new LeaseLost(key);
+    tx.update(deps.watches.ref(key), { syncToken, updatedAt: deps.now() });
   });
 }
 
@@ -185,27 +248,29 @@ async function saveSyncToken(deps: SyncDeps, channelId: string, holder: string, 
  * events may come without our tag), then save the token. Changes made while the old token was
  * stale are applied, not skipped.
  */
-async function fullResync(deps: SyncDeps, channelId: string, channel: Channel, host: Subscriber, session: CalendarSession, holder: string): Promise<number> {
-  const freshToken = await session.syncToken(channel.calendarId);
+async function fullResync(deps: SyncDeps, key: string, watch: Watch, host: Subscriber, session: CalendarSession, holder: string, stillOurs: () => Promise<void>): Promise<number> {
+  const freshToken = await session.syncToken(watch.calendarId);
 
   const now = deps.now();
   const timeMin = new Date(now.getTime() - RESYNC_PAST_MS);
   const timeMax = new Date(now.getTime() + (host.schedule.maxDaysAhead + 2) * 24 * 60 * 60_000);
   let applied = 0;
   const seen = new Set<string>();
-  const tagged = session.events(channel.calendarId, { timeMin, timeMax, privateProperties: { [EVENT_TAG.key]: EVENT_TAG.value }, showDeleted: true, pageSize: 250 });
+  const tagged = session.events(watch.calendarId, { timeMin, timeMax, privateProperties: { [EVENT_TAG.key]: EVENT_TAG.value }, showDeleted: true, pageSize: 250 });
   for await (const page of tagged) {
     for (const event of page.events) if (event.id) seen.add(event.id);
-    applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, channel.calendarId, event));
+    await stillOurs();
+    applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, watch.calendarId, event));
   }
-  const unseen = (await deps.slots.holdingIn(channel.subscriberId, channel.calendarId, timeMin, timeMax)).filter(({ slot }) => !seen.has(slot.eventId));
+  const unseen = (await deps.slots.holdingIn(watch.subscriberId, watch.calendarId, timeMin, timeMax)).filter(({ slot }) => !seen.has(slot.eventId));
+  await stillOurs();
   applied += await applyAll(unseen, async ({ slotId, slot }) => {
-    const event: GoogleEvent = await session.getEvent(channel.calendarId, eventIdForSlot(slotId)).catch((error: unknown) => {
+    const event: GoogleEvent = await session.getEvent(watch.calendarId, eventIdForSlot(slotId)).catch((error: unknown) => {
       if (error instanceof EventGone) return { id: slot.eventId, status: 'cancelled' };
       throw error;
     });
-    return applyEventChange(deps, session, host, channel.calendarId, event);
+    return applyEventChange(deps, session, host, watch.calendarId, event);
   });
-  if (freshToken) await saveSyncToken(deps, channelId, holder, freshToken);
+  if (freshToken) await saveSyncToken(deps, key, holder, freshToken);
   return applied;
 }

@@ -1,6 +1,7 @@
 // What the scheduled run does with each channel and host: plain data in, a verdict out, so the
 // rules can be read and tested as a table and the run (./run-upkeep) only does the I/O.
 import type { Channel } from '../channels/channels';
+import type { Watch } from '../channels/watches';
 import type { Subscriber } from '../store/subscribers';
 
 /** A pending channel younger than this is a watch in progress (ensureChannel's own grace). */
@@ -23,13 +24,13 @@ export function needsRenewal(channel: Pick<Channel, 'state' | 'expiration'>, now
 }
 
 /**
- * A channel not synced within the interval (a push may have been lost), never synced, or left
- * dirty by a sync that ran out of time or failed and whose lease has run out.
+ * A watched calendar not synced within the interval (a push may have been lost), never synced, or
+ * left dirty by a sync that ran out of time or failed and whose lease has run out.
  */
-export function needsReconcile(channel: Pick<Channel, 'state' | 'lastSyncedAt' | 'dirty' | 'lease'>, now: Date, intervalMs: number): boolean {
-  if (channel.state !== 'active') return false;
-  if (channel.lastSyncedAt === null || now.getTime() - channel.lastSyncedAt.getTime() >= intervalMs) return true;
-  return channel.dirty && (channel.lease === null || channel.lease.until <= now);
+export function needsReconcile(watch: Pick<Watch, 'watched' | 'lastSyncedAt' | 'dirty' | 'lease'>, now: Date, intervalMs: number): boolean {
+  if (!watch.watched) return false;
+  if (watch.lastSyncedAt === null || now.getTime() - watch.lastSyncedAt.getTime() >= intervalMs) return true;
+  return watch.dirty && (watch.lease === null || watch.lease.until <= now);
 }
 
 export type ChannelVerdict =
@@ -47,15 +48,16 @@ export type ChannelVerdict =
  */
 export function channelVerdict(channelId: string, channel: Channel, host: Subscriber | undefined, current: string | undefined, now: Date): ChannelVerdict {
   const age = now.getTime() - channel.createdAt.getTime();
-  if (channel.state === 'pending' && age < PENDING_GRACE_MS) return { kind: 'keep' };
-  if (!host) return { kind: 'stop', reason: 'host_gone' };
-  if (watchedCalendarOf(host) !== channel.calendarId) return { kind: 'stop', reason: 'not_watched' };
   if (channel.state === 'pending') {
-    // A watch whose caller died: stop it if Google told us its resource id (its `sync` message);
-    // else keep tracking it (its pushes still reach a known channel) until it has surely expired.
+    if (age < PENDING_GRACE_MS) return { kind: 'keep' };
+    // A watch whose caller died, or failed without a clear answer (Google may have made it): stop
+    // it once Google told us its resource id (its `sync` message); until then it cannot be
+    // stopped, so it stays tracked (its pushes reach a known channel) until it has surely expired.
     if (channel.resourceId !== null) return { kind: 'stop', reason: 'stale_pending' };
     return age >= LONGEST_CHANNEL_LIFE_MS ? { kind: 'forget', reason: 'stale_pending' } : { kind: 'keep' };
   }
+  if (!host) return { kind: 'stop', reason: 'host_gone' };
+  if (watchedCalendarOf(host) !== channel.calendarId) return { kind: 'stop', reason: 'not_watched' };
   if (current !== channelId) {
     // Recorded by a renewal that is switching the pointer right now: give it the same grace.
     return now.getTime() - channel.updatedAt.getTime() < PENDING_GRACE_MS ? { kind: 'keep' } : { kind: 'stop', reason: 'superseded' };

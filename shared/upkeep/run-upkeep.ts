@@ -9,14 +9,15 @@
 // Renewal, reconciliation and the outbox resume by themselves: what was done leaves their queries.
 import { randomUUID } from 'node:crypto';
 import { isUsable, NoGoogleConnection, type ChannelService } from '../channels/channel-service';
-import { watchKey, type Channel } from '../channels/channels';
+import type { Channel } from '../channels/channels';
+import { watchKey } from '../channels/watches';
 import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
 import type { Mailer } from '../mail/mailer';
 import { sendDueMail } from '../mail/outbox-job';
 import type { MailOutboxRepository } from '../store/mail-outbox';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
-import { syncChannel, type SyncDeps } from '../sync/sync-channel';
+import { syncCalendar, type SyncDeps } from '../sync/sync-channel';
 import { channelVerdict, needsReconcile, needsRenewal, watchedCalendarOf } from './decisions';
 import { settleStalledInvites, type StalledInviteDeps } from './stalled-invites';
 import { START, type HealCursor, type UpkeepStateRepository } from './upkeep-state';
@@ -203,13 +204,17 @@ async function walk<T extends { id: string }>(
   }
 }
 
-/** A watched calendar with no live channel gets one. */
+/**
+ * A watched calendar with no live channel gets one. A watch still in its pre-deploy shape (the
+ * sync state on its channel) is migrated on the way, so the reconcile's queries find it.
+ */
 async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], tally: Tally) {
-  const watched = hosts.flatMap(({ id, subscriber }) => {
+  const keys = hosts.flatMap(({ id, subscriber }) => {
     const calendarId = watchedCalendarOf(subscriber);
-    return calendarId ? [{ subscriberId: id, calendarId }] : [];
+    return calendarId ? [watchKey(id, calendarId)] : [];
   });
-  const current = await deps.channels.channels.currentOf(watched);
+  for (const key of await deps.channels.watches.unmigrated(keys)) await deps.channels.watches.get(key);
+  const current = await deps.channels.watches.currentOf(keys);
   const channels = await deps.channels.channels.getMany([...new Set(current.values())]);
   const now = deps.now();
   return async ({ id, subscriber }: { id: string; subscriber: Subscriber }): Promise<void> => {
@@ -234,14 +239,15 @@ async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Sub
 async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Channel }[], tally: Tally) {
   const [hosts, current] = await Promise.all([
     deps.subscribers.getMany([...new Set(page.map(({ channel }) => channel.subscriberId))]),
-    deps.channels.channels.currentOf(page.map(({ channel }) => channel)),
+    deps.channels.watches.currentOf(page.map(({ channel }) => watchKey(channel.subscriberId, channel.calendarId))),
   ]);
   const now = deps.now();
   return async ({ id, channel }: { id: string; channel: Channel }): Promise<void> => {
     const verdict = channelVerdict(id, channel, hosts.get(channel.subscriberId), current.get(watchKey(channel.subscriberId, channel.calendarId)), now);
     if (verdict.kind === 'keep') return;
     try {
-      if ((await deps.channels.stopChannel(id)) === 'kept') {
+      if (verdict.kind === 'forget') await deps.channels.forget(id);
+      else if ((await deps.channels.stopChannel(id)) === 'kept') {
         tally.failed += 1;
         return;
       }
@@ -255,38 +261,41 @@ async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Chan
 }
 
 /**
- * An incremental sync of every channel not synced since `intervalMs` before the run began (with
- * the default 0, every channel: a push lost after a channel's last sync is caught by this run).
- * Oldest first, page by page: a channel synced here drops out of the query.
+ * An incremental sync of every watched calendar not synced since `intervalMs` before the run began
+ * (with the default 0, every one: a push lost after a calendar's last sync is caught by this run).
+ * Oldest first, page by page: a calendar synced here drops out of the query. One whose lease is
+ * held is not counted as reconciled: its holder syncs it once more (it is marked dirty), and if
+ * the holder dies, the next run finds it dirty with the lease run out.
  */
 export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: number }): Promise<Tally> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - options.intervalMs);
   const tally = emptyTally();
   const tried = new Set<string>();
-  const one = async (channelId: string): Promise<void> => {
+  const one = async (key: string): Promise<void> => {
     try {
       const budget = Math.max(1_000, Math.min(SYNC_BUDGET_MS, options.deadline - Date.now()));
-      const report = await syncChannel(deps.sync, channelId, budget);
-      if (report.outcome === 'synced' || report.outcome === 'queued') tally.reconciled += 1;
+      const report = await syncCalendar(deps.sync, key, budget);
+      if (report.outcome === 'synced') tally.reconciled += 1;
+      else if (report.outcome === 'queued') tally.remaining += 1;
       else if (report.outcome === 'connection_lost') tally.healed += 1;
       else if (report.outcome === 'left_dirty') tally.failed += 1;
     } catch (error) {
-      deps.log.warn({ err: error, channelId }, 'reconcile: the sync could not run');
+      deps.log.warn({ err: error, watch: key }, 'reconcile: the sync could not run');
       tally.failed += 1;
     }
   };
-  let pageOf = () => deps.channels.channels.awaitingSync(PAGE);
+  let pageOf = () => deps.channels.watches.awaitingSync(PAGE);
   for (let round = 0; ; round += 1) {
-    const candidates = (await pageOf()).filter(({ id, channel }) => !tried.has(id) && needsReconcile(channel, now, options.intervalMs));
-    pageOf = () => deps.channels.channels.syncedBefore(cutoff, PAGE);
-    const ids = [...new Set(candidates.map(({ id }) => id))];
-    for (const id of ids) tried.add(id);
-    const started = await forEachWithin(ids, options, one);
-    if (started < ids.length) return { ...tally, remaining: ids.length - started };
+    const candidates = (await pageOf()).filter(({ key, watch }) => !tried.has(key) && needsReconcile(watch, now, options.intervalMs));
+    pageOf = () => deps.channels.watches.syncedBefore(cutoff, PAGE);
+    const keys = [...new Set(candidates.map(({ key }) => key))];
+    for (const key of keys) tried.add(key);
+    const started = await forEachWithin(keys, options, one);
+    if (started < keys.length) return { ...tally, remaining: tally.remaining + keys.length - started };
     // Round 0 was the never-synced and dirty ones; after that, a page with nothing new is the end.
-    if (round > 0 && ids.length === 0) return tally;
-    if (Date.now() >= options.deadline) return { ...tally, remaining: (await deps.channels.channels.syncedBefore(cutoff, PAGE)).filter(({ id }) => !tried.has(id)).length };
+    if (round > 0 && keys.length === 0) return tally;
+    if (Date.now() >= options.deadline) return { ...tally, remaining: tally.remaining + (await deps.channels.watches.syncedBefore(cutoff, PAGE)).filter(({ key }) => !tried.has(key)).length };
   }
 }
 

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { services, upkeepDeps } from '../../functions/services';
 import { ChannelService, newChannelId, REQUESTED_TTL_SECONDS } from '../../shared/channels/channel-service';
+import { FRESH_STATE } from '../../shared/channels/watches';
 import { channelSchema, hashChannelToken } from '../../shared/channels/channels';
 import { CalendarGateway } from '../../shared/google/calendar';
 import { subscriberSchema } from '../../shared/store/subscribers';
@@ -52,6 +53,8 @@ function channelServiceOnNewInstance(): TimedChannelService {
     db: s.db,
     subscribers: s.subscribers,
     sessionFor: (id, host) => (host.google ? gateway.session({ id, refreshToken: s.cipher.decrypt(host.google.refreshToken) }) : undefined),
+    // The bench's hosts hold no slots: every watch starts from a token taken now, as in production.
+    holdsSlotsOn: async () => false,
     webhookUrl: `${s.config.publicBaseUrl}/googleWebhook`,
     now: s.now,
     log: s.log,
@@ -117,18 +120,13 @@ async function seedHosts(sys: TestSystem, count: number): Promise<void> {
         resourceUri: watched.resourceUri,
         expiration: watched.expiration,
         tokenHash: hashChannelToken(token),
-        syncToken,
         lastMessageNumber: 0,
-        lease: null,
-        dirty: false,
-        errorCount: 0,
-        lastSyncedAt: now,
         createdAt: now,
         updatedAt: now,
       });
       batch.set(s.db.collection('subscribers').doc(subscriberId), subscriber);
       batch.set(s.channels.channels.ref(channelId), channel);
-      batch.set(s.channels.channels.watchRef(subscriberId, account.calendarId), { subscriberId, calendarId: account.calendarId, channelId, updatedAt: now });
+      batch.set(s.channels.watches.refOf(subscriberId, account.calendarId), { ...FRESH_STATE, syncToken, lastSyncedAt: now, subscriberId, calendarId: account.calendarId, channelId, watched: true, updatedAt: now });
     });
     await batch.commit();
     const done = first + indexes.length;

@@ -15,6 +15,7 @@ import { MailOutboxRepository } from '../../shared/store/mail-outbox';
 import { availability, book, decide, decisionLinks, freeSlot, GUEST, tokenOf } from '../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../support/system';
 import { until } from '../support/until';
+import { channelState } from '../support/channel-state';
 
 jest.setTimeout(120_000);
 
@@ -65,7 +66,7 @@ async function watchedHost(options: { autoConfirm?: boolean } = {}): Promise<{ h
 
 async function settled(channelId: string): Promise<void> {
   await until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && channel.syncToken && !channel.lease && !channel.dirty ? true : undefined;
   }, 'the channel to settle');
 }

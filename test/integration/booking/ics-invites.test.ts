@@ -7,6 +7,7 @@ import { book, decide, decisionLinks, freeSlot, GUEST, tokenOf } from '../../sup
 import { expectItipRules, readCalendarMessages } from '../../support/calendar-files';
 import { startSystem, type TestHost, type TestSystem, type SinkMessage } from '../../support/system';
 import { until } from '../../support/until';
+import { channelState, watchRefOf } from '../../support/channel-state';
 
 let sys: TestSystem;
 
@@ -43,7 +44,7 @@ async function watch(host: TestHost): Promise<string> {
 
 async function settled(channelId: string): Promise<void> {
   await until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && !channel.lease && !channel.dirty ? true : undefined;
   }, 'the channel to settle');
 }
@@ -149,7 +150,7 @@ describe('booking with our own .ics invitations', () => {
     const guest = { ...GUEST, email: 'moved.guest@example.org' };
     const slotId = await bookOne(host, guest);
     await settled(channelId);
-    const staleToken = (await services().channels.channels.get(channelId))!.syncToken;
+    const staleToken = (await channelState(channelId))!.syncToken;
     const before = await services().slots.require(slotId);
     const start = new Date(before.start.getTime() + 26 * 3600_000);
     const end = new Date(start.getTime() + 30 * 60_000);
@@ -174,7 +175,7 @@ describe('booking with our own .ics invitations', () => {
 
     // As if the sync token had never been saved: the same change comes again, and nothing is sent.
     await settled(channelId);
-    await services().channels.channels.ref(channelId).update({ syncToken: staleToken });
+    await (await watchRefOf(channelId)).update({ syncToken: staleToken });
     expect((await syncChannel(syncDeps(), channelId, 5_000)).outcome).toBe('synced');
     expect(await sys.sinkMessages(guest.email)).toHaveLength(2);
     expect(await sys.sinkMessages(host.email)).toHaveLength(2);

@@ -13,6 +13,7 @@ import { slotIdForKey } from '../../../shared/store/booking-requests';
 import { book, decide, decisionLinks, freeSlot, GUEST, tokenOf, type OfferedSlot } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { channelState } from '../../support/channel-state';
 
 jest.setTimeout(60_000);
 
@@ -88,7 +89,7 @@ async function unrelatedChange(host: TestHost): Promise<void> {
 
 async function settled(channelId: string): Promise<void> {
   await until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && !channel.lease && !channel.dirty ? true : undefined;
   }, 'the channel to settle');
 }

@@ -5,6 +5,7 @@ import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { channelState } from '../../support/channel-state';
 
 jest.setTimeout(60_000);
 
@@ -19,14 +20,14 @@ it('a renewed channel replaces the old one at Google and here, carrying the sync
   const host = await sys.createHost();
   const s = services();
   const { channelId: oldId } = await s.channels.ensureChannel(host.id, (await s.subscribers.get(host.id))!, host.calendarId);
-  const initial = (await s.channels.channels.get(oldId))!.syncToken;
+  const initial = (await channelState(oldId))!.syncToken;
   const slot = await freeSlot(sys.functionsUrl, host.slug);
   const { slotId } = (await (await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: 'renewal@example.org' } })).json()) as { slotId: string };
   await until(async () => {
-    const channel = await s.channels.channels.get(oldId);
+    const channel = await channelState(oldId);
     return channel && channel.syncToken !== initial && channel.lease === null ? true : undefined;
   }, 'the booking to be synced');
-  const before = await s.channels.channels.get(oldId);
+  const before = await channelState(oldId);
 
   const renewed = await s.channels.renewChannel(oldId);
   expect(renewed?.channelId).toBeDefined();
@@ -35,14 +36,14 @@ it('a renewed channel replaces the old one at Google and here, carrying the sync
 
   const live = await sys.control<{ id: string; calendarId: string }[]>('/channels');
   expect(live.map((c) => c.id)).toEqual([newId]);
-  expect(await s.channels.channels.get(oldId)).toBeUndefined();
-  const current = await s.channels.channels.get(newId);
+  expect(await channelState(oldId)).toBeUndefined();
+  const current = await channelState(newId);
   expect(current).toMatchObject({ state: 'active', syncToken: before!.syncToken, calendarId: host.calendarId });
   expect(await s.channels.liveChannelOf(host.id, host.calendarId)).toBe(newId);
 
   await sys.control(`/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(slotId)}/respond`, { email: 'renewal@example.org', responseStatus: 'declined' });
   await until(async () => ((await s.slots.get(slotId))?.status === 'declined' ? true : undefined), 'the decline to come through the new channel');
-  await until(async () => ((await s.channels.channels.get(newId))?.syncToken !== before!.syncToken ? true : undefined), 'the new channel to move the token on');
+  await until(async () => ((await channelState(newId))?.syncToken !== before!.syncToken ? true : undefined), 'the new channel to move the token on');
 });
 
 it('renewing a channel that is gone does nothing', async () => {

@@ -2,6 +2,7 @@
 import { startSystem, type TestSystem } from '../../support/system';
 import { answer, runOps } from './run-ops';
 import { DAY_MS, hostWatchedDaysAgo } from './watched-host';
+import { watchKey } from '../../../shared/channels/watches';
 
 jest.setTimeout(180_000);
 
@@ -30,7 +31,9 @@ it('lists every channel soonest expiry first, with its host, calendar, state, ex
   const inTwentyEight = await hostWatchedDaysAgo(sys, 2);
   const inTwentyNine = await hostWatchedDaysAgo(sys, 1);
   await sys.createHost({ google: false });
-  await sys.db.collection('googleCalendarChannels').doc(inTwentyNine.channelId).update({ dirty: true, errorCount: 3 });
+  // The sync state is the calendar's, on its watch; the list shows it beside each channel.
+  const watchOf = (host: { id: string; calendarId: string }) => sys.db.collection('googleCalendarWatches').doc(watchKey(host.id, host.calendarId));
+  await watchOf(inTwentyNine.host).update({ dirty: true, errorCount: 3 });
 
   const listed = await runOps(['channels', 'list', '--json'], sys.env);
   expect(listed.stderr).toBe('');
@@ -52,7 +55,7 @@ it('lists every channel soonest expiry first, with its host, calendar, state, ex
       state: 'active',
       expiration: doc.expiration.toDate().toISOString(),
       expiresInMs: expect.any(Number),
-      lastSyncedAt: doc.lastSyncedAt.toDate().toISOString(),
+      lastSyncedAt: (await watchOf(host).get()).get('lastSyncedAt').toDate().toISOString(),
       dirty: channelId === inTwentyNine.channelId,
       errorCount: channelId === inTwentyNine.channelId ? 3 : 0,
     });

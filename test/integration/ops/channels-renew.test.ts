@@ -2,6 +2,7 @@
 import { startSystem, type TestSystem } from '../../support/system';
 import { answer, runOps } from './run-ops';
 import { hostWatchedDaysAgo } from './watched-host';
+import { watchKey } from '../../../shared/channels/watches';
 
 jest.setTimeout(180_000);
 
@@ -26,7 +27,9 @@ const TWENTY_NINE_DAYS = String(29 * 24);
 it('renews the channels expiring within the renewal window, new channel first, the old one stopped; --all renews every one', async () => {
   const soon = await hostWatchedDaysAgo(sys, 2);
   const later = await hostWatchedDaysAgo(sys, 0);
-  const syncToken = (await sys.db.collection('googleCalendarChannels').doc(soon.channelId).get()).get('syncToken') as string;
+  // The sync state is the calendar's: its watch keeps it across renewals.
+  const watchOf = (host: { id: string; calendarId: string }) => sys.db.collection('googleCalendarWatches').doc(watchKey(host.id, host.calendarId));
+  const syncToken = (await watchOf(soon.host).get()).get('syncToken') as string;
   expect(syncToken).toEqual(expect.any(String));
 
   // The default window (48 h) holds neither: nothing changes.
@@ -48,7 +51,8 @@ it('renews the channels expiring within the renewal window, new channel first, t
   expect(renewed.expiration).toBeGreaterThan(Date.now() + 29 * 24 * 3_600_000);
   expect((await channelDocs()).map((d) => d.id).sort()).toEqual([renewed.id, later.channelId].sort());
   const renewedDoc = (await sys.db.collection('googleCalendarChannels').doc(renewed.id).get()).data()!;
-  expect(renewedDoc).toMatchObject({ state: 'active', subscriberId: soon.host.id, syncToken });
+  expect(renewedDoc).toMatchObject({ state: 'active', subscriberId: soon.host.id });
+  expect((await watchOf(soon.host).get()).data()).toMatchObject({ channelId: renewed.id, syncToken });
 
   // With logs on, they go to stderr: stdout stays the answer alone.
   const all = await runOps(['channels', 'renew', '--all', '--concurrency', '2', '--json'], { ...sys.env, LOG_LEVEL: 'info' });

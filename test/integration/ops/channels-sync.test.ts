@@ -5,6 +5,7 @@ import { startSystem, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { answer, runOps } from './run-ops';
+import { channelState } from '../../support/channel-state';
 
 jest.setTimeout(180_000);
 
@@ -19,13 +20,13 @@ it('applies a change made in Google while its pushes were lost', async () => {
   const host = await sys.createHost();
   const s = services();
   const { channelId } = await s.channels.ensureChannel(host.id, (await s.subscribers.get(host.id))!, host.calendarId);
-  const initialToken = (await s.channels.channels.get(channelId))?.syncToken;
+  const initialToken = (await channelState(channelId))?.syncToken;
   const slot = await freeSlot(sys.functionsUrl, host.slug);
   const res = await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: 'lost-push@example.org' } });
   expect(res.status).toBe(201);
   const { slotId } = (await res.json()) as { slotId: string };
   await until(async () => {
-    const channel = await s.channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && channel.syncToken !== initialToken && !channel.lease && !channel.dirty ? true : undefined;
   }, 'the booking to be synced');
 

@@ -8,6 +8,7 @@ import { syncChannel } from '../../../shared/sync/sync-channel';
 import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { channelState, watchRefOf } from '../../support/channel-state';
 
 jest.setTimeout(60_000);
 
@@ -28,14 +29,14 @@ async function bookedHost(guestEmail: string, options: { autoConfirm?: boolean }
   const host = await sys.createHost(options);
   const subscriber = await services().subscribers.get(host.id);
   const { channelId } = await services().channels.ensureChannel(host.id, subscriber!, host.calendarId);
-  const initialToken = (await services().channels.channels.get(channelId))?.syncToken;
+  const initialToken = (await channelState(channelId))?.syncToken;
   const slot = await freeSlot(sys.functionsUrl, host.slug);
   const res = await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: guestEmail } });
   expect(res.status).toBe(201);
   const { slotId } = (await res.json()) as { slotId: string };
   // The push for our own insert has come and been synced: later changes are the test's own.
   await until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && channel.syncToken !== initialToken && !channel.lease && !channel.dirty ? true : undefined;
   }, 'the booking to be synced');
   return { host, slotId, channelId };
@@ -51,7 +52,7 @@ async function hostNotices(host: TestHost): Promise<string[]> {
 
 async function settled(channelId: string): Promise<void> {
   await until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && !channel.lease && !channel.dirty ? true : undefined;
   }, 'the channel to settle');
 }
@@ -156,7 +157,7 @@ describe('the sync under trouble', () => {
     await settled(channelId);
     // We cannot read Google's copy of the channel token, so the test gives the channel one it knows.
     await services().channels.channels.ref(channelId).update({ tokenHash: hashChannelToken('burst-token') });
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     const lists = async () => ((await sys.control('/requests')) as { byOperation: Record<string, number> }).byOperation['events.list'] ?? 0;
     const before = await lists();
     // A slow first list (Google can be slow), so the whole burst lands while that sync runs: long
@@ -179,7 +180,7 @@ describe('the sync under trouble', () => {
     expect(answers.map((a) => a.status).filter((status) => status !== 200)).toEqual([]);
     await settled(channelId);
     expect((await lists()) - before).toBeLessThanOrEqual(2);
-    expect((await services().channels.channels.get(channelId))?.lastMessageNumber).toBeGreaterThanOrEqual(100);
+    expect((await channelState(channelId))?.lastMessageNumber).toBeGreaterThanOrEqual(100);
     expect(host.slug).toBeTruthy();
   });
 
@@ -230,14 +231,14 @@ describe('the sync under trouble', () => {
   it('a crash between applying changes and saving the token repeats them harmlessly', async () => {
     const { host, slotId, channelId } = await bookedHost('crash@example.org');
     await settled(channelId);
-    const staleToken = (await services().channels.channels.get(channelId))!.syncToken;
+    const staleToken = (await channelState(channelId))!.syncToken;
     await respond(host, slotId, 'crash@example.org', 'declined');
     await until(async () => ((await slotOf(slotId)).status === 'declined' ? true : undefined), 'the decline');
     await settled(channelId);
     const noticesBefore = await hostNotices(host);
     const deletesBefore = ((await sys.control('/requests')) as { byOperation: Record<string, number> }).byOperation['events.delete'] ?? 0;
     // As if the token save had never happened: the same changes come again.
-    await services().channels.channels.ref(channelId).update({ syncToken: staleToken });
+    await (await watchRefOf(channelId)).update({ syncToken: staleToken });
     const report = await syncChannel(syncDeps(), channelId, 5_000);
     expect(report.outcome).toBe('synced');
     expect(await hostNotices(host)).toEqual(noticesBefore);
@@ -256,7 +257,7 @@ describe('the sync under trouble', () => {
       slotIds.push(((await res.json()) as { slotId: string }).slotId);
     }
     await until(async () => {
-      const channel = await services().channels.channels.get(channelId);
+      const channel = await channelState(channelId);
       return channel && !channel.lease && !channel.dirty && (await Promise.all(slotIds.map(slotOf))).every((s) => s.status === 'requested') ? true : undefined;
     }, 'the bookings to be synced');
     await settled(channelId);
@@ -264,12 +265,12 @@ describe('the sync under trouble', () => {
     for (const [i, slotId] of slotIds.entries()) await respond(host, slotId, `many${i}@example.org`, 'declined');
     const stuck = slotIds[3]!;
     await sys.control('/faults', { method: 'DELETE', pathContains: eventIdForSlot(stuck), status: 403, reason: 'forbidden', count: 1 });
-    const tokenBefore = (await services().channels.channels.get(channelId))!.syncToken;
+    const tokenBefore = (await channelState(channelId))!.syncToken;
 
     const report = await syncChannel(syncDeps(), channelId, 10_000);
 
     expect(report.outcome).toBe('left_dirty');
-    expect((await services().channels.channels.get(channelId))!.syncToken).toBe(tokenBefore);
+    expect((await channelState(channelId))!.syncToken).toBe(tokenBefore);
     for (const slotId of slotIds) expect((await slotOf(slotId)).status).toBe('declined');
     for (const slotId of slotIds.filter((id) => id !== stuck)) expect((await sys.calendarEvent(host, slotId)).status).toBe('cancelled');
     expect((await sys.calendarEvent(host, stuck)).status).not.toBe('cancelled');
@@ -278,7 +279,7 @@ describe('the sync under trouble', () => {
     const again = await syncChannel(syncDeps(), channelId, 10_000);
 
     expect(again.outcome).toBe('synced');
-    expect((await services().channels.channels.get(channelId))!.syncToken).not.toBe(tokenBefore);
+    expect((await channelState(channelId))!.syncToken).not.toBe(tokenBefore);
     expect((await sys.calendarEvent(host, stuck)).status).toBe('cancelled');
     for (const slotId of slotIds) expect((await slotOf(slotId)).notices.filter((n) => n === 'host-guest-declined')).toHaveLength(1);
     expect((await hostNotices(host)).filter((subject) => subject.includes(' declined: '))).toHaveLength(slotIds.length);
@@ -287,7 +288,7 @@ describe('the sync under trouble', () => {
   it('forged pushes are refused and write nothing', async () => {
     const { channelId } = await bookedHost('forged@example.org');
     await settled(channelId);
-    const before = await services().channels.channels.get(channelId);
+    const before = await channelState(channelId);
     const headers = {
       'x-goog-channel-id': channelId,
       'x-goog-channel-token': 'not-the-token',
@@ -306,7 +307,7 @@ describe('the sync under trouble', () => {
     delete missing['x-goog-resource-state'];
     expect((await post(missing)).status).toBe(400);
     expect((await post({ ...headers, 'x-goog-message-number': 'abc' })).status).toBe(400);
-    const after = await services().channels.channels.get(channelId);
+    const after = await channelState(channelId);
     expect(after?.lastMessageNumber).toBe(before?.lastMessageNumber);
     expect(after?.syncToken).toBe(before?.syncToken);
   });
@@ -316,7 +317,7 @@ describe('the sync under trouble', () => {
     await sys.control(`/accounts/${encodeURIComponent(host.email)}/revoke`, {});
     await respond(host, slotId, 'revoked@example.org', 'declined');
     await until(async () => ((await services().subscribers.get(host.id))?.google?.status === 'broken' ? true : undefined), 'the connection to be marked broken');
-    await until(async () => ((await services().channels.channels.get(channelId)) ? undefined : true), 'the channel to be dropped');
+    await until(async () => ((await channelState(channelId)) ? undefined : true), 'the channel to be dropped');
     await until(async () => ((await hostNotices(host)).includes('Reconnect your Google Calendar') ? true : undefined), 'the host to be told');
     // Later failures do not tell the host again.
     expect(await services().subscribers.markGoogleBroken(host.id, new Date())).toBe(false);
@@ -329,7 +330,7 @@ describe('the sync under trouble', () => {
     await sys.control('/faults', { method: 'GET', pathContains: '/events', status: 503, count: 50 });
     await respond(host, slotId, 'flaky@example.org', 'tentative');
     const failed = await until(async () => {
-      const channel = await services().channels.channels.get(channelId);
+      const channel = await channelState(channelId);
       return channel && channel.errorCount > 0 && !channel.lease ? channel : undefined;
     }, 'the failed sync', 30_000);
     expect(failed.dirty).toBe(true);
@@ -343,6 +344,6 @@ describe('the sync under trouble', () => {
     await respond(host, slotId, host.calendarId, 'accepted');
     await until(async () => ((await slotOf(slotId)).status === 'booked' ? true : undefined), 'the next sync');
     expect((await slotOf(slotId)).guestResponse).toBe('tentative');
-    await until(async () => ((await services().channels.channels.get(channelId))?.errorCount === 0 ? true : undefined), 'the error count to reset');
+    await until(async () => ((await channelState(channelId))?.errorCount === 0 ? true : undefined), 'the error count to reset');
   });
 });

@@ -8,6 +8,7 @@ import { syncChannel } from '../../../shared/sync/sync-channel';
 import { availability, book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { channelState } from '../../support/channel-state';
 
 jest.setTimeout(60_000);
 
@@ -69,7 +70,7 @@ async function watchedHost(): Promise<{ host: TestHost; channelId: string }> {
 
 async function settled(channelId: string): Promise<{ syncToken: string | null }> {
   return until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && !channel.lease && !channel.dirty ? channel : undefined;
   }, 'the channel to settle');
 }

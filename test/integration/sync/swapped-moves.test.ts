@@ -8,6 +8,7 @@ import { syncChannel } from '../../../shared/sync/sync-channel';
 import { availability, book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { channelState } from '../../support/channel-state';
 
 jest.setTimeout(90_000);
 
@@ -27,7 +28,7 @@ interface Booking {
 
 async function settled(channelId: string): Promise<void> {
   await until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && !channel.lease && !channel.dirty ? true : undefined;
   }, 'the channel to settle');
 }
@@ -45,7 +46,7 @@ async function hostWithTwoBookings(): Promise<{ host: TestHost; channelId: strin
     const { slotId } = (await res.json()) as { slotId: string };
     made.push({ slotId, start: new Date(offered.start), end: new Date(offered.end) });
   }
-  await until(async () => ((await services().channels.channels.get(channelId))?.lastSyncedAt ? true : undefined), 'the bookings to be synced');
+  await until(async () => ((await channelState(channelId))?.lastSyncedAt ? true : undefined), 'the bookings to be synced');
   await settled(channelId);
   return { host, channelId, a: made[0]!, b: made[1]! };
 }

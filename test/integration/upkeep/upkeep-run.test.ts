@@ -11,6 +11,7 @@ import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { simClock, type SimClock } from '../../support/sim-clock';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { channelState } from '../../support/channel-state';
 
 jest.setTimeout(90_000);
 
@@ -56,7 +57,7 @@ it('changes whose pushes were lost are all applied by the next run', async () =>
   const removed = await bookSlot(host, 'keeper@example.org', 3);
   // The inserts' pushes have been synced (messages from 2 on; the channel's `sync` message is 1).
   await until(async () => {
-    const channel = await services().channels.channels.get(channelId);
+    const channel = await channelState(channelId);
     return channel && channel.lastMessageNumber >= 2 && channel.lease === null && !channel.dirty ? true : undefined;
   }, 'the bookings to be synced');
   await sys.control('/push', { mode: 'drop' });
@@ -104,7 +105,7 @@ it('a change made while a sync was applying its list, its push lost, is applied 
     expect((await syncing).outcome).toBe('synced');
     // The sync ended an hour later by the clock, but what it listed is from before the deletion.
     expect((await services().slots.get(removed))?.status).toBe('requested');
-    expect((await services().channels.channels.get(channelId))!.lastSyncedAt!.getTime()).toBeLessThan(listedFrom.getTime() + HOUR);
+    expect((await channelState(channelId))!.lastSyncedAt!.getTime()).toBeLessThan(listedFrom.getTime() + HOUR);
 
     const summary = await run({ reconcileIntervalMs: 30 * 60_000 });
     expect(summary).toMatchObject({ failed: 0, remaining: 0 });
@@ -121,7 +122,7 @@ it("a deleted host's channel is forgotten (with the host's grant gone, Google le
 
   const summary = await run();
   expect(summary.healed).toBeGreaterThanOrEqual(1);
-  expect(await services().channels.channels.get(channelId)).toBeUndefined();
+  expect(await channelState(channelId)).toBeUndefined();
 });
 
 it('a channel of a host whose default left Google is stopped at Google and forgotten', async () => {
@@ -130,7 +131,7 @@ it('a channel of a host whose default left Google is stopped at Google and forgo
 
   await run();
   expect(await liveAtGoogle(host.calendarId)).toEqual([]);
-  expect(await services().channels.channels.get(channelId)).toBeUndefined();
+  expect(await channelState(channelId)).toBeUndefined();
 });
 
 it('a channel on a calendar that stopped being the default is replaced by one on the new default', async () => {
@@ -141,7 +142,7 @@ it('a channel on a calendar that stopped being the default is replaced by one on
 
   await run();
   expect(await liveAtGoogle(host.calendarId)).toEqual([]);
-  expect(await services().channels.channels.get(channelId)).toBeUndefined();
+  expect(await channelState(channelId)).toBeUndefined();
   const [replacement] = await liveAtGoogle(secondary);
   expect(replacement).toBeDefined();
   expect(await services().channels.liveChannelOf(host.id, secondary)).toBe(replacement);
@@ -154,7 +155,7 @@ it('a host who revoked our access meets the renewal: connection marked broken, c
   const summary = await run({ windowMs: 60 * DAY });
   expect(summary.healed).toBeGreaterThanOrEqual(1);
   expect((await services().subscribers.get(host.id))?.google?.status).toBe('broken');
-  expect(await services().channels.channels.get(channelId)).toBeUndefined();
+  expect(await channelState(channelId)).toBeUndefined();
   expect(await sys.sinkMessages(host.email)).toHaveLength(1);
   await run({ windowMs: 60 * DAY });
   expect(await sys.sinkMessages(host.email)).toHaveLength(1);
@@ -224,9 +225,9 @@ it('channels expiring inside the window are renewed, through Google 429s, and th
   const [renewed] = await liveAtGoogle(early.host.calendarId);
   expect(renewed).toBeDefined();
   expect(renewed).not.toBe(early.channelId);
-  expect(await services().channels.channels.get(early.channelId)).toBeUndefined();
+  expect(await channelState(early.channelId)).toBeUndefined();
   expect(await services().channels.liveChannelOf(early.host.id, early.host.calendarId)).toBe(renewed);
   expect(await liveAtGoogle(late.host.calendarId)).toEqual([late.channelId]);
-  const expiration = (await services().channels.channels.get(renewed!))!.expiration!;
+  const expiration = (await channelState(renewed!))!.expiration!;
   expect(expiration.getTime() - clock.now().getTime()).toBeGreaterThan(29 * DAY);
 });

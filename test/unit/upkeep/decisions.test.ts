@@ -1,4 +1,5 @@
 import type { Channel } from '../../../shared/channels/channels';
+import type { Watch } from '../../../shared/channels/watches';
 import type { Subscriber } from '../../../shared/store/subscribers';
 import { channelVerdict, LONGEST_CHANNEL_LIFE_MS, needsReconcile, needsRenewal, PENDING_GRACE_MS, watchedCalendarOf } from '../../../shared/upkeep/decisions';
 
@@ -16,12 +17,7 @@ function channel(overrides: Partial<Channel> = {}): Channel {
     resourceUri: 'https://example.test/res-1',
     expiration: ahead(20 * 24 * HOUR),
     tokenHash: 'a'.repeat(64),
-    syncToken: 'token',
     lastMessageNumber: 1,
-    lease: null,
-    dirty: false,
-    errorCount: 0,
-    lastSyncedAt: ago(10 * 60_000),
     createdAt: ago(10 * 24 * HOUR),
     updatedAt: ago(10 * 24 * HOUR),
     ...overrides,
@@ -68,16 +64,17 @@ describe('renewal window', () => {
   });
 });
 
-describe('reconciliation', () => {
+describe('reconciliation of a watched calendar', () => {
   const interval = HOUR;
+  const watch = (overrides: Partial<Pick<Watch, 'watched' | 'lastSyncedAt' | 'dirty' | 'lease'>> = {}) => ({ watched: true, lastSyncedAt: ago(10 * 60_000), dirty: false, lease: null, ...overrides });
   it.each([
-    ['synced 10 minutes ago', false, channel()],
-    ['synced an hour ago', true, channel({ lastSyncedAt: ago(HOUR) })],
-    ['never synced', true, channel({ lastSyncedAt: null })],
-    ['dirty, its lease run out', true, channel({ dirty: true, lease: { holder: 'x', until: ago(1) } })],
-    ['dirty, no lease', true, channel({ dirty: true })],
-    ['dirty while a sync holds the lease', false, channel({ dirty: true, lease: { holder: 'x', until: ahead(60_000) } })],
-    ['pending', false, channel({ state: 'pending', lastSyncedAt: null })],
+    ['synced 10 minutes ago', false, watch()],
+    ['synced an hour ago', true, watch({ lastSyncedAt: ago(HOUR) })],
+    ['never synced', true, watch({ lastSyncedAt: null })],
+    ['dirty, its lease run out', true, watch({ dirty: true, lease: { holder: 'x', until: ago(1) } })],
+    ['dirty, no lease', true, watch({ dirty: true })],
+    ['dirty while a sync holds the lease', false, watch({ dirty: true, lease: { holder: 'x', until: ahead(60_000) } })],
+    ['no longer watched (its state kept for a re-watch)', false, watch({ watched: false, lastSyncedAt: ago(10 * 24 * HOUR) })],
   ])('%s → %s', (_case, expected, subject) => {
     expect(needsReconcile(subject, NOW, interval)).toBe(expected);
   });
@@ -97,6 +94,8 @@ describe('heal verdict on a channel', () => {
     ['a dead watch whose resource id Google told us', 'stop:stale_pending', 'c1', channel({ state: 'pending', createdAt: ago(PENDING_GRACE_MS) }), host(), 'c1'],
     ['a dead watch with no resource id, maybe still live at Google', 'keep', 'c1', channel({ state: 'pending', resourceId: null, createdAt: ago(HOUR) }), host(), 'c2'],
     ['a dead watch with no resource id, surely expired', 'forget:stale_pending', 'c1', channel({ state: 'pending', resourceId: null, createdAt: ago(LONGEST_CHANNEL_LIFE_MS) }), host(), 'c2'],
+    ['a watch that failed without a clear answer, on a calendar no longer watched: kept until Google names its resource', 'keep', 'c1', channel({ state: 'pending', resourceId: null, createdAt: ago(HOUR) }), host({ google: null }), undefined],
+    ['the same once its sync message told us the resource: stopped', 'stop:stale_pending', 'c1', channel({ state: 'pending', createdAt: ago(HOUR) }), host({ google: null }), undefined],
   ])('%s → %s', (_case, expected, id, subject, owner, current) => {
     const verdict = channelVerdict(id, subject, owner, current, NOW);
     expect(verdict.kind === 'keep' ? 'keep' : `${verdict.kind}:${verdict.reason}`).toBe(expected);

@@ -1,0 +1,101 @@
+// A watch whose answer never reached us may have made a channel at Google: it stays tracked until
+// Google names its resource (its `sync` message) and the heal stops it. Never a live channel we
+// do not track.
+import { services, upkeepDeps } from '../../../functions/services';
+import { ChannelService } from '../../../shared/channels/channel-service';
+import { CalendarGateway } from '../../../shared/google/calendar';
+import { runUpkeep } from '../../../shared/upkeep/run-upkeep';
+import { startSystem, type TestHost, type TestSystem } from '../../support/system';
+import { until } from '../../support/until';
+
+jest.setTimeout(60_000);
+
+let sys: TestSystem;
+
+beforeAll(async () => {
+  sys = await startSystem();
+});
+afterAll(() => sys.close());
+afterEach(() => fetch(`${sys.google.url}/emulator/v1/faults`, { method: 'DELETE' }));
+
+const run = () => runUpkeep(upkeepDeps(), { windowMs: 0, reconcileIntervalMs: 60 * 60_000, budgetMs: 20_000, concurrency: 4 });
+
+async function liveAt(calendarId: string): Promise<string[]> {
+  return (await sys.control<{ id: string; calendarId: string }[]>('/channels')).filter((c) => c.calendarId === calendarId).map((c) => c.id);
+}
+
+/** Live channels at Google on the calendar that we do not track. */
+async function untracked(calendarId: string): Promise<string[]> {
+  const tracked = await services().channels.channels.getMany(await liveAt(calendarId));
+  return (await liveAt(calendarId)).filter((id) => !tracked.has(id));
+}
+
+/** The heal's grace for a watch in progress has passed (as the next scheduled run finds it). */
+async function pastTheGrace(channelId: string): Promise<void> {
+  await services().channels.channels.ref(channelId).update({ createdAt: new Date(Date.now() - 5 * 60_000) });
+}
+
+/** The channel service as an instance whose client gives Google one second per request. */
+function impatientChannels(): ChannelService {
+  const s = services();
+  const gateway = new CalendarGateway({ ...s.config.google, requestTimeoutMs: 1_000 });
+  return new ChannelService({
+    db: s.db,
+    subscribers: s.subscribers,
+    sessionFor: (id, host) => (host.google ? gateway.session({ id, refreshToken: s.cipher.decrypt(host.google.refreshToken) }) : undefined),
+    holdsSlotsOn: async () => false,
+    webhookUrl: `${sys.functionsUrl}/googleWebhook`,
+    now: s.now,
+    log: s.log,
+  });
+}
+
+it('a watch that timed out after Google made the channel (its retry answered "channel id not unique") stays tracked, and the heal stops it', async () => {
+  const host: TestHost = await sys.createHost();
+  const subscriber = (await services().subscribers.get(host.id))!;
+  // Google takes 1.5 s over the first two tries: the client gives up on each after 1 s, and its
+  // next try, with the same channel id, finds the channel the first one made.
+  await sys.control('/faults', { pathContains: '/events/watch', delayMs: 1_500, count: 2 });
+
+  await expect(impatientChannels().ensureChannel(host.id, subscriber, host.calendarId)).rejects.toThrow();
+
+  const [made] = await liveAt(host.calendarId);
+  expect(made).toBeDefined();
+  // Before: the pending document was deleted on the error, leaving this channel live and untracked.
+  expect(await untracked(host.calendarId)).toEqual([]);
+  expect((await services().channels.channels.get(made!))?.state).toBe('pending');
+  await until(async () => ((await services().channels.channels.get(made!))?.resourceId ? true : undefined), "the channel's sync message to name its resource");
+
+  await pastTheGrace(made!);
+  const summary = await run();
+
+  expect(summary.failed).toBe(0);
+  const live = await liveAt(host.calendarId);
+  expect(live).toHaveLength(1);
+  expect(live).not.toContain(made);
+  expect(await services().channels.liveChannelOf(host.id, host.calendarId)).toBe(live[0]);
+  expect(await untracked(host.calendarId)).toEqual([]);
+  expect(await services().channels.channels.get(made!)).toBeUndefined();
+});
+
+it('a channel stopped while its watch is still in flight stays tracked until Google names it, then the heal stops it', async () => {
+  const host: TestHost = await sys.createHost();
+  const s = services();
+  await sys.control('/faults', { pathContains: '/events/watch', delayMs: 1_500, count: 1 });
+  const watching = s.channels.ensureChannel(host.id, (await s.subscribers.get(host.id))!, host.calendarId).catch((error: unknown) => error);
+  const pending = await until(async () => (await s.channels.channels.ofHost(host.id))[0]?.id, 'the pending channel');
+
+  // Meanwhile the host's default leaves Google (settings), and its channels are stopped.
+  await s.subscribers.change(host.id, (current) => ({ ...current, defaultCalendar: { provider: 'other', calendarId: 'caldav:work' } }));
+  expect(await s.channels.stopChannel(pending)).toBe('kept');
+  await watching;
+
+  // Before: the pending document was forgotten, and the watch that landed after it was live and untracked.
+  expect(await liveAt(host.calendarId)).toEqual([pending]);
+  expect(await untracked(host.calendarId)).toEqual([]);
+
+  await pastTheGrace(pending);
+  await run();
+  expect(await liveAt(host.calendarId)).toEqual([]);
+  expect(await s.channels.channels.get(pending)).toBeUndefined();
+});
