@@ -21,6 +21,13 @@ const PENDING_GRACE_MS = 2 * 60_000;
 /** A channel expiring sooner than this is not worth keeping as the answer to ensureChannel. */
 const MIN_REMAINING_MS = 60 * 60_000;
 
+/**
+ * Written on every new channel, never read here: code from before the sync state moved to the
+ * calendar's watch requires these fields on a channel. While such code still runs (a deploy's
+ * mixed versions, a rollback), it finds a channel it can read, whose first sync is a full resync.
+ */
+const FORMER_CHANNEL_STATE = { syncToken: null, lease: null, dirty: false, errorCount: 0, lastSyncedAt: null };
+
 export class ChannelNotFound extends Error {
   constructor(readonly channelId: string) {
     super(`no channel ${channelId}`);
@@ -83,7 +90,7 @@ export class ChannelService {
       if (watch?.channelId && existing && isUsable(existing, now)) return { channelId: watch.channelId, created: false };
       const channelId = newChannelId();
       const start = watchStart(watch, holdsSlots);
-      tx.create(this.channels.ref(channelId), this.pendingChannel(subscriberId, calendarId, token, now));
+      tx.create(this.channels.ref(channelId), { ...this.pendingChannel(subscriberId, calendarId, token, now), ...FORMER_CHANNEL_STATE });
       const dirty = start !== 'fresh_token' || (watch?.dirty ?? false);
       tx.set(this.watches.ref(key), { ...FRESH_STATE, ...watch, subscriberId, calendarId, channelId, watched: true, dirty, updatedAt: now });
       return { channelId, created: true, start };
@@ -142,7 +149,7 @@ export class ChannelService {
     if (!session) throw new NoGoogleConnection(old.subscriberId);
     const channelId = newChannelId();
     const token = randomBytes(32).toString('base64url');
-    await this.channels.ref(channelId).create(this.pendingChannel(old.subscriberId, old.calendarId, token, this.deps.now()));
+    await this.channels.ref(channelId).create({ ...this.pendingChannel(old.subscriberId, old.calendarId, token, this.deps.now()), ...FORMER_CHANNEL_STATE });
     const watched = await this.watch(session, channelId, old.calendarId, token);
     const outcome = await this.deps.db.runTransaction(async (tx) => {
       const watch = await this.watches.getIn(tx, key);

@@ -69,3 +69,10 @@ it("the scheduled run's heal migrates an old-shape watch, so its reconcile finds
   expect(summary.reconciled).toBeGreaterThanOrEqual(1);
   expect((await services().slots.require(slotId)).status).toBe('declined');
 });
+
+it('a channel made now carries the fields the code before requires on a channel (a deploy or a rollback runs both), empty: a full resync there', async () => {
+  const host = await sys.createHost();
+  const { channelId } = await services().channels.ensureChannel(host.id, (await services().subscribers.get(host.id))!, host.calendarId);
+  const doc = (await sys.db.collection('googleCalendarChannels').doc(channelId).get()).data();
+  expect(doc).toMatchObject({ syncToken: null, lease: null, dirty: false, errorCount: 0, lastSyncedAt: null, state: 'active' });
+});
