@@ -67,9 +67,9 @@ function expectJsonRefusal(answer: { status: number; headers: Record<string, unk
 describe("the framework's own server, as deployed", () => {
   it('refuses a body over the limit by its Content-Length without waiting for it, and a streamed one as it passes the limit', async () => {
     expectJsonRefusal(await claimBody(`${booking.url}/bookings`, 1024 * 1024 * 1024, { 'content-type': 'application/json' }), 413, 'payload_too_large');
-    const streamed = await streamBody(`${booking.url}/bookings`, 64 * 1024 * 1024, { 'content-type': 'application/json' });
+    // 1 MiB and then nothing more, the request left open: only a refusal before the end answers.
+    const streamed = await streamBody(`${booking.url}/bookings`, 1024 * 1024, { 'content-type': 'application/json' });
     expectJsonRefusal(streamed, 413, 'payload_too_large');
-    expect(streamed.sentBytes).toBeLessThan(1024 * 1024);
   });
 
   it('answers malformed JSON, a foreign charset and a compressed body in our JSON shape', async () => {

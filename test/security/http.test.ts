@@ -67,12 +67,10 @@ describe("a body over its function's limit is refused with 413 before it is read
     expectRefusal(answer, 413, 'payload_too_large');
   });
 
-  it.each(ENDPOINTS)('%s: streamed without a length, answered and closed long before the client is done', async (_name, path) => {
-    const answer = await writesNothing(() => streamBody(url(path), 64 * MiB, { 'content-type': JSON_TYPE }));
+  it.each(ENDPOINTS)('%s: streamed without a length, answered before the body ends', async (_name, path) => {
+    // 1 MiB and then nothing more, the request left open: only a refusal before the end answers.
+    const answer = await writesNothing(() => streamBody(url(path), MiB, { 'content-type': JSON_TYPE }));
     expectRefusal(answer, 413, 'payload_too_large');
-    // The answer came within the first MiB of 64 (socket buffers hold some on their way): the server
-    // answered at its limit, not at the end of the body.
-    expect(answer.sentBytes).toBeLessThan(MiB);
   });
 });
 
