@@ -4,9 +4,9 @@
 // watches it. Nothing is stored until Google has answered the calendar list: a grant that cannot
 // read the calendars leaves no half-made host behind.
 import { randomBytes } from 'node:crypto';
-import { IANAZone } from 'luxon';
 import type { CalendarListEntry } from '../google/calendar';
 import { GoogleAccountTaken, HostExists, SlugTaken, type Schedule, type Subscriber } from '../store/subscribers';
+import { canonicalTimeZone } from '../time/time-zone';
 import { watchDefaultCalendar, writableCalendars } from './default-calendar';
 import type { AccountDeps } from './deps';
 import { ConnectRaced, GoogleAccountInUse, LinkSessionEnded, NoRefreshToken } from './errors';
@@ -29,10 +29,10 @@ export function defaultSchedule(slug: string): Schedule {
   };
 }
 
-/** A new host gets its primary calendar's zone; Google's answer is checked, UTC if unusable. */
+/** A new host gets its primary calendar's zone; Google's answer is checked (an IANA name, made canonical), UTC if unusable. */
 export function timezoneFrom(calendars: CalendarListEntry[]): string {
   const zone = calendars.find((c) => c.primary)?.timeZone;
-  return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
+  return (zone && canonicalTimeZone(zone)) || 'UTC';
 }
 
 /**

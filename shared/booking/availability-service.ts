@@ -3,7 +3,7 @@
 import { CalendarError, ConnectionRevoked } from '../google/errors';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
-import { freeSlots, queryRange, type TimeRange } from './availability';
+import { busyRange, freeSlots, type TimeRange } from './availability';
 import { HostCalendarUnavailable, UnknownHost } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
 
@@ -46,7 +46,7 @@ export async function busyTime(deps: Pick<AvailabilityDeps, 'slots' | 'calendars
 export async function hostAvailability(deps: AvailabilityDeps, slug: string, fromDate: string, toDate: string): Promise<HostAvailability> {
   const { id, host } = await findHost(deps.subscribers, slug);
   const query = { schedule: host.schedule, timezone: host.timezone, now: deps.now(), fromDate, toDate };
-  const range = queryRange(query);
+  const range = busyRange(query);
   const answer = { host: { name: host.name, timezone: host.timezone }, slotMinutes: host.schedule.slotMinutes };
   if (!range) return { ...answer, slots: [] };
   return { ...answer, slots: freeSlots({ ...query, busy: await busyTime(deps, id, host, range) }) };

@@ -18,6 +18,10 @@
 // - The grid hangs off the window's start, never off the query's or the booking window's edges:
 //   asking for one day or for a month offers the same slots on that day. This is what lets the
 //   booking endpoint check a single requested start against a one-day query.
+// - A slot belongs to the day it starts on: a query offers the slots that start on its days,
+//   whatever day they end on. That matters where a clock change crosses midnight: in America/Nuuk
+//   and America/Scoresbysund the spring-forward takes Saturday 23:00 to Sunday 00:00, so a window
+//   ending at 23:55 ends at 00:55 on Sunday and a 45-minute slot from 22:30 ends at 00:15.
 import { DateTime, Duration } from 'luxon';
 import type { Schedule } from '../store/subscribers';
 import { WEEKDAYS } from '../store/subscribers';
@@ -53,6 +57,11 @@ export class InvalidDateRange extends Error {
 interface Span {
   start: number;
   end: number;
+}
+
+/** Where a query's slots may start, and the latest any of them may end (the booking window's end). */
+interface Clipped extends Span {
+  limit: number;
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -95,23 +104,34 @@ export function bookingWindow(schedule: Schedule, now: Date): TimeRange {
   return toRange(bookingSpan(schedule, now));
 }
 
-function clippedSpan(query: RangeQuery): Span | undefined {
+function clippedSpan(query: RangeQuery): Clipped | undefined {
   const from = calendarDay(query.fromDate, 'fromDate');
   const to = calendarDay(query.toDate, 'toDate');
   if (to.toMillis() < from.toMillis()) throw new InvalidDateRange(`toDate ${query.toDate} is before fromDate ${query.fromDate}`);
   const window = bookingSpan(query.schedule, query.now);
   const start = Math.max(startOfLocalDay(from, query.timezone).toMillis(), window.start);
   const end = Math.min(startOfLocalDay(to.plus({ days: 1 }), query.timezone).toMillis(), window.end);
-  return start < end ? { start, end } : undefined;
+  return start < end ? { start, end, limit: window.end } : undefined;
 }
 
 /**
- * The UTC range a query covers, clipped to the booking window; undefined when nothing is left.
- * Busy time must be fetched for exactly this range.
+ * The UTC range of the days a query asks for, clipped to the booking window; undefined when
+ * nothing is left. Its slots start in it.
  */
 export function queryRange(query: RangeQuery): TimeRange | undefined {
   const span = clippedSpan(query);
   return span && toRange(span);
+}
+
+/**
+ * The UTC range a query needs busy time for: its days, and on past the last one as far as a slot
+ * starting there may end. Busy time must be fetched for exactly this range.
+ */
+export function busyRange(query: RangeQuery): TimeRange | undefined {
+  const days = clippedSpan(query);
+  if (!days) return undefined;
+  const step = Duration.fromObject({ minutes: query.schedule.slotMinutes }).toMillis();
+  return toRange({ start: days.start, end: Math.min(days.end + step, days.limit) });
 }
 
 function wallTime(day: DateTime, time: string, zone: string): number {
@@ -162,11 +182,12 @@ function localDay(millis: number, zone: string): DateTime {
 }
 
 /**
- * Candidate slots (before busy time) inside `span`, for windows on the local days that `span`
- * touches. One day either side is included too: in a zone whose clock change crosses midnight, a
- * window's wall time can land on the neighbouring date, and its slots must still be found.
+ * Candidate slots (before busy time) starting inside `span` and ending by `limit`, for windows on
+ * the local days that `span` touches. One day either side is included too: in a zone whose clock
+ * change crosses midnight, a window's wall time can land on the neighbouring date, and its slots
+ * must still be found.
  */
-function candidateSlots(schedule: Schedule, zone: string, span: Span): Span[] {
+function candidateSlots(schedule: Schedule, zone: string, span: Span, limit: number): Span[] {
   const first = localDay(span.start, zone).minus({ days: 1 });
   const last = localDay(span.end - 1, zone).plus({ days: 1 });
   const step = Duration.fromObject({ minutes: schedule.slotMinutes }).toMillis();
@@ -177,7 +198,7 @@ function candidateSlots(schedule: Schedule, zone: string, span: Span): Span[] {
     // Jump straight to the first slot that can start inside `span` rather than walking the grid
     // from the window's start; it is the same grid either way.
     const skip = window.start < span.start ? Math.ceil((span.start - window.start) / step) : 0;
-    for (let start = window.start + skip * step; start + step <= window.end && start + step <= span.end; start += step) {
+    for (let start = window.start + skip * step; start < span.end && start + step <= window.end && start + step <= limit; start += step) {
       slots.push({ start, end: start + step });
     }
   }
@@ -201,7 +222,7 @@ export function freeSlots(query: AvailabilityQuery): TimeRange[] {
   const busy = mergedBusy(query.busy);
   const free: TimeRange[] = [];
   let next = 0;
-  for (const slot of candidateSlots(query.schedule, query.timezone, span)) {
+  for (const slot of candidateSlots(query.schedule, query.timezone, span, span.limit)) {
     // Slots are sorted and disjoint, so busy spans ending by this slot's start can never
     // overlap a later slot either: the index only moves forward.
     while (next < busy.length && (busy[next] as Span).end <= slot.start) next++;
@@ -220,9 +241,7 @@ export function findFreeSlot(query: AvailabilityQuery, start: Date): TimeRange |
   const span = clippedSpan(query);
   const at = start.getTime();
   if (!span || !(at >= span.start && at < span.end)) return undefined;
-  const step = Duration.fromObject({ minutes: query.schedule.slotMinutes }).toMillis();
-  const around = { start: at, end: Math.min(span.end, at + step) };
-  const slot = candidateSlots(query.schedule, query.timezone, around).find((s) => s.start === at);
+  const slot = candidateSlots(query.schedule, query.timezone, { start: at, end: at + 1 }, span.limit).find((s) => s.start === at);
   if (!slot || mergedBusy(query.busy).some((b) => overlaps(slot, b))) return undefined;
   return toRange(slot);
 }

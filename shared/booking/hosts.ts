@@ -1,14 +1,18 @@
 // Creating or updating a host from a description (the ops command `host put FILE`, the local
 // stack's demo host). The refresh token arrives in plain text and is sealed before it is stored.
 import { z } from 'zod';
-import { googleSubject, scheduleSchema, timeZone, type Subscriber, type SubscriberRepository } from '../store/subscribers';
+import { googleSubject, scheduleSchema, type Subscriber, type SubscriberRepository } from '../store/subscribers';
 import type { TokenCipher } from '../store/token-cipher';
+import { ianaTimeZone } from '../time/time-zone';
 
 export const hostFileSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, 'must be 3-64 characters of A-Z, a-z, 0-9, _ and -'),
   name: z.string().min(1).max(200),
   email: z.email(),
-  timezone: timeZone,
+  // An IANA name, stored canonical: luxon also takes a UTC offset ("+05:37") as a zone, with which
+  // no slot lands on the 5-minute cells that hold booked time (every booking failed), and which
+  // cannot follow daylight saving time.
+  timezone: ianaTimeZone,
   google: z
     .object({
       accountEmail: z.email(),

@@ -18,6 +18,8 @@ describe('a newly connected host', () => {
   it('falls back to UTC without a primary calendar or with a zone that is not IANA', () => {
     expect(timezoneFrom([entry({ timeZone: 'Asia/Tokyo' })])).toBe('UTC');
     expect(timezoneFrom([entry({ primary: true, timeZone: 'Mars/Olympus' })])).toBe('UTC');
+    // An offset is no IANA zone (luxon would take it, and every booking would then fail).
+    expect(timezoneFrom([entry({ primary: true, timeZone: '+05:37' })])).toBe('UTC');
     expect(timezoneFrom([])).toBe('UTC');
   });
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import {
   bookingWindow,
+  busyRange,
   findFreeSlot,
   freeSlots,
   InvalidDateRange,
@@ -160,6 +161,39 @@ describe('daylight saving changes in the host zone', () => {
     const window = queryRange({ ...query({ timezone: 'America/Santiago' }), fromDate: '2026-09-06', toDate: '2026-09-06' });
     expect(window?.start.toISOString()).toBe('2026-09-06T04:00:00.000Z');
     expect(window?.end.toISOString()).toBe('2026-09-07T03:00:00.000Z');
+  });
+});
+
+describe('a spring-forward that crosses midnight (America/Nuuk and America/Scoresbysund: Saturday 23:00 → Sunday 00:00, 28–29 March 2026)', () => {
+  const ALL_DAY = [{ start: '00:00', end: '23:55' }];
+  const everyDay = { monday: ALL_DAY, tuesday: ALL_DAY, wednesday: ALL_DAY, thursday: ALL_DAY, friday: ALL_DAY, saturday: ALL_DAY, sunday: ALL_DAY };
+  const days = ['2026-03-26', '2026-03-27', '2026-03-28', '2026-03-29', '2026-03-30'];
+  const cases: [string, number, Schedule['weekly']][] = [];
+  for (const zone of ['America/Nuuk', 'America/Scoresbysund']) {
+    for (const slotMinutes of [25, 30, 45, 90]) cases.push([zone, slotMinutes, everyDay]);
+    cases.push([zone, 45, { saturday: [{ start: '22:00', end: '23:30' }], sunday: [{ start: '00:00', end: '02:00' }] }]);
+  }
+
+  it.each(cases)('in %s with %i-minute slots, a one-day query offers the slots of that day a longer query offers, and each can be booked', (zone, slotMinutes, weekly) => {
+    const ask = (fromDate: string, toDate: string) => query({ timezone: zone, schedule: schedule({ slotMinutes, weekly }), fromDate, toDate });
+    const week = freeSlots(ask(days[0]!, days.at(-1)!));
+    for (const day of days) {
+      const onDay = week.filter((slot) => DateTime.fromJSDate(slot.start, { zone }).toISODate() === day);
+      expect(starts(freeSlots(ask(day, day)))).toEqual(starts(onDay));
+      for (const slot of onDay) expect(findFreeSlot(ask(day, day), slot.start)).toEqual(slot);
+    }
+  });
+
+  it('offers the 45-minute slot from 22:30 to 00:15 on the Saturday it starts, books it there, and fetches busy time to its end', () => {
+    const saturday = query({ timezone: 'America/Nuuk', schedule: schedule({ slotMinutes: 45, weekly: everyDay }), fromDate: '2026-03-28', toDate: '2026-03-28' });
+    const crossing = range('2026-03-29T00:30:00Z', '2026-03-29T01:15:00Z');
+    expect(freeSlots(saturday).at(-1)).toEqual(crossing);
+    expect(findFreeSlot(saturday, crossing.start)).toEqual(crossing);
+    expect(DateTime.fromJSDate(crossing.end, { zone: 'America/Nuuk' }).toISO()).toBe('2026-03-29T00:15:00.000-01:00');
+    expect(queryRange(saturday)?.end).toEqual(new Date('2026-03-29T01:00:00Z'));
+    expect(busyRange(saturday)?.end).toEqual(new Date('2026-03-29T01:45:00Z'));
+    // Busy time that starts after the day's end still blocks a slot that reaches into it.
+    expect(findFreeSlot({ ...saturday, busy: [range('2026-03-29T01:05:00Z', '2026-03-29T01:10:00Z')] }, crossing.start)).toBeUndefined();
   });
 });
 

@@ -1,0 +1,35 @@
+// What a host file (ops `host put`, the demo host) may say about the host's time zone: a table, no I/O.
+import { hostFileSchema } from '../../../shared/booking/hosts';
+
+const file = {
+  id: 'host-1',
+  name: 'Hannah Host',
+  email: 'hannah@example.test',
+  timezone: 'Europe/Berlin',
+  schedule: { slug: 'hannah', slotMinutes: 30, weekly: { monday: [{ start: '09:00', end: '17:00' }] } },
+};
+
+describe("a host file's time zone", () => {
+  const refused: [string, string][] = [
+    ['a UTC offset with minutes, which luxon would take (every booking then failed: UnalignedSlot)', '+05:37'],
+    ['a whole-hour offset', '-03:00'],
+    ['UTC with an offset', 'UTC+5'],
+    ['an unknown name', 'Mars/Olympus'],
+    ['nothing', ''],
+  ];
+  it.each(refused)('refuses %s', (_name, timezone) => {
+    const parsed = hostFileSchema.safeParse({ ...file, timezone });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path)).toEqual([['timezone']]);
+  });
+
+  const kept: [string, string, string][] = [
+    ['an IANA name', 'Europe/Berlin', 'Europe/Berlin'],
+    ['an old alias, made canonical', 'US/Eastern', 'America/New_York'],
+    ['a name in other letter case, made canonical', 'europe/berlin', 'Europe/Berlin'],
+    ['UTC', 'UTC', 'UTC'],
+  ];
+  it.each(kept)('takes %s', (_name, timezone, stored) => {
+    expect(hostFileSchema.parse({ ...file, timezone }).timezone).toBe(stored);
+  });
+});
