@@ -6,6 +6,7 @@
 // checked and extended between pages, and a sync that lost it stops applying. Every Google call
 // of a sync ends by the sync's deadline, which is inside its lease.
 import { randomUUID } from 'node:crypto';
+import { inviteInFlight } from '../booking/invite-in-flight';
 import type { ChannelRepository } from '../channels/channel-repository';
 import { watchKey, type Watch, type WatchRepository } from '../channels/watches';
 import { isChangedSinceRead } from '../store/firestore';
@@ -262,7 +263,8 @@ async function fullResync(deps: SyncDeps, key: string, watch: Watch, host: Subsc
     await stillOurs();
     applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, watch.calendarId, event));
   }
-  const unseen = (await deps.slots.holdingIn(watch.subscriberId, watch.calendarId, timeMin, timeMax)).filter(({ slot }) => !seen.has(slot.eventId));
+  // A slot whose invite is still being made may have no event yet: its request judges it, not us.
+  const unseen = (await deps.slots.holdingIn(watch.subscriberId, watch.calendarId, timeMin, timeMax)).filter(({ slot }) => !seen.has(slot.eventId) && !inviteInFlight(slot));
   await stillOurs();
   applied += await applyAll(unseen, async ({ slotId, slot }) => {
     const event: GoogleEvent = await session.getEvent(watch.calendarId, eventIdForSlot(slotId)).catch((error: unknown) => {

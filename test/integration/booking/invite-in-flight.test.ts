@@ -168,10 +168,11 @@ describe('a full resync while a booking\'s insert is at Google', () => {
 
     // The token goes stale mid-request; the next push's sync gets 410 and resyncs in full, finding
     // the slot with no event at Google yet.
+    const stale = (await channelState(channelId))?.syncToken;
     await sys.control(`/calendars/${encodeURIComponent(host.calendarId)}/sync-tokens/invalidate`, {});
-    const gets = await apiCalls('events.get');
     await unrelatedChange(host);
-    await until(async () => ((await apiCalls('events.get')) > gets ? true : undefined), "the resync to look for the slot's event");
+    await until(async () => ((await channelState(channelId))?.syncToken !== stale ? true : undefined), 'the full resync to save a fresh token');
+    expect(await services().slots.require(slotId)).toMatchObject({ status: 'requested', inviteInFlight: { changeSeen: false } });
 
     const res = await answer;
     expect(res.status).toBe(201);
