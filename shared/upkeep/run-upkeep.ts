@@ -10,8 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { isUsable, NoGoogleConnection, type ChannelService } from '../channels/channel-service';
 import type { Channel } from '../channels/channels';
-import { watchKey } from '../channels/watches';
-import { ConnectionRevoked } from '../google/errors';
+import { watchKey, type Watch } from '../channels/watches';
+import { CalendarNotFound, ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
 import type { Mailer } from '../mail/mailer';
 import { sendDueMail } from '../mail/outbox-job';
@@ -19,6 +19,7 @@ import type { MailOutboxRepository } from '../store/mail-outbox';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { syncCalendar, type SyncDeps } from '../sync/sync-channel';
 import { channelVerdict, needsReconcile, needsRenewal, watchedCalendarOf } from './decisions';
+import { calendarGone, healIfCalendarGone } from './gone-calendars';
 import { settleStalledInvites, type StalledInviteDeps } from './stalled-invites';
 import { START, type HealCursor, type UpkeepStateRepository } from './upkeep-state';
 import { forEachWithin } from '../work-pool';
@@ -229,6 +230,8 @@ async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Sub
       tally.healed += 1;
     } catch (error) {
       if (error instanceof ConnectionRevoked) return connectionLost(deps, id, undefined, tally);
+      // Known and told: the host has to choose another calendar; trying again each pass costs one call.
+      if (error instanceof CalendarNotFound) return calendarGone(deps, id, subscriber, calendarId);
       deps.log.warn({ err: error, subscriberId: id }, 'heal: could not create the missing channel');
       tally.failed += 1;
     }
@@ -265,38 +268,50 @@ async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Chan
  * (with the default 0, every one: a push lost after a calendar's last sync is caught by this run).
  * Oldest first, page by page: a calendar synced here drops out of the query. One whose lease is
  * held is not counted as reconciled: its holder syncs it once more (it is marked dirty), and if
- * the holder dies, the next run finds it dirty with the lease run out.
+ * the holder dies, the next run finds it dirty with the lease run out. One whose sync fails stays
+ * in the queries; Google is then asked whether its calendar is still there (./gone-calendars).
  */
-export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: number }): Promise<Tally> {
+export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: number; pageSize?: number }): Promise<Tally> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - options.intervalMs);
+  const pageSize = options.pageSize ?? PAGE;
   const tally = emptyTally();
-  const tried = new Set<string>();
-  const one = async (key: string): Promise<void> => {
+  const one = async ({ key, watch }: { key: string; watch: Watch }): Promise<void> => {
     try {
       const budget = Math.max(1_000, Math.min(SYNC_BUDGET_MS, options.deadline - Date.now()));
       const report = await syncCalendar(deps.sync, key, budget);
       if (report.outcome === 'synced') tally.reconciled += 1;
       else if (report.outcome === 'queued') tally.remaining += 1;
       else if (report.outcome === 'connection_lost') tally.healed += 1;
-      else if (report.outcome === 'left_dirty') tally.failed += 1;
+      else if (report.outcome === 'left_dirty') {
+        if (await healIfCalendarGone(deps, watch.subscriberId, watch.calendarId)) tally.healed += 1;
+        else tally.failed += 1;
+      }
     } catch (error) {
       deps.log.warn({ err: error, watch: key }, 'reconcile: the sync could not run');
       tally.failed += 1;
     }
   };
-  let pageOf = () => deps.channels.watches.awaitingSync(PAGE);
-  for (let round = 0; ; round += 1) {
-    const candidates = (await pageOf()).filter(({ key, watch }) => !tried.has(key) && needsReconcile(watch, now, options.intervalMs));
-    pageOf = () => deps.channels.watches.syncedBefore(cutoff, PAGE);
-    const keys = [...new Set(candidates.map(({ key }) => key))];
-    for (const key of keys) tried.add(key);
-    const started = await forEachWithin(keys, options, one);
-    if (started < keys.length) return { ...tally, remaining: tally.remaining + keys.length - started };
-    // Round 0 was the never-synced and dirty ones; after that, a page with nothing new is the end.
-    if (round > 0 && keys.length === 0) return tally;
-    if (Date.now() >= options.deadline) return { ...tally, remaining: tally.remaining + (await deps.channels.watches.syncedBefore(cutoff, PAGE)).filter(({ key }) => !tried.has(key)).length };
+  // A calendar whose sync fails stays at the head of both queries (still dirty, still the longest
+  // ago synced). So each read asks for as many more as this run has seen: those take at most one
+  // place each, the page reaches past them, and a page with nothing new is the end of the query.
+  // Calendars that fail every run cannot keep the others from being reconciled. (Those synced
+  // have left the query, so later pages are larger: the run reads each calendar once, plus the
+  // failing ones once a page.)
+  const seen = new Set<string>();
+  const queries = [(limit: number) => deps.channels.watches.awaitingSync(limit), (limit: number) => deps.channels.watches.syncedBefore(cutoff, limit)] as const;
+  for (const query of queries) {
+    for (;;) {
+      const fresh = new Map((await query(pageSize + seen.size)).filter(({ key }) => !seen.has(key)).map((item) => [item.key, item]));
+      if (fresh.size === 0) break;
+      for (const key of fresh.keys()) seen.add(key);
+      const due = [...fresh.values()].filter(({ watch }) => needsReconcile(watch, now, options.intervalMs));
+      const started = await forEachWithin(due, options, one);
+      if (started < due.length) return { ...tally, remaining: tally.remaining + due.length - started };
+      if (Date.now() >= options.deadline) return { ...tally, remaining: tally.remaining + (await queries[1](pageSize + seen.size)).filter(({ key }) => !seen.has(key)).length };
+    }
   }
+  return tally;
 }
 
 /** Bookings whose request died while making the invite: completed, or their time freed. */
