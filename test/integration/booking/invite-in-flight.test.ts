@@ -1,7 +1,7 @@
 // Bookings cut off, retried or resynced while their invite is being made (issue 13, part 6). Each
 // interleaving is forced: Google holding the insert (the emulator's delayMs) past a short client
 // timeout, pushes dropped and sent again, a sync token invalidated mid-request.
-import { services } from '../../../functions/services';
+import { services, upkeepDeps } from '../../../functions/services';
 import { HostCalendarUnavailable } from '../../../shared/booking/errors';
 import type { HostCalendars } from '../../../shared/booking/host-calendar';
 import { requestBooking } from '../../../shared/booking/request-booking';
@@ -10,6 +10,7 @@ import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { createLogger } from '../../../shared/log';
 import { DEDUPE_HEADER } from '../../../shared/mail/mailer';
 import { slotIdForKey } from '../../../shared/store/booking-requests';
+import { runUpkeep } from '../../../shared/upkeep/run-upkeep';
 import { book, decide, decisionLinks, freeSlot, GUEST, tokenOf, type OfferedSlot } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
@@ -182,5 +183,49 @@ describe('a full resync while a booking\'s insert is at Google', () => {
     expect((await sys.calendarEvent(host, slotId)).status).toBe('tentative');
     expect(await hostMailKeys(host)).toEqual([`${slotId}:host-decision-request`]);
     expect(await guestMail(slotId, 'cancellation')).toBe(0);
+  });
+});
+
+describe('a booking whose slot a sync met while Google held its insert', () => {
+  /** Books under `key` while Google holds the insert, and in between writes what a sync that met the slot's event writes. */
+  async function bookMet(host: TestHost, key: string, meanwhile: () => Promise<unknown> = async () => undefined): Promise<Response> {
+    const slot = await freeSlot(sys.functionsUrl, host.slug);
+    const inserts = await apiCalls('events.insert');
+    await holdInsert(2000);
+    const answer = book(sys.functionsUrl, { host: host.slug, start: slot.start }, { 'idempotency-key': key });
+    await until(async () => ((await apiCalls('events.insert')) > inserts ? true : undefined), 'the insert to reach Google');
+    await sys.db.doc(`slots/${slotIdForKey(host.id, key)}`).update({ 'inviteInFlight.changeSeen': true });
+    await meanwhile();
+    return answer;
+  }
+
+  it('reads the event again once its invite is made and applies it as the sync would have', async () => {
+    const host = await sys.createHost({ autoConfirm: true });
+    const slotId = slotIdForKey(host.id, 'met-mid-insert');
+    const gets = await apiCalls('events.get');
+    const res = await bookMet(host, 'met-mid-insert');
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ slotId, status: 'booked' });
+    expect(await apiCalls('events.get')).toBe(gets + 1);
+    // The event went in with the host accepted: applied, it books the slot before auto-confirm would.
+    const stored = await services().slots.require(slotId);
+    expect(stored).toMatchObject({ status: 'booked', inviteInFlight: null });
+    expect(stored.history.map((t) => t.cause)).toEqual(['guest_booked', 'host_accepted_in_google']);
+    expect(await hostMailKeys(host)).toEqual([`${slotId}:host-new-booking`]);
+  });
+
+  it('when Google does not answer that read, answers 201 and leaves the event to the scheduled run, which completes the booking', async () => {
+    const host = await sys.createHost();
+    const slotId = slotIdForKey(host.id, 'met-read-failed');
+    // Every try of the read (the first and three retries) fails.
+    const res = await bookMet(host, 'met-read-failed', () => sys.control('/faults', { method: 'GET', pathContains: `/events/${eventIdForSlot(slotId)}`, status: 503, count: 4 }));
+    expect(res.status).toBe(201);
+    expect(await services().slots.require(slotId)).toMatchObject({ status: 'requested', inviteInFlight: { changeSeen: true } });
+    expect(await hostMailKeys(host)).toEqual([`${slotId}:host-decision-request`]);
+
+    await sys.db.doc(`slots/${slotId}`).update({ 'inviteInFlight.until': new Date(Date.now() - 3_600_000) });
+    expect(await runUpkeep(upkeepDeps(), { windowMs: 48 * 3_600_000, reconcileIntervalMs: 0, budgetMs: 30_000, concurrency: 4 })).toMatchObject({ invitesSettled: 1 });
+    expect(await services().slots.require(slotId)).toMatchObject({ status: 'requested', inviteInFlight: null });
+    expect(await hostMailKeys(host)).toEqual([`${slotId}:host-decision-request`]);
   });
 });
