@@ -10,6 +10,7 @@ import { clientKey } from '../../shared/abuse/client-address';
 import { InvalidDateRange } from '../../shared/booking/availability';
 import { hostAvailability, findHost } from '../../shared/booking/availability-service';
 import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, SlotUnavailable, UnknownHost } from '../../shared/booking/errors';
+import { GOOGLE_DEADLINE_MS } from '../../shared/booking/idempotency';
 import { requestBooking } from '../../shared/booking/request-booking';
 import { multiLineText } from '../../shared/input/plain-text';
 import { guestInput } from '../../shared/store/slots';
@@ -64,7 +65,9 @@ async function book(req: Request, res: Response, { log }: RequestContext): Promi
   if (!body.success) return invalidRequest(res, body.error.issues);
   const s = services();
   await admitBookingAttempt({ ...s, limits: s.config.limits }, { client: clientOf(req), host: body.data.host, guestEmail: body.data.guest.email, idempotencyKey: key.data });
-  const answer = await requestBooking({ ...s, googleInviteEnabled: s.config.googleInviteEnabled, log }, body.data, key.data);
+  // Every Google call of the request ends by the deadline, however many it makes.
+  const calendars = s.calendarsUntil(Date.now() + GOOGLE_DEADLINE_MS, false);
+  const answer = await requestBooking({ ...s, calendars, googleInviteEnabled: s.config.googleInviteEnabled, log }, body.data, key.data);
   if (answer.replayed) res.set('idempotent-replayed', 'true');
   res.status(answer.status).json(answer.body);
 }

@@ -4,6 +4,7 @@
 // another request or the scheduled run takes over from it must wait out the limit: a booking's
 // Idempotency-Key lease and the in-flight mark on its slot (REQUEST_LEASE_MS) are the limit.
 // Checked against cloudbuild.yaml by test/unit/infra/cloudbuild.test.ts.
+import { GOOGLE_DEADLINE_MS } from '../../shared/booking/idempotency';
 import type { RetryPolicy } from '../../shared/google/retry';
 import { ATTEMPT_DEADLINE_SECONDS } from './renewal-job';
 
@@ -16,11 +17,14 @@ export interface FunctionLimit {
    * RENEWAL_BUDGET_SECONDS (checked by preflight).
    */
   googleCallsInSequence?: number;
+  /** Or: every Google call of a request is ended this long after the request began. */
+  googleDeadlineMs?: number;
 }
 
 export const FUNCTION_LIMITS: Record<string, FunctionLimit> = {
-  // Free/busy, the insert, a read of the event after a 409, a read of it after a sync met it.
-  booking: { timeoutSeconds: 60, googleCallsInSequence: 4 },
+  // Free/busy, the insert, reads of the event after a 409 or after a sync met it, another slot id
+  // after a 409 for a deleted event: as many as they are, all end by the deadline.
+  booking: { timeoutSeconds: 60, googleDeadlineMs: GOOGLE_DEADLINE_MS },
   // Confirm: read the event, then patch it; deny: delete it.
   decision: { timeoutSeconds: 60, googleCallsInSequence: 2 },
   // The calendar list, the watch, and the first sync token (one page of events for most calendars).

@@ -11,6 +11,13 @@ import type { BookingRequestRecord } from '../store/booking-requests';
 export const REQUEST_LEASE_MS = 60_000;
 
 /**
+ * How long after a booking request begins its Google calls may run: each is ended then, retries
+ * included (functions/booking). Well inside the function's limit, so that a request Google keeps
+ * waiting still undoes its slot (or finishes it) and answers, instead of being cut off.
+ */
+export const GOOGLE_DEADLINE_MS = 45_000;
+
+/**
  * What a duplicate of a request still at work is told to wait, in seconds (Retry-After). A booking
  * usually answers within a second or two; asking again is one read.
  */

@@ -112,6 +112,8 @@ describe('cloudbuild.yaml', () => {
       if (limit?.googleCallsInSequence) {
         expect(limit.googleCallsInSequence * longestCallMs(GOOGLE_CALLS.retry, GOOGLE_CALLS.requestTimeoutMs)).toBeLessThan(limit.timeoutSeconds * 1000);
       }
+      // Ten seconds left after the deadline for the Firestore writes that undo or finish the request.
+      if (limit?.googleDeadlineMs) expect(limit.googleDeadlineMs + 10_000).toBeLessThanOrEqual(limit.timeoutSeconds * 1000);
     }
     expect(REQUEST_LEASE_MS).toBe(FUNCTION_LIMITS.booking!.timeoutSeconds * 1000);
     // The client's defaults did not fit: one call could outlast the booking function.
