@@ -78,9 +78,14 @@ export class SlotRepository {
     });
   }
 
-  /** Slots whose invite has been in flight since a request whose time ran out before `cutoff`, oldest first. */
-  async invitesInFlightBefore(cutoff: Date, limit: number): Promise<{ slotId: string; slot: Slot }[]> {
-    const found = await this.db.collection('slots').where('inviteInFlight.until', '<=', cutoff).orderBy('inviteInFlight.until').limit(limit).get();
+  /**
+   * Slots whose invite has been in flight since a request whose time ran out before `cutoff`,
+   * oldest first, a page after `after` (the last of the page before).
+   */
+  async invitesInFlightBefore(cutoff: Date, limit: number, after?: { slotId: string; until: Date }): Promise<{ slotId: string; slot: Slot }[]> {
+    let query = this.db.collection('slots').where('inviteInFlight.until', '<=', cutoff).orderBy('inviteInFlight.until').orderBy(FieldPath.documentId());
+    if (after) query = query.startAfter(after.until, after.slotId);
+    const found = await query.limit(limit).get();
     return found.docs.map((doc) => ({ slotId: doc.id, slot: slotSchema.parse(withDates(doc.data())) }));
   }
 

@@ -43,11 +43,13 @@ const PAGE = 100;
 /** Every slot whose invite has stalled, a few at a time until the deadline. */
 export async function settleStalledInvites(deps: StalledInviteDeps, pool: PoolOptions): Promise<StalledInviteReport> {
   const report: StalledInviteReport = { finished: 0, released: 0, failed: 0, remaining: 0 };
-  const tried = new Set<string>();
+  const cutoff = new Date(deps.now().getTime() - STALLED_AFTER_MS);
+  // Page by page past the ones done or failed: a slot that fails every run never holds up the rest.
+  let after: { slotId: string; until: Date } | undefined;
   for (;;) {
-    const now = deps.now();
-    const page = (await deps.slots.invitesInFlightBefore(new Date(now.getTime() - STALLED_AFTER_MS), PAGE)).filter(({ slotId }) => !tried.has(slotId));
-    for (const { slotId } of page) tried.add(slotId);
+    const page = await deps.slots.invitesInFlightBefore(cutoff, PAGE, after);
+    const last = page.at(-1);
+    if (last?.slot.inviteInFlight) after = { slotId: last.slotId, until: last.slot.inviteInFlight.until };
     const started = await forEachWithin(page, pool, async ({ slotId, slot }) => {
       try {
         const outcome = await settle(deps, slotId, slot);
@@ -59,7 +61,7 @@ export async function settleStalledInvites(deps: StalledInviteDeps, pool: PoolOp
       }
     });
     if (started < page.length) return { ...report, remaining: page.length - started };
-    if (page.length === 0) return report;
+    if (page.length < PAGE) return report;
   }
 }
 
