@@ -89,7 +89,9 @@ async function settle(deps: StalledInviteDeps, slotId: string, slot: Slot): Prom
   if (found.kind === 'event' && session && slot.calendarId) await applyEventChange(deps, session, host, slot.calendarId, found.event);
   let now = await deps.slots.require(slotId);
   if (host.schedule.autoConfirm && now.status === 'requested') now = await autoConfirm(deps, slotId);
-  await deps.notices.bookingMade({ slotId, slot: now, host });
+  // Unless the request told the host already (it only failed its last read of the event): the
+  // host may have decided since, and a booked slot's mail would say it was confirmed by itself.
+  if (now.notices.length === 0) await deps.notices.bookingMade({ slotId, slot: now, host });
   deps.log.warn({ slotId, hostId: slot.subscriberId }, 'a booking whose request died after its invite was made: completed, the host told');
   return 'finished';
 }

@@ -222,10 +222,13 @@ describe('a booking whose slot a sync met while Google held its insert', () => {
     expect(res.status).toBe(201);
     expect(await services().slots.require(slotId)).toMatchObject({ status: 'requested', inviteInFlight: { changeSeen: true } });
     expect(await hostMailKeys(host)).toEqual([`${slotId}:host-decision-request`]);
+    // The host confirms from that mail before the scheduled run comes.
+    const [request] = await sys.sinkMessages(host.email);
+    expect((await decide(sys.functionsUrl, tokenOf(decisionLinks(request!.content.map((c) => c.value).join('\n')).confirm), 'confirm')).status).toBe(200);
 
     await sys.db.doc(`slots/${slotId}`).update({ 'inviteInFlight.until': new Date(Date.now() - 3_600_000) });
     expect(await runUpkeep(upkeepDeps(), { windowMs: 48 * 3_600_000, reconcileIntervalMs: 0, budgetMs: 30_000, concurrency: 4 })).toMatchObject({ invitesSettled: 1 });
-    expect(await services().slots.require(slotId)).toMatchObject({ status: 'requested', inviteInFlight: null });
+    expect(await services().slots.require(slotId)).toMatchObject({ status: 'booked', inviteInFlight: null });
     expect(await hostMailKeys(host)).toEqual([`${slotId}:host-decision-request`]);
   });
 });
