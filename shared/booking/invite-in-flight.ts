@@ -8,6 +8,7 @@
 import type { GoogleEvent } from '../google/calendar';
 import { EVENT_TAG, SLOT_ID_PROPERTY } from '../google/event-identity';
 import type { Slot } from '../store/slots';
+import type { TimeRange } from './availability';
 
 type InFlight = Pick<Slot, 'inviteInFlight'>;
 
@@ -39,6 +40,20 @@ export function judgeExistingEvent(slotId: string, slot: Pick<Slot, 'start' | 'e
   const start = event.start?.dateTime ? Date.parse(event.start.dateTime) : NaN;
   const end = event.end?.dateTime ? Date.parse(event.end.dateTime) : NaN;
   return start === slot.start.getTime() && end === slot.end.getTime() ? 'ours' : 'unusable';
+}
+
+/**
+ * Busy time without a slot's own time. For a retry whose earlier attempt Google wrote although we
+ * discarded it: that attempt's event, still standing, is what Google reports busy there, and it
+ * becomes the booking. Another booking of the time still meets its claim cells.
+ */
+export function busyWithoutOwnEvent(busy: readonly TimeRange[], own: TimeRange): TimeRange[] {
+  return busy.flatMap((range) => {
+    if (range.end <= own.start || range.start >= own.end) return [range];
+    const left = range.start < own.start ? [{ start: range.start, end: own.start }] : [];
+    const right = range.end > own.end ? [{ start: own.end, end: range.end }] : [];
+    return [...left, ...right];
+  });
 }
 
 /**

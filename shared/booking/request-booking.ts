@@ -23,7 +23,7 @@ import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, Slo
 import { calendarTarget, type HostCalendars } from './host-calendar';
 import { IN_FLIGHT_RETRY_AFTER_S, judgeRepeat, REQUEST_LEASE_MS, type RepeatVerdict } from './idempotency';
 import { confirmedImport, googleInvite, holdEvent } from './invite-events';
-import { judgeExistingEvent } from './invite-in-flight';
+import { busyWithoutOwnEvent, judgeExistingEvent } from './invite-in-flight';
 
 export interface BookingDeps {
   db: Firestore;
@@ -110,7 +110,10 @@ async function attemptBooking(deps: BookingDeps, hostId: string, host: Subscribe
     const earlier = keyed && (await answerRepeat(deps, hostId, host, keyed));
     if (earlier) return earlier;
     const offered = findFreeSlot({ ...query, busy: [] }, input.start);
-    throw new SlotUnavailable(offered ? 'taken' : 'not_offered');
+    const own = offered && keyed && (await ownEventStands(deps, hostId, host, slotIdForKey(hostId, keyed.key, attempt), { start: input.start, end }));
+    if (!own || !findFreeSlot({ ...query, busy: busyWithoutOwnEvent(busy, { start: input.start, end }) }, input.start)) {
+      throw new SlotUnavailable(offered ? 'taken' : 'not_offered');
+    }
   }
 
   const target = calendarTarget(deps.calendars, hostId, host);
@@ -148,6 +151,22 @@ async function attemptBooking(deps: BookingDeps, hostId: string, host: Subscribe
     throw new SlotUnavailable('taken');
   }
   return finishBooking(deps, hostId, host, slotId, keyed);
+}
+
+/**
+ * Whether Google holds this slot id's event, standing at this time: an earlier attempt under the
+ * key that Google wrote although we discarded it (our client gave up on the insert), not yet
+ * removed by the sync. It makes the time look taken; it is this booking.
+ */
+async function ownEventStands(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, time: { start: Date; end: Date }): Promise<boolean> {
+  const target = calendarTarget(deps.calendars, hostId, host);
+  if (target.kind !== 'google') return false;
+  try {
+    return judgeExistingEvent(slotId, time, await target.session.getEvent(target.calendarId, eventIdForSlot(slotId))) === 'ours';
+  } catch (error) {
+    if (error instanceof CalendarError) return false;
+    throw error;
+  }
 }
 
 /**

@@ -122,6 +122,22 @@ describe('a retry with the same Idempotency-Key after an attempt Google wrote bu
     expect(await hostMailKeys(host)).toEqual([`${body.slotId}:host-decision-request`]);
   });
 
+  it('before anything removed that attempt\'s event (Google reports its time busy): the event is the booking, one invite', async () => {
+    const host = await sys.createHost();
+    const slot = await freeSlot(sys.functionsUrl, host.slug);
+    await attemptLostAtGoogle(host, slot, 'lost-then-kept');
+    // Not the key's: another guest is told the time is taken.
+    expect((await book(sys.functionsUrl, { host: host.slug, start: slot.start }, { 'idempotency-key': 'someone-else' })).status).toBe(409);
+
+    const retry = await book(sys.functionsUrl, { host: host.slug, start: slot.start }, { 'idempotency-key': 'lost-then-kept' });
+    expect(retry.status).toBe(201);
+    const body = (await retry.json()) as Booked;
+    expect(body).toMatchObject({ slotId: slotIdForKey(host.id, 'lost-then-kept'), status: 'requested' });
+    expect(await guestMail(body.slotId, 'invitation')).toBe(1);
+    expect(await guestMail(body.slotId, 'cancellation')).toBe(0);
+    expect(await hostMailKeys(host)).toEqual([`${body.slotId}:host-decision-request`]);
+  });
+
   it('an incremental sync listing the deleted event while the retry\'s insert is at Google leaves the retry\'s slot alone: no "cancelled" mail, 201 under a new id', async () => {
     const { host, channelId } = await watchedHost();
     const slot = await freeSlot(sys.functionsUrl, host.slug);

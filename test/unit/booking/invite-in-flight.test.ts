@@ -1,6 +1,8 @@
 // Who may judge a slot whose invite is being made, when an event already under its id is the
 // booking, and what the scheduled run does with a slot whose request died: tables, no I/O.
+import type { TimeRange } from '../../../shared/booking/availability';
 import {
+  busyWithoutOwnEvent,
   inviteInFlight,
   isStalled,
   judgeExistingEvent,
@@ -36,6 +38,22 @@ describe('an event Google already has under a slot\'s event id', () => {
   ];
   it.each(cases)('%s', (_name, event, verdict) => {
     expect(judgeExistingEvent(slotId, slot, event)).toBe(verdict);
+  });
+});
+
+describe('busy time without a retry\'s own earlier event', () => {
+  const at = (from: string, to: string): TimeRange => ({ start: new Date(`2030-01-07T${from}:00Z`), end: new Date(`2030-01-07T${to}:00Z`) });
+  const own = at('09:00', '09:30');
+  const cases: [string, TimeRange[], TimeRange[]][] = [
+    ['exactly its time: nothing left', [own], []],
+    ['merged with a meeting right after (free/busy merges): the meeting stays', [at('09:00', '10:30')], [at('09:30', '10:30')]],
+    ['merged with meetings on both sides: both stay', [at('08:00', '11:00')], [at('08:00', '09:00'), at('09:30', '11:00')]],
+    ['apart from it: untouched', [at('07:00', '08:00'), at('10:00', '11:00')], [at('07:00', '08:00'), at('10:00', '11:00')]],
+    ['touching it: untouched', [at('08:30', '09:00'), at('09:30', '10:00')], [at('08:30', '09:00'), at('09:30', '10:00')]],
+    ['nothing busy', [], []],
+  ];
+  it.each(cases)('%s', (_name, busy, left) => {
+    expect(busyWithoutOwnEvent(busy, own)).toEqual(left);
   });
 });
 
