@@ -3,27 +3,24 @@
 // atomic write (no Google call or mail inside it), (3) put the event in the host's calendar,
 // (4) tell people, (5) save the answer for the Idempotency-Key. A keyed request holds its key while
 // it works (./idempotency): a duplicate meanwhile is told to come back, never booked beside it.
-// Until step 3 is done the slot is the request's alone (./invite-in-flight).
+// Until step 3 (./make-invite) is done the slot is the request's alone (./invite-in-flight).
 import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { DateTime } from 'luxon';
-import type { CalendarSession, GoogleEvent } from '../google/calendar';
-import { AlreadyExists, CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import { eventIdForSlot } from '../google/event-identity';
 import type { Logger } from '../log';
 import { requestHash, slotIdForKey, type BookingRequestRepository } from '../store/booking-requests';
 import type { SlotRepository } from '../store/slot-repository';
 import { SlotMoved, TimeTaken, type Guest, type Slot } from '../store/slots';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
-import { applyEventChange } from '../sync/apply-change';
 import { findFreeSlot } from './availability';
 import { busyTime, findHost } from './availability-service';
 import type { BookingNotices } from './booking-notices';
 import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, SlotUnavailable } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
 import { IN_FLIGHT_RETRY_AFTER_S, judgeRepeat, REQUEST_LEASE_MS, type RepeatVerdict } from './idempotency';
-import { confirmedImport, googleInvite, holdEvent } from './invite-events';
-import { busyWithoutOwnEvent, judgeExistingEvent } from './invite-in-flight';
+import { busyWithoutOwnEvent } from './invite-in-flight';
+import { EventIdUnusable, inviteMade, ownEventStands, putInCalendar } from './make-invite';
 
 export interface BookingDeps {
   db: Firestore;
@@ -60,17 +57,6 @@ interface Keyed {
 
 function newSlotId(): string {
   return randomBytes(16).toString('base64url');
-}
-
-/**
- * Google already holds a deleted (or another) event under the slot's event id, so this slot can
- * never have its event: the attempt was discarded and the next one books under a new slot id.
- */
-class EventIdUnusable extends Error {
-  constructor(readonly slotId: string) {
-    super(`the event id of slot ${slotId} is taken at Google by an event that is not this booking`);
-    this.name = 'EventIdUnusable';
-  }
 }
 
 /**
@@ -154,22 +140,6 @@ async function attemptBooking(deps: BookingDeps, hostId: string, host: Subscribe
 }
 
 /**
- * Whether Google holds this slot id's event, standing at this time: an earlier attempt under the
- * key that Google wrote although we discarded it (our client gave up on the insert), not yet
- * removed by the sync. It makes the time look taken; it is this booking.
- */
-async function ownEventStands(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, time: { start: Date; end: Date }): Promise<boolean> {
-  const target = calendarTarget(deps.calendars, hostId, host);
-  if (target.kind !== 'google') return false;
-  try {
-    return judgeExistingEvent(slotId, time, await target.session.getEvent(target.calendarId, eventIdForSlot(slotId))) === 'ours';
-  } catch (error) {
-    if (error instanceof CalendarError) return false;
-    throw error;
-  }
-}
-
-/**
  * The answer to a request whose key is on record (undefined when it is not): the first answer
  * again, 409 while the first request is at work, or the booking finished where the first stopped.
  */
@@ -241,74 +211,5 @@ async function autoConfirm(deps: BookingDeps, slotId: string): Promise<Slot> {
   } catch (error) {
     if (!(error instanceof SlotMoved)) throw error;
     return deps.slots.require(slotId);
-  }
-}
-
-/** The host's calendar and the event it now holds for the slot. */
-interface MadeInvite {
-  session: CalendarSession;
-  calendarId: string;
-  event: GoogleEvent;
-}
-
-/**
- * Google path: `events.insert` with `sendUpdates=all`, so Google mails the guest the invite.
- * Flag-off path: a silent HOLD event (`events.import`). A repeated insert answers 409 for our
- * derived id: done if the event there is this booking (./invite-in-flight). Any other failure
- * frees the time again and answers an error. Undefined: the host has no calendar we write to.
- */
-async function putInCalendar(deps: BookingDeps, hostId: string, host: Subscriber, slotId: string, slot: Slot, idempotencyKey: string | undefined): Promise<MadeInvite | undefined> {
-  const target = calendarTarget(deps.calendars, hostId, host);
-  if (target.kind === 'none') return undefined;
-  try {
-    if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
-    const event = await writeEvent(target.session, target.calendarId, slotId, slot, host);
-    return { session: target.session, calendarId: target.calendarId, event };
-  } catch (error) {
-    deps.log.warn({ err: error, slotId, hostId }, 'the host calendar refused the booking; the slot is discarded and its time freed');
-    // If Google did write the event before failing to answer, the sync removes it: it names no slot.
-    await deps.slots.discard(slotId, idempotencyKey ? [deps.requests.ref(hostId, idempotencyKey)] : []);
-    if (error instanceof HostCalendarUnavailable || error instanceof EventIdUnusable) throw error;
-    if (error instanceof ConnectionRevoked) throw new HostCalendarUnavailable('connection_broken', { cause: error });
-    if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
-    throw error;
-  }
-}
-
-/** The event written, or the one Google already has when it is this booking (our own earlier insert). */
-async function writeEvent(session: CalendarSession, calendarId: string, slotId: string, slot: Slot, host: Subscriber): Promise<GoogleEvent> {
-  try {
-    if (slot.inviteMode === 'google') return await session.insertEvent(calendarId, googleInvite(slotId, slot, host, host.schedule.autoConfirm), 'all');
-    if (host.schedule.autoConfirm) return await session.importEvent(calendarId, confirmedImport(slotId, slot, host));
-    return await session.importEvent(calendarId, holdEvent(slotId, slot, host));
-  } catch (error) {
-    if (!(error instanceof AlreadyExists)) throw error;
-    // Google keeps a deleted event's id: a 409 is our booking only if its event stands.
-    const existing = await session.getEvent(calendarId, slot.eventId);
-    if (judgeExistingEvent(slotId, slot, existing) === 'ours') return existing;
-    throw new EventIdUnusable(slotId);
-  }
-}
-
-/**
- * The invite is made: the slot is open to every judge again. If a sync met its event meanwhile and
- * left it to us, the event as Google has it now is applied, as that sync would have. If Google does
- * not answer that read, the slot goes back to being in flight as if its request had ended now: the
- * scheduled run applies the event (../upkeep/stalled-invites), and the booking answers as made.
- */
-async function inviteMade(deps: BookingDeps, host: Subscriber, slotId: string, made: MadeInvite | undefined): Promise<void> {
-  const mark = await deps.slots.update(slotId, (slot) => ({ slot: slot.inviteInFlight ? { ...slot, inviteInFlight: null } : undefined, result: slot.inviteInFlight }));
-  if (!mark?.changeSeen || !made) return;
-  const eventId = made.event.id ?? '';
-  try {
-    const event = await made.session.getEvent(made.calendarId, eventId).catch((error: unknown): GoogleEvent => {
-      if (error instanceof EventGone) return { id: eventId, status: 'cancelled' };
-      throw error;
-    });
-    await applyEventChange(deps, made.session, host, made.calendarId, event);
-  } catch (error) {
-    deps.log.warn({ err: error, slotId }, 'could not apply the change a sync left to this booking; the scheduled run applies it');
-    const ended = { until: deps.now(), changeSeen: true };
-    await deps.slots.update(slotId, (slot) => ({ slot: { ...slot, inviteInFlight: ended }, result: undefined }));
   }
 }
