@@ -81,8 +81,9 @@ async function taggedEvents(sys: TestSystem, host: TestHost): Promise<GoogleEven
 async function settle(sys: TestSystem, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const busy = await sys.db.collection('googleCalendarChannels').get();
-    if (busy.docs.every((doc) => !doc.get('lease') && !doc.get('dirty'))) return true;
+    // The sync's lease and dirty mark are the watched calendar's (googleCalendarWatches).
+    const watches = await sys.db.collection('googleCalendarWatches').get();
+    if (watches.docs.every((doc) => !doc.get('lease') && !doc.get('dirty'))) return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
