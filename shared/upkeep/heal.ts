@@ -1,0 +1,119 @@
+// The run's heal (step 2): a watched calendar with no live channel gets one; a channel nobody wants
+// is stopped. It walks hosts, then channels, from a cursor, so a run out of time resumes there.
+import { isUsable } from '../channels/channel-service';
+import type { Channel } from '../channels/channels';
+import { watchKey } from '../channels/watches';
+import { CalendarNotFound, ConnectionRevoked } from '../google/errors';
+import type { Subscriber } from '../store/subscribers';
+import { forEachWithin } from '../work-pool';
+import { channelVerdict, watchedCalendarOf } from './decisions';
+import { calendarGone } from './gone-calendars';
+import type { UpkeepDeps } from './run-upkeep';
+import { emptyTally, PAGE, type Pool, type Tally } from './tally';
+import { START, type HealCursor } from './upkeep-state';
+
+/** From the cursor to the end of the cycle (hosts, then channels); returns where to resume. */
+export async function heal(deps: UpkeepDeps, pool: Pool, from: HealCursor): Promise<{ tally: Tally; cursor: HealCursor }> {
+  const tally = emptyTally();
+  let after = from.after;
+  if (from.phase === 'hosts') {
+    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, (hosts) => hostHealer(deps, hosts, tally));
+    if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'hosts', after: walked.after } };
+    after = null;
+  }
+  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, (channels) => channelHealer(deps, channels, tally));
+  if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'channels', after: walked.after } };
+  return { tally, cursor: START };
+}
+
+/**
+ * Pages through a collection in id order from `after`, reading what a page needs in a few round
+ * trips (`prepare`), then working on its items a few at a time, until done or out of time; then
+ * says where to resume (after the last item started).
+ */
+async function walk<T extends { id: string }>(
+  page: (after: string | null) => Promise<T[]>,
+  from: string | null,
+  pool: Pool,
+  prepare: (items: T[]) => Promise<(item: T) => Promise<void>>,
+): Promise<{ done: true } | { done: false; after: string | null }> {
+  let after = from;
+  for (;;) {
+    if (Date.now() >= pool.deadline) return { done: false, after };
+    const items = await page(after);
+    const started = await forEachWithin(items, pool, await prepare(items));
+    if (started < items.length) return { done: false, after: items[started - 1]?.id ?? after };
+    const last = items.at(-1);
+    if (items.length < PAGE || !last) return { done: true };
+    after = last.id;
+  }
+}
+
+/**
+ * A watched calendar with no live channel gets one. A watch still in its pre-deploy shape (the
+ * sync state on its channel) is migrated on the way, so the reconcile's queries find it.
+ */
+async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], tally: Tally) {
+  const keys = hosts.flatMap(({ id, subscriber }) => {
+    const calendarId = watchedCalendarOf(subscriber);
+    return calendarId ? [watchKey(id, calendarId)] : [];
+  });
+  for (const key of await deps.channels.watches.unmigrated(keys)) await deps.channels.watches.get(key);
+  const current = await deps.channels.watches.currentOf(keys);
+  const channels = await deps.channels.channels.getMany([...new Set(current.values())]);
+  const now = deps.now();
+  return async ({ id, subscriber }: { id: string; subscriber: Subscriber }): Promise<void> => {
+    const calendarId = watchedCalendarOf(subscriber);
+    if (!calendarId) return;
+    const channel = channels.get(current.get(watchKey(id, calendarId)) ?? '');
+    if (channel && isUsable(channel, now)) return;
+    try {
+      const { created } = await deps.channels.ensureChannel(id, subscriber, calendarId);
+      if (!created) return;
+      deps.log.info({ subscriberId: id, calendarId }, 'heal: the watched calendar had no live channel; one was created');
+      tally.healed += 1;
+    } catch (error) {
+      if (error instanceof ConnectionRevoked) return connectionLost(deps, id, undefined, tally);
+      // Known and told: the host has to choose another calendar; trying again each pass costs one call.
+      if (error instanceof CalendarNotFound) return calendarGone(deps, id, subscriber, calendarId);
+      deps.log.warn({ err: error, subscriberId: id }, 'heal: could not create the missing channel');
+      tally.failed += 1;
+    }
+  };
+}
+
+/** A channel whose host or calendar is gone, or that an interrupted step left behind, is stopped. */
+async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Channel }[], tally: Tally) {
+  const [hosts, current] = await Promise.all([
+    deps.subscribers.getMany([...new Set(page.map(({ channel }) => channel.subscriberId))]),
+    deps.channels.watches.currentOf(page.map(({ channel }) => watchKey(channel.subscriberId, channel.calendarId))),
+  ]);
+  const now = deps.now();
+  return async ({ id, channel }: { id: string; channel: Channel }): Promise<void> => {
+    const verdict = channelVerdict(id, channel, hosts.get(channel.subscriberId), current.get(watchKey(channel.subscriberId, channel.calendarId)), now);
+    if (verdict.kind === 'keep') return;
+    try {
+      if (verdict.kind === 'forget') await deps.channels.forget(id);
+      else if ((await deps.channels.stopChannel(id)) === 'kept') {
+        tally.failed += 1;
+        return;
+      }
+      deps.log.info({ channelId: id, subscriberId: channel.subscriberId, reason: verdict.reason }, 'heal: channel stopped');
+      tally.healed += 1;
+    } catch (error) {
+      deps.log.warn({ err: error, channelId: id }, 'heal: could not stop the channel');
+      tally.failed += 1;
+    }
+  };
+}
+
+/** The host revoked us: marked broken, channels dropped, host told (as a sync does it). */
+export async function connectionLost(deps: UpkeepDeps, subscriberId: string, channelId: string | undefined, tally: Tally): Promise<void> {
+  try {
+    await deps.sync.connectionLost(subscriberId, channelId);
+    tally.healed += 1;
+  } catch (error) {
+    deps.log.warn({ err: error, subscriberId }, 'could not record the revoked Google connection; the next run tries again');
+    tally.failed += 1;
+  }
+}
