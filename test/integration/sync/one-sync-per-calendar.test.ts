@@ -6,10 +6,10 @@ import { services, syncDeps, upkeepDeps } from '../../../functions/services';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { syncChannel } from '../../../shared/sync/sync-channel';
 import { reconcile } from '../../../shared/upkeep/run-upkeep';
-import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { channelState, watchRefOf } from '../../support/channel-state';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { bookedHost as bookedHostOf } from '../../support/booked-host';
 
 jest.setTimeout(60_000);
 
@@ -26,21 +26,7 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A host with a live channel and one requested booking, synced and settled. */
-async function bookedHost(guestEmail: string): Promise<{ host: TestHost; slotId: string; channelId: string }> {
-  const host = await sys.createHost();
-  const { channelId } = await services().channels.ensureChannel(host.id, (await services().subscribers.get(host.id))!, host.calendarId);
-  const initialToken = (await channelState(channelId))?.syncToken;
-  const slot = await freeSlot(sys.functionsUrl, host.slug);
-  const res = await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: guestEmail } });
-  expect(res.status).toBe(201);
-  const { slotId } = (await res.json()) as { slotId: string };
-  await until(async () => {
-    const state = await channelState(channelId);
-    return state && state.syncToken !== initialToken && !state.lease && !state.dirty ? true : undefined;
-  }, 'the booking to be synced');
-  return { host, slotId, channelId };
-}
+const bookedHost = (guestEmail: string) => bookedHostOf(sys, guestEmail);
 
 const respond = (host: TestHost, slotId: string, email: string, responseStatus: string) =>
   sys.control(`/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(slotId)}/respond`, { email, responseStatus });

@@ -8,6 +8,7 @@ import { syncChannel } from '../../../shared/sync/sync-channel';
 import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
+import { bookedHost as bookedHostOf } from '../../support/booked-host';
 import { channelState, watchRefOf } from '../../support/channel-state';
 
 jest.setTimeout(60_000);
@@ -24,23 +25,7 @@ async function slotOf(slotId: string): Promise<Slot & { history: { cause: string
   return (await services().slots.require(slotId)) as Slot & { history: { cause: string }[] };
 }
 
-/** A host with a live channel (made as first-time setup makes it) and one requested booking. */
-async function bookedHost(guestEmail: string, options: { autoConfirm?: boolean } = {}): Promise<{ host: TestHost; slotId: string; channelId: string }> {
-  const host = await sys.createHost(options);
-  const subscriber = await services().subscribers.get(host.id);
-  const { channelId } = await services().channels.ensureChannel(host.id, subscriber!, host.calendarId);
-  const initialToken = (await channelState(channelId))?.syncToken;
-  const slot = await freeSlot(sys.functionsUrl, host.slug);
-  const res = await book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: guestEmail } });
-  expect(res.status).toBe(201);
-  const { slotId } = (await res.json()) as { slotId: string };
-  // The push for our own insert has come and been synced: later changes are the test's own.
-  await until(async () => {
-    const channel = await channelState(channelId);
-    return channel && channel.syncToken !== initialToken && !channel.lease && !channel.dirty ? true : undefined;
-  }, 'the booking to be synced');
-  return { host, slotId, channelId };
-}
+const bookedHost = (guestEmail: string, options: { autoConfirm?: boolean } = {}) => bookedHostOf(sys, guestEmail, options);
 
 async function respond(host: TestHost, slotId: string, email: string, responseStatus: string): Promise<void> {
   await sys.control(`/calendars/${encodeURIComponent(host.calendarId)}/events/${eventIdForSlot(slotId)}/respond`, { email, responseStatus });
