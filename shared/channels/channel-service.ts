@@ -28,13 +28,6 @@ const MIN_REMAINING_MS = 60 * 60_000;
  */
 const FORMER_CHANNEL_STATE = { syncToken: null, lease: null, dirty: false, errorCount: 0, lastSyncedAt: null };
 
-export class ChannelNotFound extends Error {
-  constructor(readonly channelId: string) {
-    super(`no channel ${channelId}`);
-    this.name = 'ChannelNotFound';
-  }
-}
-
 export interface ChannelDeps {
   db: Firestore;
   subscribers: SubscriberRepository;
