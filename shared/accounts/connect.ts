@@ -26,6 +26,9 @@ export function defaultSchedule(slug: string): Schedule {
     minNoticeHours: 24,
     maxDaysAhead: 14,
     autoConfirm: false,
+    bufferBeforeMinutes: 0,
+    bufferAfterMinutes: 0,
+    guestChangeLimitHours: 2,
   };
 }
 

@@ -26,6 +26,14 @@ export const scheduleSchema = z.object({
   maxDaysAhead: z.number().int().min(1).max(365).default(14),
   /** "Automatically confirm bookings if time is available". */
   autoConfirm: z.boolean().default(false),
+  /**
+   * Free time the host keeps before and after each booking, in minutes (steps of 5, like every
+   * boundary a claim cell holds). Honoured by availability and held by the booking's claim cells.
+   */
+  bufferBeforeMinutes: z.number().int().min(0).max(240).multipleOf(5).default(0),
+  bufferAfterMinutes: z.number().int().min(0).max(240).multipleOf(5).default(0),
+  /** How late a guest may still cancel or reschedule with their manage link: hours before the start. */
+  guestChangeLimitHours: z.number().min(0).max(24 * 30).default(2),
 });
 
 export const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), { error: 'must be an IANA time zone' });

@@ -16,7 +16,7 @@ const NEW_YORK = 'America/New_York';
 const NINE_TO_FIVE = [{ start: '09:00', end: '17:00' }];
 
 function schedule(overrides: Partial<Schedule> = {}): Schedule {
-  return { slug: 'host', slotMinutes: 60, weekly: {}, minNoticeHours: 0, maxDaysAhead: 365, autoConfirm: false, ...overrides };
+  return { slug: 'host', slotMinutes: 60, weekly: {}, minNoticeHours: 0, maxDaysAhead: 365, autoConfirm: false, bufferBeforeMinutes: 0, bufferAfterMinutes: 0, guestChangeLimitHours: 2, ...overrides };
 }
 
 function query(overrides: Partial<AvailabilityQuery> = {}): AvailabilityQuery {
