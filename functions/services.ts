@@ -4,6 +4,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { DestinationStream } from 'pino';
 import { config, type Config } from '../shared/config';
 import { DecisionLinks } from '../shared/booking/decision-links';
+import { ManageLinks } from '../shared/booking/manage-links';
 import { BookingNotices } from '../shared/booking/booking-notices';
 import { ChannelService } from '../shared/channels/channel-service';
 import type { HostCalendars } from '../shared/booking/host-calendar';
@@ -37,6 +38,8 @@ export interface Services {
   /** Sessions whose every call ends by a deadline (a sync's, inside its lease); `forPush`: the webhook's retry budget. */
   calendarsUntil(deadline: number, forPush: boolean): HostCalendars;
   links: DecisionLinks;
+  /** The guest's own links to their bookings (cancel, reschedule). */
+  manageLinks: ManageLinks;
   notices: BookingNotices;
   channels: ChannelService;
   mailer: Mailer;
@@ -96,6 +99,7 @@ function build(settings: Config): Services {
   const pushCalendars = calendarsOf(quickGateway);
   const slots = new SlotRepository(db);
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
+  const manageLinks = new ManageLinks(settings.linkSigningSecret, settings.publicBaseUrl);
   const subscribers = new SubscriberRepository(db);
   const log = createLogger({ level: settings.logLevel, destination: logDestination });
   const outbox = new MailOutboxRepository(db);
@@ -119,6 +123,7 @@ function build(settings: Config): Services {
     pushCalendars,
     calendarsUntil: (deadline, forPush) => calendarsOf((forPush ? quickGateway : gateway).until(deadline)),
     links,
+    manageLinks,
     notices: new BookingNotices({ mailer, links, slots, now }),
     channels: new ChannelService({
       db,
