@@ -3,6 +3,7 @@
 // the guest's invitation and update mails.
 import type { Browser } from 'playwright-core';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
+import { expectAccessible } from '../../support/accessibility';
 import { closeChromium, cspViolations, eventually, launchChromium } from '../../support/browser';
 import { decisionLinks } from '../../support/booking-client';
 import { startSystem, type TestSystem } from '../../support/system';
@@ -32,12 +33,14 @@ it('a guest books on the page, the host confirms from the mail, and Google shows
   await page.goto(`${sys.functionsUrl}/booking/${host.slug}`);
   const firstSlot = page.getByRole('radio').first();
   await firstSlot.waitFor();
+  await expectAccessible(page, 'the booking page');
   await firstSlot.check();
   await page.getByLabel('Your name').fill('Browser Guest');
   await page.getByLabel('Your email').fill(guestEmail);
   await page.getByLabel('Message').fill('Looking forward to it');
   await page.getByRole('button', { name: 'Book this time' }).click();
   await eventually(async () => expect(await page.locator('#result').textContent()).toContain('Request sent'), 10_000);
+  await expectAccessible(page, 'the booking page, the request sent');
 
   const [slotDoc] = (await sys.db.collection('slots').where('subscriberId', '==', host.id).get()).docs;
   expect(slotDoc).toBeDefined();
@@ -47,8 +50,10 @@ it('a guest books on the page, the host confirms from the mail, and Google shows
   const [hostMail] = await sys.sinkMessages(host.email);
   const { confirm } = decisionLinks(hostMail!.content.map((c) => c.value).join('\n'));
   await page.goto(confirm);
+  await expectAccessible(page, 'the decision page');
   await page.getByRole('button', { name: 'Confirm' }).click();
   await eventually(async () => expect(await page.locator('h1').textContent()).toMatch(/confirmed/i));
+  await expectAccessible(page, 'the decision page, confirmed');
 
   const mails = (await sys.googleMail(guestEmail)).filter((m) => m.eventId === eventIdForSlot(slotId));
   expect(mails.map((m) => m.kind)).toEqual(['invitation', 'update']);

@@ -1,12 +1,11 @@
 // The decision page in real headless Chromium: a local server renders it at /decision and
 // records what its forms post to /decision.
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { renderDecisionDone, renderDecisionPage, type DecisionView } from '../../../functions/decision/page';
 import { contentSecurityPolicy } from '../../../functions/pages/layout';
 import { listen, readBody, sendHtml, type RunningServer } from '../../../infra/local/http';
+import { expectAccessible } from '../../support/accessibility';
+import { PHONE, screenshot } from '../../support/artifacts';
 import { closeChromium, cspViolations, isFocused, launchChromium } from '../../support/browser';
 
 const view: DecisionView = {
@@ -72,6 +71,7 @@ describe('the decision page in a browser', () => {
     expect(posts[0]?.contentType).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(posts[0]?.form ?? [])).toEqual({ token: 'confirm.t0k+/=', action: 'confirm' });
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Booking confirmed');
+    await expectAccessible(page, 'the decision page, confirmed');
   });
 
   it('posts the deny token and action=deny when the host presses Deny with the keyboard', async () => {
@@ -83,13 +83,16 @@ describe('the decision page in a browser', () => {
     await Promise.all([page.waitForURL(`${server.url}/decision`), page.keyboard.press('Enter')]);
     expect(Object.fromEntries(posts[0]?.form ?? [])).toEqual({ token: 'deny.t0k', action: 'deny' });
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Request declined');
+    await expectAccessible(page, 'the decision page, declined');
   });
 
   it('fits a phone screen without sideways scrolling', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
-    const dir = join(tmpdir(), 'booking-page-screenshots');
-    mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, 'decision-page.png'), fullPage: true });
+    await screenshot(page, 'decision page', 'request', PHONE);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
+
+  it('has no serious accessibility violation', async () => {
+    await expectAccessible(page, 'the decision page');
   });
 });
