@@ -22,9 +22,16 @@
 //   whatever day they end on. That matters where a clock change crosses midnight: in America/Nuuk
 //   and America/Scoresbysund the spring-forward takes Saturday 23:00 to Sunday 00:00, so a window
 //   ending at 23:55 ends at 00:55 on Sunday and a 45-minute slot from 22:30 ends at 00:15.
+//
+// Buffers (the schedule's bufferBeforeMinutes / bufferAfterMinutes, ./buffers): a slot [start, end)
+// is offered only when [start - before, end + after) meets no busy time. The grid is unchanged
+// (buffers never move a slot), and a buffer may reach outside the host's window: the window says
+// when meetings may be, the buffer only asks that nothing else be there. Buffers are elapsed time,
+// like slots, across a clock change too.
 import { DateTime, Duration } from 'luxon';
 import type { Schedule } from '../store/subscribers';
 import { WEEKDAYS } from '../store/subscribers';
+import { bufferOf } from './buffers';
 
 export interface TimeRange {
   start: Date;
@@ -131,7 +138,18 @@ export function busyRange(query: RangeQuery): TimeRange | undefined {
   const days = clippedSpan(query);
   if (!days) return undefined;
   const step = Duration.fromObject({ minutes: query.schedule.slotMinutes }).toMillis();
-  return toRange({ start: days.start, end: Math.min(days.end + step, days.limit) });
+  const { before, after } = bufferMillis(query.schedule);
+  return toRange({ start: days.start - before, end: Math.min(days.end + step, days.limit) + after });
+}
+
+function bufferMillis(schedule: Schedule): { before: number; after: number } {
+  const { beforeMinutes, afterMinutes } = bufferOf(schedule);
+  return { before: beforeMinutes * 60_000, after: afterMinutes * 60_000 };
+}
+
+/** A slot's span widened by the buffers: what must meet no busy time. */
+function buffered(slot: Span, buffer: { before: number; after: number }): Span {
+  return { start: slot.start - buffer.before, end: slot.end + buffer.after };
 }
 
 function wallTime(day: DateTime, time: string, zone: string): number {
@@ -220,14 +238,16 @@ export function freeSlots(query: AvailabilityQuery): TimeRange[] {
   const span = clippedSpan(query);
   if (!span) return [];
   const busy = mergedBusy(query.busy);
+  const buffer = bufferMillis(query.schedule);
   const free: TimeRange[] = [];
   let next = 0;
   for (const slot of candidateSlots(query.schedule, query.timezone, span, span.limit)) {
-    // Slots are sorted and disjoint, so busy spans ending by this slot's start can never
-    // overlap a later slot either: the index only moves forward.
-    while (next < busy.length && (busy[next] as Span).end <= slot.start) next++;
+    // Slots are sorted and their buffered spans start and end in the same order, so busy spans
+    // ending by this one's start can never overlap a later one either: the index only moves forward.
+    const kept = buffered(slot, buffer);
+    while (next < busy.length && (busy[next] as Span).end <= kept.start) next++;
     const blocker = busy[next];
-    if (!blocker || !overlaps(slot, blocker)) free.push(toRange(slot));
+    if (!blocker || !overlaps(kept, blocker)) free.push(toRange(slot));
   }
   return free;
 }
@@ -242,6 +262,7 @@ export function findFreeSlot(query: AvailabilityQuery, start: Date): TimeRange |
   const at = start.getTime();
   if (!span || !(at >= span.start && at < span.end)) return undefined;
   const slot = candidateSlots(query.schedule, query.timezone, { start: at, end: at + 1 }, span.limit).find((s) => s.start === at);
-  if (!slot || mergedBusy(query.busy).some((b) => overlaps(slot, b))) return undefined;
+  const kept = slot && buffered(slot, bufferMillis(query.schedule));
+  if (!slot || !kept || mergedBusy(query.busy).some((b) => overlaps(kept, b))) return undefined;
   return toRange(slot);
 }

@@ -15,6 +15,7 @@ import { SlotMoved, TimeTaken, type Guest, type Slot } from '../store/slots';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { findFreeSlot } from './availability';
 import { busyTime, findHost } from './availability-service';
+import { bufferOf, heldSpan } from './buffers';
 import type { BookingNotices } from './booking-notices';
 import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, SlotUnavailable } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
@@ -89,7 +90,9 @@ async function attemptBooking(deps: BookingDeps, hostId: string, host: Subscribe
   const now = deps.now();
   const end = new Date(input.start.getTime() + host.schedule.slotMinutes * 60_000);
   const day = DateTime.fromJSDate(input.start, { zone: host.timezone }).toISODate() ?? '';
-  const busy = await busyTime(deps, hostId, host, { start: input.start, end });
+  // The time and the host's buffers around it must be free (./buffers); the slot holds them all.
+  const buffer = bufferOf(host.schedule);
+  const busy = await busyTime(deps, hostId, host, heldSpan(host.schedule, input.start, end));
   const query = { schedule: host.schedule, timezone: host.timezone, now, fromDate: day, toDate: day, busy };
   if (!findFreeSlot(query, input.start)) {
     // What holds the time may be this very request, made a moment ago under the same key.
@@ -120,6 +123,7 @@ async function attemptBooking(deps: BookingDeps, hostId: string, host: Subscribe
     notices: [],
     // Until when this request may be at work on the invite: the booking function's time limit.
     inviteInFlight: { until: new Date(now.getTime() + REQUEST_LEASE_MS), changeSeen: false },
+    buffer,
     createdAt: now,
     updatedAt: now,
   };

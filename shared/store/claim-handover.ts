@@ -12,6 +12,16 @@
 // all of its time; if the events really overlap, the later one keeps waiting (its time is still
 // held) and takes the cells over when the other slot moves, ends or is cancelled. The host's
 // mail about a move says when the new time overlaps another booking (`waitsForCells`).
+//
+// A slot's time here is its held span (../booking/buffers): its time widened by the buffers it
+// was booked with. So two bookings' buffers add up: with 15 minutes after each booking and 10
+// before, the next booking can start 25 minutes after one ends, as each holds its own buffer in
+// cells that only one slot can hold.
+//
+// A guest's reschedule is not a move the host made: it takes only time nobody else wants and
+// otherwise fails (`wantedByOthers`), so it never waits behind another slot.
+import { heldSpan } from '../booking/buffers';
+import type { Slot } from './slots';
 import { claimIdsCovering } from './slot-claims';
 
 /** A claim cell as read in the transaction. */
@@ -78,10 +88,39 @@ export function slotsToRead(slotId: string, wanted: readonly CellView[], left: r
   return [...ids];
 }
 
+/** The slots a reschedule needs besides `slotsToRead`: those waiting for the wanted cells it does not hold. */
+export function waitersToRead(slotId: string, wanted: readonly CellView[]): string[] {
+  const ids = new Set<string>();
+  for (const cell of wanted) if (cell.holder !== slotId) for (const id of cell.waiting) if (id !== slotId) ids.add(id);
+  return [...ids];
+}
+
+/**
+ * The wanted cells (of a guest's reschedule) that are another booking's time: held by another live
+ * slot whose time covers them, or, when not held by `slotId`, waited for by one. A cell whose
+ * holder no longer wants it (a stale claim) and that nobody live waits for is free. A cell the
+ * slot already holds stays its own, whoever waits behind it (it changes nothing for them).
+ */
+export function wantedByOthers(slotId: string, wanted: readonly CellView[], others: ReadonlyMap<string, SlotView>): string[] {
+  return wanted
+    .filter((cell) => {
+      if (cell.holder === slotId) return false;
+      if (cell.holder !== null && wants(others.get(cell.holder), cell.id)) return true;
+      return cell.waiting.some((id) => id !== slotId && wants(others.get(id), cell.id));
+    })
+    .map((cell) => cell.id);
+}
+
+/** The cells a slot's held span touches (its time widened by its stored buffers). */
+export function heldCells(slot: Pick<Slot, 'subscriberId' | 'start' | 'end' | 'buffer'>): string[] {
+  const span = heldSpan(slot, slot.start, slot.end);
+  return claimIdsCovering(slot.subscriberId, span.start, span.end);
+}
+
 /**
  * A slot holding time that waits behind another for some of it: the events overlap in Google
  * (the host moved one onto the other, or is halfway through swapping them).
  */
-export function waitsForCells(slot: { subscriberId: string; start: Date; end: Date; claimIds: readonly string[] }, holdsTime: boolean): boolean {
-  return holdsTime && claimIdsCovering(slot.subscriberId, slot.start, slot.end).some((id) => !slot.claimIds.includes(id));
+export function waitsForCells(slot: Pick<Slot, 'subscriberId' | 'start' | 'end' | 'buffer'> & { claimIds: readonly string[] }, holdsTime: boolean): boolean {
+  return holdsTime && heldCells(slot).some((id) => !slot.claimIds.includes(id));
 }

@@ -1,9 +1,10 @@
 // Firestore access for slots and the claim cells that hold their time.
 import { FieldPath, FieldValue, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
+import { heldSpan } from '../booking/buffers';
 import { canTransition, holdsTime } from '../booking/slot-state';
-import { planCells, slotsToRead, type CellView, type SlotView } from './claim-handover';
+import { heldCells, planCells, slotsToRead, waitersToRead, wantedByOthers, type CellView, type SlotView } from './claim-handover';
 import { isAlreadyExists, withDates } from './firestore';
-import { busyFromClaims, claimIdsCovering, claimIdsFor, claimNameRange } from './slot-claims';
+import { busyFromClaims, claimIdsFor, claimNameRange } from './slot-claims';
 import { slotSchema, SlotMoved, SlotNotFound, TimeTaken, type Slot, type SlotStatus } from './slots';
 
 
@@ -15,6 +16,20 @@ export interface TransitionRequest {
   from: readonly SlotStatus[];
   /** Other fields to set in the same write. */
   set?: Partial<Pick<Slot, 'start' | 'end' | 'guestResponse' | 'decision'>>;
+}
+
+/** A guest's new time for a slot (`SlotRepository.reschedule`). */
+export interface RescheduleRequest {
+  start: Date;
+  end: Date;
+  /** The status after (one that holds time): a confirmed booking may go back to `requested`. */
+  to: SlotStatus;
+  cause: string;
+  at: Date;
+  /** Only from these statuses; any other current status → SlotMoved. */
+  from: readonly SlotStatus[];
+  /** Other fields to set in the same write (the time, status, claims and history are the reschedule's own). */
+  set?: Partial<Slot>;
 }
 
 export class SlotRepository {
@@ -41,11 +56,12 @@ export class SlotRepository {
 
   /**
    * Writes a new slot and its claim cells in one atomic batch of create()s: if any cell is held
-   * the whole write fails → TimeTaken. `extra` documents (e.g. the idempotency record) are
-   * created in the same batch.
+   * the whole write fails → TimeTaken. The cells are those of its held span (its time and its
+   * `buffer`). `extra` documents (e.g. the idempotency record) are created in the same batch.
    */
   async create(slotId: string, slot: Omit<Slot, 'claimIds'>, extra: { ref: DocumentReference; data: object }[] = []): Promise<Slot> {
-    const claimIds = claimIdsFor(slot.subscriberId, slot.start, slot.end);
+    const span = heldSpan(slot, slot.start, slot.end);
+    const claimIds = claimIdsFor(slot.subscriberId, span.start, span.end);
     const full = slotSchema.parse({ ...slot, claimIds });
     const batch = this.db.batch();
     batch.create(this.slotRef(slotId), full);
@@ -89,16 +105,16 @@ export class SlotRepository {
     return found.docs.map((doc) => ({ slotId: doc.id, slot: slotSchema.parse(withDates(doc.data())) }));
   }
 
-  /** The time a host's requested and booked slots hold in [start, end). */
-  async heldTime(subscriberId: string, start: Date, end: Date): Promise<{ start: Date; end: Date }[]> {
+  /**
+   * The time a host's requested and booked slots hold in [start, end) (with their buffers); with
+   * `exceptSlotId`, leaving out the cells that slot holds (its own time, for its reschedule).
+   */
+  async heldTime(subscriberId: string, start: Date, end: Date, exceptSlotId?: string): Promise<{ start: Date; end: Date }[]> {
     const { from, to } = claimNameRange(subscriberId, start, end);
-    const found = await this.db
-      .collection('slotClaims')
-      .where(FieldPath.documentId(), '>=', this.claimRef(from))
-      .where(FieldPath.documentId(), '<', this.claimRef(to))
-      .select()
-      .get();
-    return busyFromClaims(found.docs.map((doc) => doc.id));
+    const query = this.db.collection('slotClaims').where(FieldPath.documentId(), '>=', this.claimRef(from)).where(FieldPath.documentId(), '<', this.claimRef(to));
+    const found = await (exceptSlotId === undefined ? query.select() : query.select('slotId')).get();
+    const held = exceptSlotId === undefined ? found.docs : found.docs.filter((doc) => doc.get('slotId') !== exceptSlotId);
+    return busyFromClaims(held.map((doc) => doc.id));
   }
 
   /** Reads a slot in a transaction, lets `change` decide, and writes what it returns. */
@@ -137,7 +153,7 @@ export class SlotRepository {
       if (!snap.exists) throw new SlotNotFound(slotId);
       const slot = slotSchema.parse(withDates(snap.data()));
       if (slot.start.getTime() === start.getTime() && slot.end.getTime() === end.getTime()) return slot;
-      const wanted = holdsTime(slot.status) ? claimIdsCovering(slot.subscriberId, start, end) : [];
+      const wanted = holdsTime(slot.status) ? heldCells({ ...slot, start, end }) : [];
       const settle = await this.readSettlement(
         tx,
         slotId,
@@ -160,11 +176,54 @@ export class SlotRepository {
   }
 
   /**
+   * A guest moves a requested or booked slot to a new time, in one transaction: the cells of the
+   * new held span (with the slot's stored buffers) are taken, the old ones it no longer needs go
+   * to a slot waiting for them or are freed, the ones it already holds are kept. Unlike `move`
+   * (the host's move in Google, which the slot must follow), it takes only time nobody else wants
+   * (./claim-handover `wantedByOthers`): a cell held by another live slot, or waited for by one,
+   * → TimeTaken and nothing changes. A stale cell (its holder no longer wants it) is taken over.
+   * SlotMoved if the status is not in `from`; SlotNotFound. Returns the slot after.
+   */
+  async reschedule(slotId: string, change: RescheduleRequest): Promise<Slot> {
+    if (!holdsTime(change.to)) throw new RangeError(`a reschedule keeps the time held; "${change.to}" does not`);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(this.slotRef(slotId));
+      if (!snap.exists) throw new SlotNotFound(slotId);
+      const slot = slotSchema.parse(withDates(snap.data()));
+      if (!change.from.includes(slot.status) || !holdsTime(slot.status)) throw new SlotMoved(slotId, slot.status);
+      const span = heldSpan(slot, change.start, change.end);
+      const wanted = claimIdsFor(slot.subscriberId, span.start, span.end);
+      const settle = await this.readSettlement(tx, slotId, slot.subscriberId, wanted, slot.claimIds.filter((id) => !wanted.includes(id)), { onlyFree: true });
+      settle.write();
+      const moved = slotSchema.parse({
+        ...slot,
+        ...change.set,
+        start: change.start,
+        end: change.end,
+        status: change.to,
+        claimIds: settle.hold,
+        history: [...slot.history, { from: slot.status, to: change.to, cause: change.cause, at: change.at, movedFrom: { start: slot.start, end: slot.end } }],
+        updatedAt: change.at,
+      });
+      tx.set(this.slotRef(slotId), moved);
+      return moved;
+    });
+  }
+
+  /**
    * Reads, inside `tx`, what deciding the cells of `slotId` needs (the cells it wants and those it
    * leaves, the slots holding or waiting for them), decides (./claim-handover), and returns the
    * cells it will hold and the writes to make: Firestore wants every read before the first write.
+   * `onlyFree` (a guest's reschedule): any wanted cell another slot wants → TimeTaken, nothing written.
    */
-  private async readSettlement(tx: Transaction, slotId: string, subscriberId: string, wantedIds: string[], leftIds: string[]): Promise<{ hold: string[]; write: () => void }> {
+  private async readSettlement(
+    tx: Transaction,
+    slotId: string,
+    subscriberId: string,
+    wantedIds: string[],
+    leftIds: string[],
+    options: { onlyFree?: boolean } = {},
+  ): Promise<{ hold: string[]; write: () => void }> {
     const cellIds = [...wantedIds, ...leftIds];
     const snaps = cellIds.length > 0 ? await tx.getAll(...cellIds.map((id) => this.claimRef(id))) : [];
     const cells: CellView[] = snaps.map((cell, i) => ({
@@ -174,14 +233,15 @@ export class SlotRepository {
     }));
     const wanted = cells.slice(0, wantedIds.length);
     const left = cells.slice(wantedIds.length);
-    const otherIds = slotsToRead(slotId, wanted, left);
+    const otherIds = [...new Set([...slotsToRead(slotId, wanted, left), ...(options.onlyFree ? waitersToRead(slotId, wanted) : [])])];
     const otherSnaps = otherIds.length > 0 ? await tx.getAll(...otherIds.map((id) => this.slotRef(id))) : [];
     const others = new Map<string, SlotView & { claimIds: string[] }>();
     for (const [i, other] of otherSnaps.entries()) {
       if (!other.exists) continue;
       const found = slotSchema.parse(withDates(other.data()));
-      others.set(otherIds[i]!, { holdsTime: holdsTime(found.status), cells: claimIdsCovering(subscriberId, found.start, found.end), claimIds: found.claimIds });
+      others.set(otherIds[i]!, { holdsTime: holdsTime(found.status), cells: heldCells(found), claimIds: found.claimIds });
     }
+    if (options.onlyFree && wantedByOthers(slotId, wanted, others).length > 0) throw new TimeTaken();
     const plan = planCells(slotId, wanted, left, others);
     const write = (): void => {
       const gained = new Map<string, string[]>();

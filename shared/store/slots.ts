@@ -73,6 +73,11 @@ export const slotSchema = z.object({
    * the slot's event then and left it to the request.
    */
   inviteInFlight: z.object({ until: z.date(), changeSeen: z.boolean() }).nullable().optional(),
+  /**
+   * The host's buffers when the slot was booked, in minutes: its claim cells hold
+   * [start - before, end + after) (shared/booking/buffers). Absent on older slots: none.
+   */
+  buffer: z.object({ beforeMinutes: z.number().int().min(0), afterMinutes: z.number().int().min(0) }).optional(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
