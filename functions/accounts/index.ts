@@ -5,7 +5,8 @@
 //                           `sub` (a new host for a sub we do not know; for a link, the signed-in
 //                           host), signs that host in and ends its older sessions
 //   GET  /settings          the settings page (signed-in host; otherwise → connect)
-//   POST /settings          form: default calendar, auto-confirm
+//   POST /settings          form: default calendar, auto-confirm, the schedule (→ 303; a form with
+//                           mistakes → 400, the page again with the errors beside the fields)
 //   POST /logout            form: end the session (and every copy of its cookie)
 //   POST /disconnect        form: stop channels, forget and revoke the Google grant, end the session
 //   POST /delete            form: delete the host (channels stopped at Google first)
@@ -16,7 +17,7 @@ import { z } from 'zod';
 import { connectGoogle } from '../../shared/accounts/connect';
 import { ConnectStates, type ConnectAttempt } from '../../shared/accounts/connect-state';
 import { deleteHost, disconnectHost } from '../../shared/accounts/disconnect';
-import { CodeExchangeFailed, ConsentNotGiven, DeletionNotConfirmed, LinkSessionEnded, NotSignedIn } from '../../shared/accounts/errors';
+import { CodeExchangeFailed, ConsentNotGiven, DeletionNotConfirmed, LinkSessionEnded, NotSignedIn, UnknownCalendar } from '../../shared/accounts/errors';
 import { GoogleSignIn } from '../../shared/accounts/google-sign-in';
 import { HostSessions, type HostSession } from '../../shared/accounts/host-sessions';
 import { hostSettings, signedInHost, signOut, updateSettings } from '../../shared/accounts/settings';
@@ -26,7 +27,8 @@ import { hasContentType, httpFunction, type RequestContext } from '../http-funct
 import { services, type Services } from '../services';
 import { clearCookie, cookieScope, readCookie, SESSION_COOKIE, setCookie, STATE_COOKIE } from './cookies';
 import { answerError, invalidInput } from './errors';
-import { renderMessagePage, renderSettingsPage, type AccountUrls } from './pages';
+import { renderMessagePage, renderSettingsPage, type AccountUrls, type SettingsFormState } from './pages';
+import { parseScheduleForm, scheduleFormFields, type FieldError } from './schedule-form';
 
 interface AccountParts {
   states: ConnectStates;
@@ -67,7 +69,7 @@ const text = z.string().max(4096);
 const connectQuery = z.object({ login_hint: z.email().max(320).optional() });
 const linkForm = connectQuery;
 const callbackQuery = z.object({ state: text.optional(), code: text.optional(), error: z.string().max(200).optional() });
-const settingsForm = z.object({ calendarId: oneLineText(1024).min(1), autoConfirm: z.literal('on').optional() });
+const settingsForm = scheduleFormFields.extend({ calendarId: oneLineText(1024).min(1).optional(), autoConfirm: z.literal('on').optional() });
 const deleteForm = z.object({ confirm: z.literal('yes').optional() });
 
 function sendPage(res: Response, status: number, html: string): void {
@@ -146,31 +148,47 @@ function formOnly(res: Response): void {
   sendPage(res, 415, renderMessagePage({ title: 'Send this as a form', text: ['This address takes the forms of the settings page only.'] }));
 }
 
-async function settingsPage(req: Request, res: Response, context: RequestContext): Promise<void> {
+/** The settings page of the signed-in host: their settings, or (`form`) what they sent with its errors. */
+async function showSettings(
+  res: Response,
+  status: number,
+  { log }: RequestContext,
+  { session, host }: { session: HostSession; host: Subscriber },
+  shown: { saved: boolean; form?: SettingsFormState },
+): Promise<void> {
   const s = services();
   const a = parts();
-  const { session, host } = await signedIn(req, s);
-  const view = await hostSettings({ ...s, log: context.log }, session.subscriberId, host);
+  const view = await hostSettings({ ...s, log }, session.subscriberId, host);
   sendPage(
     res,
-    200,
-    renderSettingsPage({
-      ...view,
-      bookingUrl: `${a.urls.bookingBase}/${view.host.schedule.slug}`,
-      formToken: a.sessions.formToken(session),
-      urls: a.urls,
-      saved: req.query.saved === '1',
-    }),
+    status,
+    renderSettingsPage({ ...view, ...shown, bookingUrl: `${a.urls.bookingBase}/${view.host.schedule.slug}`, formToken: a.sessions.formToken(session), urls: a.urls }),
   );
 }
 
-async function saveSettings(req: Request, res: Response, { log }: RequestContext): Promise<void> {
+async function settingsPage(req: Request, res: Response, context: RequestContext): Promise<void> {
+  await showSettings(res, 200, context, await signedIn(req, services()), { saved: req.query.saved === '1' });
+}
+
+const NOT_ONE_OF_YOURS: FieldError = { field: 'calendarId', label: 'Default calendar', message: 'choose one of your calendars' };
+
+async function saveSettings(req: Request, res: Response, context: RequestContext): Promise<void> {
   const s = services();
   const form = await signedInForm(req, s);
   if (!form) return formOnly(res);
   const body = settingsForm.safeParse(form.body);
   if (!body.success) return invalidInput(res, body.error.issues);
-  await updateSettings({ ...s, log }, form.session.subscriberId, form.host, { calendarId: body.data.calendarId, autoConfirm: body.data.autoConfirm === 'on' });
+  const { calendarId, autoConfirm, ...typed } = body.data;
+  const schedule = parseScheduleForm(typed, form.host.schedule);
+  const current = form.host.defaultCalendar?.provider === 'google' ? form.host.defaultCalendar.calendarId : undefined;
+  const sent = { calendarId: calendarId ?? current, autoConfirm: autoConfirm === 'on', schedule: schedule.values };
+  if (!schedule.ok) return showSettings(res, 400, context, form, { saved: false, form: { ...sent, errors: schedule.errors } });
+  try {
+    await updateSettings({ ...s, log: context.log }, form.session.subscriberId, form.host, { calendarId, autoConfirm: sent.autoConfirm, schedule: schedule.schedule });
+  } catch (error) {
+    if (!(error instanceof UnknownCalendar)) throw error;
+    return showSettings(res, 400, context, form, { saved: false, form: { ...sent, errors: [NOT_ONE_OF_YOURS] } });
+  }
   res.redirect(303, `${parts().urls.settings}?saved=1`);
 }
 

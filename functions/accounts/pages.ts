@@ -4,6 +4,7 @@ import escapeHtml from 'escape-html';
 import type { CalendarListEntry } from '../../shared/google/calendar';
 import type { Subscriber } from '../../shared/store/subscribers';
 import { renderPage } from '../pages/layout';
+import { fieldAria, renderScheduleFields, scheduleFormValues, type FieldError, type ScheduleFormValues } from './schedule-form';
 
 export interface AccountUrls {
   connect: string;
@@ -14,6 +15,14 @@ export interface AccountUrls {
   delete: string;
 }
 
+/** The settings form's state: what the host typed, given back with its errors; by default the host's settings. */
+export interface SettingsFormState {
+  calendarId: string | undefined;
+  autoConfirm: boolean;
+  schedule: ScheduleFormValues;
+  errors: FieldError[];
+}
+
 export interface SettingsPageInput {
   host: Subscriber;
   /** Writable calendars; undefined when the Google connection does not work. */
@@ -22,6 +31,13 @@ export interface SettingsPageInput {
   formToken: string;
   urls: AccountUrls;
   saved: boolean;
+  form?: SettingsFormState;
+}
+
+function formOf(input: SettingsPageInput): SettingsFormState {
+  if (input.form) return input.form;
+  const { defaultCalendar, schedule } = input.host;
+  return { calendarId: defaultCalendar?.provider === 'google' ? defaultCalendar.calendarId : undefined, autoConfirm: schedule.autoConfirm, schedule: scheduleFormValues(schedule), errors: [] };
 }
 
 function page(title: string, body: string): string {
@@ -32,9 +48,11 @@ function tokenField(token: string): string {
   return `<input type="hidden" name="csrf" value="${escapeHtml(token)}">`;
 }
 
-function calendarChoice(calendar: CalendarListEntry, checked: boolean): string {
+/** The first choice has the group's id, for the error summary's link. */
+function calendarChoice(calendar: CalendarListEntry, index: number, checked: boolean): string {
   const note = calendar.primary ? ' <span class="hint">(primary)</span>' : '';
-  return `<label><input type="radio" name="calendarId" value="${escapeHtml(calendar.id)}"${checked ? ' checked' : ''} required> ${escapeHtml(calendar.summary || calendar.id)}${note}</label>`;
+  const id = index === 0 ? 'calendarId' : `calendarId-${index}`;
+  return `<label><input type="radio" id="${id}" name="calendarId" value="${escapeHtml(calendar.id)}"${checked ? ' checked' : ''} required> ${escapeHtml(calendar.summary || calendar.id)}${note}</label>`;
 }
 
 /** Linking happens from this session only (a form with its token): the account Google returns is this host's from then on. */
@@ -57,33 +75,57 @@ ${linkForm(input, 'Use another Google account', 'secondary')}`;
 ${linkForm(input, 'Connect Google Calendar again', 'primary', google?.accountEmail)}`;
 }
 
-function settingsForm(input: SettingsPageInput, calendars: CalendarListEntry[]): string {
-  const current = input.host.defaultCalendar?.provider === 'google' ? input.host.defaultCalendar.calendarId : undefined;
-  const choices = calendars.map((c) => calendarChoice(c, c.id === current)).join('\n');
-  return `<form method="post" action="${escapeHtml(input.urls.settings)}">
-${tokenField(input.formToken)}
-<fieldset>
+function calendarFieldset(form: SettingsFormState, calendars: CalendarListEntry[]): string {
+  const error = form.errors.find((e) => e.field === 'calendarId');
+  const errorText = error ? `<p class="field-error" id="calendarId-error"><span class="visually-hidden">Error: </span>${escapeHtml(error.message)}</p>\n` : '';
+  const choices = calendars.map((c, index) => calendarChoice(c, index, c.id === form.calendarId)).join('\n');
+  return `<fieldset${fieldAria('calendarId', undefined, error).replace(' aria-invalid="true"', '')}>
 <legend>Default calendar</legend>
 <p class="hint">New bookings go into this calendar, and we follow the changes you make there.</p>
-${choices || '<p>Your Google account has no calendar that bookings can be written to.</p>'}
-</fieldset>
-<label><input type="checkbox" name="autoConfirm" value="on"${input.host.schedule.autoConfirm ? ' checked' : ''}> Automatically confirm bookings if time is available</label>
+${errorText}${choices || '<p>Your Google account has no calendar that bookings can be written to.</p>'}
+</fieldset>`;
+}
+
+/**
+ * One form for the default calendar (offered only while the Google connection works: it is
+ * checked against the calendar list), auto-confirm and the schedule.
+ */
+function settingsForm(input: SettingsPageInput, form: SettingsFormState): string {
+  return `<form method="post" action="${escapeHtml(input.urls.settings)}">
+${tokenField(input.formToken)}
+${input.calendars ? `${calendarFieldset(form, input.calendars)}\n` : ''}<label><input type="checkbox" id="autoConfirm" name="autoConfirm" value="on"${form.autoConfirm ? ' checked' : ''}> Automatically confirm bookings if time is available</label>
+${renderScheduleFields({ values: form.schedule, errors: form.errors, timezone: input.host.timezone })}
 <div class="actions"><button type="submit" class="primary">Save settings</button></div>
 </form>`;
 }
 
+/** Every problem of the form at the top, each a link to its field (no script moves focus; the alert is read out). */
+function errorSummary(errors: FieldError[]): string {
+  if (errors.length === 0) return '';
+  const items = errors.map((e) => `<li><a href="#${escapeHtml(e.field)}">${escapeHtml(`${e.label}: ${e.message}`)}</a></li>`).join('\n');
+  return `<div class="notice error" id="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+<h2 id="error-summary-title">There is a problem</h2>
+<p>Nothing was saved. Please correct:</p>
+<ul>
+${items}
+</ul>
+</div>
+`;
+}
+
 export function renderSettingsPage(input: SettingsPageInput): string {
-  const saved = input.saved ? '<p class="notice ok" role="status">Your settings are saved.</p>' : '';
-  const form = input.calendars ? settingsForm(input, input.calendars) : '';
+  const form = formOf(input);
+  const saved = input.saved && form.errors.length === 0 ? '<p class="notice ok" role="status">Your settings are saved.</p>' : '';
   return page(
-    'Booking settings',
+    form.errors.length > 0 ? 'Error: Booking settings' : 'Booking settings',
     `<h1>Booking settings</h1>
-${saved}
+${errorSummary(form.errors)}${saved}
 <h2>Google account</h2>
 ${connectionSection(input)}
 <h2>Your booking link</h2>
 <p>Share this link with guests: <a href="${escapeHtml(input.bookingUrl)}" id="booking-link">${escapeHtml(input.bookingUrl)}</a></p>
-${form}
+<h2>Your calendar and hours</h2>
+${settingsForm(input, form)}
 <h2>Sign out</h2>
 <p>Ends your session here and in any other browser; your booking page keeps working.</p>
 <form method="post" action="${escapeHtml(input.urls.logout)}">

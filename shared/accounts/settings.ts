@@ -1,7 +1,8 @@
 // What a signed-in host sees and changes on the settings page: the default calendar (one of
-// their writable Google calendars) and auto-confirm.
+// their writable Google calendars), auto-confirm, and their schedule (hours, slot length, notice,
+// buffers, the guest's change limit; not the slug, which is their booking link).
 import type { CalendarListEntry } from '../google/calendar';
-import type { Subscriber } from '../store/subscribers';
+import type { Schedule, Subscriber } from '../store/subscribers';
 import { calendarListOf, watchDefaultCalendar, writableCalendars } from './default-calendar';
 import type { AccountDeps } from './deps';
 import { NotConnected, NotSignedIn, UnknownCalendar } from './errors';
@@ -41,9 +42,15 @@ export async function hostSettings(deps: AccountDeps, subscriberId: string, host
   }
 }
 
+/** The schedule as the settings page changes it: all of it but the slug (the booking link stays) and auto-confirm. */
+export type ScheduleChange = Omit<Schedule, 'slug' | 'autoConfirm'>;
+
 export interface SettingsChange {
-  calendarId: string;
+  /** The new default calendar; undefined leaves it as it is (the choice is not offered while the connection does not work). */
+  calendarId?: string;
   autoConfirm: boolean;
+  /** Undefined leaves the schedule as it is. */
+  schedule?: ScheduleChange;
 }
 
 /** The same Google connection a session or an earlier read was made for (a reconnect makes another). */
@@ -52,24 +59,29 @@ export function sameConnection(a: Subscriber, b: Subscriber): boolean {
 }
 
 /**
- * Saves the change, then watches the new default and stops the channel of the old one. The change
- * is applied to the host as it is when saved: if the connection it was made for has since ended
- * (disconnected, reconnected, deleted) nothing is saved and the session is over; a grant marked
- * broken meanwhile stays broken.
+ * Saves the change; with a new default calendar, first checks it is one of the host's writable
+ * calendars, and after saving watches it and stops the channel of the old one. Without one, no
+ * Google call is made: a host whose connection does not work still edits their schedule. The
+ * change is applied to the host as it is when saved: if the connection it was made for has since
+ * ended (disconnected, reconnected, deleted) nothing is saved and the session is over; a grant
+ * marked broken meanwhile stays broken.
  */
 export async function updateSettings(deps: AccountDeps, subscriberId: string, host: Subscriber, change: SettingsChange): Promise<Subscriber> {
-  const calendars = writableCalendars(await calendarListOf(deps, subscriberId, host));
-  if (!calendars.some((c) => c.id === change.calendarId)) throw new UnknownCalendar(change.calendarId);
+  const { calendarId } = change;
+  if (calendarId !== undefined) {
+    const calendars = writableCalendars(await calendarListOf(deps, subscriberId, host));
+    if (!calendars.some((c) => c.id === calendarId)) throw new UnknownCalendar(calendarId);
+  }
   const saved = await deps.subscribers.change(subscriberId, (current) => {
     if (!sameConnection(current, host)) throw new NotSignedIn();
     return {
       ...current,
-      defaultCalendar: { provider: 'google', calendarId: change.calendarId },
-      schedule: { ...current.schedule, autoConfirm: change.autoConfirm },
+      defaultCalendar: calendarId === undefined ? current.defaultCalendar : { provider: 'google', calendarId },
+      schedule: { ...current.schedule, ...change.schedule, slug: current.schedule.slug, autoConfirm: change.autoConfirm },
       updatedAt: deps.now(),
     };
   });
   if (!saved) throw new NotSignedIn();
-  await watchDefaultCalendar(deps, subscriberId, saved.after);
+  if (calendarId !== undefined) await watchDefaultCalendar(deps, subscriberId, saved.after);
   return saved.after;
 }
