@@ -127,6 +127,20 @@ describe('rescheduling a slot (its claim cells)', () => {
     expect((await slots.require('W')).claimIds).toEqual(cells(0, 15));
   });
 
+  it("a move in Google keeps the slot's stored buffers, and a slot waiting for cells in another's buffer gets them when it moves away", async () => {
+    const buffer = { beforeMinutes: 0, afterMinutes: 15 };
+    await slots.create('A', slotAt(0, 30, { buffer }));
+    await slots.create('B', slotAt(120, 150, { buffer }));
+    // The host moves B in Google to right after A: B's time is free, A's buffer after is not yet.
+    const b = await slots.move('B', at(40), at(70), 'moved_in_google', NOW);
+    expect(b.claimIds).toEqual(cells(45, 85));
+    expect(await holders()).toEqual({ ...heldBy('A', cells(0, 45)), ...heldBy('B', cells(45, 85)) });
+    // A moves away: B takes over the cell of A's buffer it waits for.
+    await slots.move('A', at(180), at(210), 'moved_in_google', NOW);
+    expect((await slots.require('B')).claimIds).toEqual(cells(40, 85));
+    expect(await holders()).toEqual({ ...heldBy('B', cells(40, 85)), ...heldBy('A', cells(180, 225)) });
+  });
+
   it('two reschedules racing for one new time: exactly one wins; the loser is unchanged and still holds its old cells', async () => {
     await slots.create('A', slotAt(0, 30));
     await slots.create('B', slotAt(120, 150));
