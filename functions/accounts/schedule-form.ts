@@ -202,8 +202,10 @@ export function fieldAria(field: string, hintId: string | undefined, error: Fiel
   return `${described ? ` aria-describedby="${described}"` : ''}${error ? ' aria-invalid="true"' : ''}`;
 }
 
-function textInput(field: ScheduleField, value: string, inputmode: string, hintId: string | undefined, error: FieldError | undefined): string {
-  return `<input type="text" id="${field}" name="${field}" value="${escapeHtml(value)}" inputmode="${inputmode}" autocomplete="off" spellcheck="false"${fieldAria(field, hintId, error)}>`;
+/** `inputmode` picks a phone's keypad for numbers; hours take the full keyboard (a numeric keypad has no ":" or ","). */
+function textInput(field: ScheduleField, value: string, inputmode: 'numeric' | 'decimal' | undefined, hintId: string, error: FieldError | undefined): string {
+  const keypad = inputmode ? ` inputmode="${inputmode}"` : '';
+  return `<input type="text" id="${field}" name="${field}" value="${escapeHtml(value)}"${keypad} autocomplete="off" spellcheck="false"${fieldAria(field, hintId, error)}>`;
 }
 
 export interface ScheduleFieldsView {
@@ -219,7 +221,7 @@ export function renderScheduleFields({ values, errors, timezone }: ScheduleField
   const days = WEEKDAYS.map((day) => {
     const field = dayField(day);
     return `<label for="${field}">${DAY_LABELS[day]}</label>
-${errorText(field, errorOf(field))}${textInput(field, values[field], 'text', 'weekly-hint', errorOf(field))}`;
+${errorText(field, errorOf(field))}${textInput(field, values[field], undefined, 'weekly-hint', errorOf(field))}`;
   }).join('\n');
   const numbers = (Object.entries(NUMBER_FIELDS) as [NumberField, NumberFieldText][]).map(([field, text]) => {
     const inputmode = field === 'minNoticeHours' || field === 'guestChangeLimitHours' ? 'decimal' : 'numeric';
