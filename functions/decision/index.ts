@@ -1,4 +1,4 @@
-// The `decision` function: the host's Confirm / Deny links.
+// The `decision` function: the host's Confirm / Decline links (`deny` in the URL contract).
 //   GET  /?token=...            a page with the request and both buttons; changes nothing
 //                               (mail scanners open links)
 //   POST /  {token, action}     form or JSON: carries the decision out
@@ -33,6 +33,7 @@ function viewOf(slot: Slot, host: Subscriber) {
     end: slot.end,
     hostTimezone: host.timezone,
     status: slot.status,
+    inviteMode: slot.inviteMode,
   };
 }
 

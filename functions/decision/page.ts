@@ -14,8 +14,11 @@ export interface DecisionView {
   end: Date;
   hostTimezone: string;
   status: SlotStatus;
+  /** Who sends the guest their invitation: Google (`google`) or our mail (`ics`). */
+  inviteMode: 'google' | 'ics';
 }
 
+/** The URL contract's names; the host reads "Decline" for `deny`, the one word we use for their no. */
 export type DecisionAction = 'confirm' | 'deny';
 
 /**
@@ -53,7 +56,7 @@ function statusSentence(status: SlotStatus): string {
 }
 
 function decisionForm(actionUrl: string, token: string, action: DecisionAction): string {
-  const button = action === 'confirm' ? '<button type="submit" class="primary">Confirm</button>' : '<button type="submit" class="danger">Deny</button>';
+  const button = action === 'confirm' ? '<button type="submit" class="primary">Confirm</button>' : '<button type="submit" class="danger">Decline</button>';
   return `<form method="post" action="${escapeHtml(actionUrl)}">
 <input type="hidden" name="token" value="${escapeHtml(token)}">
 <input type="hidden" name="action" value="${action}">
@@ -84,6 +87,15 @@ ${answer}`,
   );
 }
 
+/**
+ * What the guest gets once the host confirms: in the Google flow the invitation went at booking
+ * time, so Google sends an update of it; in the .ics flow our mail sends the confirmed one.
+ */
+function confirmedSentence(view: DecisionView): string {
+  const guest = escapeHtml(view.guestName);
+  return view.inviteMode === 'google' ? `The booking is confirmed and ${guest} gets an updated invitation.` : `The booking is confirmed and we email ${guest} the confirmed invitation.`;
+}
+
 /** After a POST that went through; `repeated` when the same answer had already been given. */
 export function renderDecisionDone(view: DecisionView, action: DecisionAction, repeated: boolean): string {
   const guest = escapeHtml(view.guestName);
@@ -92,7 +104,7 @@ export function renderDecisionDone(view: DecisionView, action: DecisionAction, r
     action === 'confirm'
       ? repeated
         ? 'You had already confirmed this booking; nothing has changed.'
-        : `The booking is confirmed and ${guest} gets the invitation.`
+        : confirmedSentence(view)
       : repeated
         ? 'You had already declined this request; nothing has changed.'
         : `The request is declined and ${guest} will be told.`;

@@ -5,7 +5,9 @@
 import type { Mailer } from '../mail/mailer';
 import type { OutgoingMail } from '../mail/outgoing-mail';
 import {
+  guestCancelledByHost,
   guestIcsCancellation,
+  guestIcsCancelledByGuest,
   guestIcsConfirmation,
   guestIcsInvitation,
   guestIcsUpdate,
@@ -13,6 +15,7 @@ import {
   hostDecisionRequest,
   hostEventCancelledNotice,
   hostEventMovedNotice,
+  hostGuestCancelledNotice,
   hostGuestDeclinedNotice,
   hostGuestTentativeNotice,
   hostNewBookingNotice,
@@ -87,6 +90,27 @@ export class BookingNotices implements SyncNotices {
     const { slot } = context;
     if (action === 'confirm') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, stepOf(slot, BOOKED)));
     else await this.once(context, 'guest-ics-cancellation', guestIcsCancellation(view, stepOf(slot, ENDED)));
+  }
+
+  /**
+   * After a booking was cancelled with our own buttons (./cancel-booking), as its history's cause
+   * says: the host cancelled → the guest hears it from us in the .ics flow (Google tells them
+   * otherwise), and the host's note, if any, in our mail in either flow; the guest cancelled → the
+   * host hears it from us, and the guest gets the METHOD:CANCEL in the .ics flow. A slot cancelled
+   * in Google was told by the sync. One cancellation per slot, whoever sends it.
+   */
+  async bookingCancelled(context: SlotContext, hostNote: string | null): Promise<void> {
+    const view = bookingView(context);
+    const { slot } = context;
+    const cause = slot.history.findLast((t) => t.to === 'cancelled')?.cause;
+    const step = stepOf(slot, ENDED);
+    if (cause === 'host_cancelled') {
+      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-cancellation', guestCancelledByHost(view, hostNote, step));
+      else if (hostNote) await this.once(context, 'guest-host-cancel-note', guestCancelledByHost(view, hostNote, null));
+    } else if (cause === 'guest_cancelled') {
+      await this.once(context, 'host-guest-cancelled', hostGuestCancelledNotice(view));
+      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-cancellation', guestIcsCancelledByGuest(view, step));
+    }
   }
 
   /** What happened in Google, told to whoever would not hear it from Google. */

@@ -1,14 +1,16 @@
-// The host confirms or denies from the link in our mail. Reading (GET) changes nothing; acting
-// (POST) first takes the decision in a transaction (so a confirm and a deny cannot both reach
-// Google), then changes the event at Google, then records the transition, then mails. A failure at
-// Google releases the decision so the host can try again; repeating a step is harmless, and a
-// repeat sends the mail an earlier attempt may not have.
+// The host confirms or denies a requested slot: from the link in our mail (`carryOutDecision`, the
+// token names the slot) or from their bookings page (./host-actions, the signed-in host names it);
+// both carry it out here (`decideSlot`), with the same Google calls, mail and answers. Reading
+// (GET) changes nothing; acting (POST) first takes the decision in a transaction (so a confirm, a
+// deny and a cancel cannot both reach Google), then changes the event at Google, then records the
+// transition, then mails. A failure at Google releases the decision so the host can try again;
+// repeating a step is harmless, and a repeat sends the mail an earlier attempt may not have.
 import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import type { Logger } from '../log';
 import type { SlotRepository } from '../store/slot-repository';
 import { SlotMoved, SlotNotFound, type Slot } from '../store/slots';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
-import type { BookingNotices } from './booking-notices';
+import type { BookingNotices, SlotContext } from './booking-notices';
 import { InvalidLink, type DecisionGrant, type DecisionLinks } from './decision-links';
 import { HostCalendarUnavailable } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
@@ -46,10 +48,14 @@ export async function openDecision(deps: Pick<DecisionDeps, 'links' | 'slots' | 
 }
 
 export async function carryOutDecision(deps: DecisionDeps, token: string, action: DecisionAction): Promise<DecisionOutcome> {
-  const { grant, slotId, host } = await openDecision(deps, token);
+  const { grant, slotId, slot, host } = await openDecision(deps, token);
   // A link is for one action: a confirm link cannot be replayed as a deny.
   if (grant.action !== action) throw new InvalidLink();
+  return decideSlot(deps, { slotId, slot, host }, action);
+}
 
+/** The host's confirm or deny of one of their slots, whichever way they gave it. */
+export async function decideSlot(deps: DecisionDeps, { slotId, host }: SlotContext, action: DecisionAction): Promise<DecisionOutcome> {
   const taken = await deps.slots.update(slotId, (slot) => {
     const verdict = judgeDecision(slot, action);
     const claim = verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: deps.now() } } : undefined;

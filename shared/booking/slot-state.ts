@@ -20,6 +20,9 @@ export function holdsTime(status: SlotStatus): boolean {
 
 export type DecisionAction = 'confirm' | 'deny';
 
+/** What a slot's `decision` field may hold: the host's or the guest's step while it is carried out at Google. */
+export type HostStep = DecisionAction | 'cancel';
+
 export const DECISION_TARGET: Record<DecisionAction, SlotStatus> = { confirm: 'booked', deny: 'declined' };
 
 export type DecisionVerdict =
@@ -28,7 +31,7 @@ export type DecisionVerdict =
   /** Already done: the same answer as the first time, nothing changes. */
   | { kind: 'repeat' }
   /** Something else was decided (or is being carried out): nothing changes. */
-  | { kind: 'conflict'; decided: SlotStatus | DecisionAction };
+  | { kind: 'conflict'; decided: SlotStatus | HostStep };
 
 /** What the host's confirm or deny means for a slot as it is now. */
 export function judgeDecision(slot: Pick<Slot, 'status' | 'decision'>, action: DecisionAction): DecisionVerdict {
@@ -37,4 +40,31 @@ export function judgeDecision(slot: Pick<Slot, 'status' | 'decision'>, action: D
   if (slot.status !== 'requested') return { kind: 'conflict', decided: slot.status };
   if (slot.decision && slot.decision.action !== action) return { kind: 'conflict', decided: slot.decision.action };
   return { kind: 'apply', to: target };
+}
+
+/**
+ * How long a step taken in `decision` may still be under way: the time limit of the functions that
+ * take one (decision, accounts, booking: 60 s, infra/deploy/function-limits.ts). A step older than
+ * that was left by an instance that stopped; a cancel may take over from it.
+ */
+export const STEP_LEASE_MS = 60_000;
+
+export type CancelVerdict =
+  /** Carry the cancel out (again, if an earlier attempt stopped half way). */
+  | { kind: 'apply' }
+  /** Cancelled already (by anyone, or in Google): the same answer as the first time. */
+  | { kind: 'repeat' }
+  /** The host declined it (or the guest did, in Google): there is nothing to cancel. */
+  | { kind: 'conflict'; decided: SlotStatus }
+  /** Another step is being carried out at Google right now: judge again once it is done. */
+  | { kind: 'wait' };
+
+/** What a cancel means for a slot as it is now; `now` tells a step under way from one left behind. */
+export function judgeCancel(slot: Pick<Slot, 'status' | 'decision' | 'inviteInFlight'>, now: Date): CancelVerdict {
+  if (slot.status === 'cancelled') return { kind: 'repeat' };
+  if (!holdsTime(slot.status)) return { kind: 'conflict', decided: slot.status };
+  // Its request is still making the invite, which nobody else may judge (./invite-in-flight).
+  if (slot.inviteInFlight) return { kind: 'wait' };
+  if (slot.decision && now.getTime() - slot.decision.at.getTime() < STEP_LEASE_MS) return { kind: 'wait' };
+  return { kind: 'apply' };
 }

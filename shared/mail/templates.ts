@@ -107,7 +107,7 @@ export function hostDecisionRequest(view: BookingView, links: DecisionLinks, inv
       ? `Google Calendar has sent ${view.guestName} an invitation, marked tentative until you decide.`
       : `We emailed ${view.guestName} a tentative invitation; they will get the final one, or a cancellation, when you decide.`;
   return mail(host(view), guest(view), `Booking request from ${view.guestName}: ${formatStart(view.start, view.hostTimezone)}`, {
-    preview: `${view.guestName} asked for ${when}. Confirm or deny.`,
+    preview: `${view.guestName} asked for ${when}. Confirm or decline.`,
     heading: `${view.guestName} would like to book a time with you`,
     blocks: [
       guestDetails(view),
@@ -117,7 +117,7 @@ export function hostDecisionRequest(view: BookingView, links: DecisionLinks, inv
         kind: 'actions',
         actions: [
           { label: 'Confirm', url: links.confirmUrl, tone: 'primary' },
-          { label: 'Deny', url: links.denyUrl, tone: 'danger' },
+          { label: 'Decline', url: links.denyUrl, tone: 'danger' },
         ],
       },
       { kind: 'paragraph', text: 'Each link opens a page that asks you once more before anything happens.' },
@@ -192,6 +192,61 @@ export function guestIcsCancellation(view: BookingView, sequence: number): Outgo
     },
     icsAttachment(view, sequence, 'CANCEL', 'CANCELLED'),
   );
+}
+
+function hostNote(view: BookingView, note: string | null): Block[] {
+  return note?.trim() ? [{ kind: 'quote', label: `${view.hostName} wrote`, text: note.trim() }] : [];
+}
+
+/**
+ * The host cancelled the booking from their bookings page. `sequence`: the .ics flow, with the
+ * METHOD:CANCEL that removes it from the guest's calendar; null: the Google flow, where Google has
+ * sent the cancellation and this mail only carries the host's note.
+ */
+export function guestCancelledByHost(view: BookingView, note: string | null, sequence: number | null): OutgoingMail {
+  const calendar =
+    sequence === null
+      ? 'Google Calendar has sent you the cancellation, which removes it from your calendar.'
+      : 'The attached cancellation removes it from your calendar.';
+  return mail(
+    guest(view),
+    host(view),
+    `Cancelled: ${view.hostName}, ${formatStart(view.start, view.guestTimezone)}`,
+    {
+      preview: `${view.hostName} cancelled your booking.`,
+      heading: `${view.hostName} cancelled your booking`,
+      blocks: [hostDetails(view), ...hostNote(view, note), { kind: 'paragraph', text: `${calendar} You are welcome to book another time.` }],
+    },
+    sequence === null ? undefined : icsAttachment(view, sequence, 'CANCEL', 'CANCELLED'),
+  );
+}
+
+/** The guest cancelled with their manage link (.ics flow): the METHOD:CANCEL for their own calendar. */
+export function guestIcsCancelledByGuest(view: BookingView, sequence: number): OutgoingMail {
+  return mail(
+    guest(view),
+    host(view),
+    `You cancelled: ${view.hostName}, ${formatStart(view.start, view.guestTimezone)}`,
+    {
+      preview: `Your booking with ${view.hostName} is cancelled.`,
+      heading: `Your booking with ${view.hostName} is cancelled`,
+      blocks: [
+        hostDetails(view),
+        { kind: 'paragraph', text: `We told ${view.hostName} that you cancelled.` },
+        { kind: 'paragraph', text: 'The attached cancellation removes it from your calendar.' },
+      ],
+    },
+    icsAttachment(view, sequence, 'CANCEL', 'CANCELLED'),
+  );
+}
+
+/** The guest cancelled with their manage link: the host hears it from us in either flow. */
+export function hostGuestCancelledNotice(view: BookingView): OutgoingMail {
+  return mail(host(view), guest(view), `${view.guestName} cancelled: ${formatStart(view.start, view.hostTimezone)}`, {
+    preview: `${view.guestName} cancelled their booking.`,
+    heading: `${view.guestName} cancelled their booking`,
+    blocks: [guestDetails(view), { kind: 'paragraph', text: `${view.guestName} cancelled with the link in their booking. The booking is gone from your calendar and the time can be booked again.` }],
+  });
 }
 
 /** The host moved the event in Google (.ics flow): the new time as an update of the same invitation. */

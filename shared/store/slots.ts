@@ -60,10 +60,11 @@ export const slotSchema = z.object({
   claimIds: z.array(z.string()),
   history: z.array(transitionSchema),
   /**
-   * The host's decision while it is being carried out at Google: taken in a transaction before
-   * any Calendar call, so a confirm and a deny racing each other cannot both reach Google.
+   * The host's decision (or a cancel, the host's or the guest's) while it is being carried out at
+   * Google: taken in a transaction before any Calendar call, so a confirm, a deny and a cancel
+   * racing each other cannot both reach Google.
    */
-  decision: z.object({ action: z.enum(['confirm', 'deny']), at: z.date() }).nullable(),
+  decision: z.object({ action: z.enum(['confirm', 'deny', 'cancel']), at: z.date() }).nullable(),
   /** Our mails about this slot already handed to the mailer (sent or queued): never twice. */
   notices: z.array(z.string()),
   /**

@@ -17,6 +17,7 @@ const view: DecisionView = {
   end: new Date('2030-12-02T14:30:00Z'),
   hostTimezone: 'Europe/London',
   status: 'requested',
+  inviteMode: 'google',
 };
 
 let server: RunningServer;
@@ -74,8 +75,8 @@ describe('the decision page in a browser', () => {
     await expectAccessible(page, 'the decision page, confirmed');
   });
 
-  it('posts the deny token and action=deny when the host presses Deny with the keyboard', async () => {
-    const deny = page.getByRole('button', { name: 'Deny' });
+  it('posts the deny token and action=deny when the host presses Decline with the keyboard', async () => {
+    const deny = page.getByRole('button', { name: 'Decline' });
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');

@@ -138,11 +138,11 @@ describe.each(everyTemplate)('%s', (name, template) => {
 });
 
 describe('hostDecisionRequest', () => {
-  it('carries the Confirm and Deny links in both parts, escaped in the html', () => {
+  it('carries the Confirm and Decline links in both parts, escaped in the html', () => {
     const mail = hostDecisionRequest(view(), LINKS, 'google');
 
     expect(mail.text).toContain(`Confirm: ${LINKS.confirmUrl}`);
-    expect(mail.text).toContain(`Deny: ${LINKS.denyUrl}`);
+    expect(mail.text).toContain(`Decline: ${LINKS.denyUrl}`);
     expect(mail.html).toContain('href="https://book.example/decide?t=abc&amp;a=confirm"');
     expect(mail.html).toContain('href="https://book.example/decide?t=abc&amp;a=deny"');
   });

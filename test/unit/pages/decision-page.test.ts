@@ -18,6 +18,7 @@ const view: DecisionView = {
   end: new Date('2026-12-01T09:30:00Z'),
   hostTimezone: 'Europe/Berlin',
   status: 'requested',
+  inviteMode: 'google',
 };
 
 const input = { ...view, tokens: { confirm: 'confirm.token', deny: 'deny.token' }, actionUrl: 'https://book.example/decision' };
@@ -69,12 +70,12 @@ describe('the decision page', () => {
     expect(renderDecisionPage({ ...input, message: null })).toContain('No message.');
   });
 
-  it('offers a Confirm and a Deny form while the request is open, each posting its own token and action to actionUrl', () => {
+  it('offers a Confirm and a Decline form while the request is open, each posting its own token and action to actionUrl', () => {
     const [confirm, deny, ...rest] = forms(renderDecisionPage(input));
     expect(rest).toHaveLength(0);
     for (const [form, token, action, button] of [
       [confirm, 'confirm.token', 'confirm', 'Confirm'],
-      [deny, 'deny.token', 'deny', 'Deny'],
+      [deny, 'deny.token', 'deny', 'Decline'],
     ] as const) {
       expect(form).toContain('method="post" action="https://book.example/decision"');
       expect(form).toContain(`<input type="hidden" name="token" value="${token}">`);
@@ -103,13 +104,14 @@ describe('the pages after a decision', () => {
   it('confirm that the booking went through, or that it had already been confirmed', () => {
     const first = renderDecisionDone({ ...view, status: 'booked' }, 'confirm', false);
     expect(first).toContain('<h1>Booking confirmed</h1>');
-    expect(first).toContain('Grace Hopper gets the invitation');
+    expect(first).toContain('The booking is confirmed and Grace Hopper gets an updated invitation.');
+    expect(renderDecisionDone({ ...view, inviteMode: 'ics', status: 'booked' }, 'confirm', false)).toContain('The booking is confirmed and we email Grace Hopper the confirmed invitation.');
     const again = renderDecisionDone({ ...view, status: 'booked' }, 'confirm', true);
     expect(again).toContain('You had already confirmed this booking; nothing has changed.');
     expect(forms(again)).toHaveLength(0);
   });
 
-  it('confirm a denial, or that it had already been denied', () => {
+  it('confirm a decline, or that it had already been declined', () => {
     expect(renderDecisionDone({ ...view, status: 'declined' }, 'deny', false)).toContain('The request is declined and Grace Hopper will be told.');
     expect(renderDecisionDone({ ...view, status: 'declined' }, 'deny', true)).toContain('You had already declined this request; nothing has changed.');
   });

@@ -1,0 +1,135 @@
+// Cancelling a booking (requested or booked → cancelled): one operation, whoever cancels. The host
+// from their bookings page (./host-actions, cause `host_cancelled`, with an optional note to the
+// guest) or the guest from their manage link (`cancelAsGuest`, cause `guest_cancelled`).
+//
+// Like a decision (./decide): the cancel is first taken in the slot's `decision` in a transaction,
+// so a cancel racing a confirm, a deny or another cancel never reaches Google twice; then the event
+// goes at Google (Google flow: deleted with sendUpdates=all, Google tells the guest; .ics flow: the
+// HOLD or booked event deleted silently, our mail tells the guest with a METHOD:CANCEL); then the
+// transition, which frees the claim cells in the same write; then our mail. A failure at Google
+// releases the cancel and leaves the slot as it was; repeating is harmless and sends the mail an
+// earlier attempt may not have.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
+import { SlotMoved, SlotNotFound, type Slot } from '../store/slots';
+import type { SlotContext } from './booking-notices';
+import type { DecisionDeps } from './decide';
+import { HostCalendarUnavailable } from './errors';
+import { calendarTarget } from './host-calendar';
+import { judgeCancel, type CancelVerdict } from './slot-state';
+
+/** Who cancels: the cause recorded in the slot's history and who is told by our mail. */
+export type Canceller = { by: 'host'; message: string | null } | { by: 'guest' };
+
+export const CANCEL_CAUSES = { host: 'host_cancelled', guest: 'guest_cancelled' } as const;
+
+export type CancelOutcome = { kind: 'done'; action: 'cancel'; repeated: boolean; slot: Slot } | { kind: 'conflict'; slot: Slot };
+
+/**
+ * How long a cancel waits for another step on the slot under way at Google (one Google call, at
+ * most ~14 s, functions/services.ts GOOGLE_CALLS) before it answers HostCalendarUnavailable (try
+ * again): its own Google call still fits in its function's 60 s after the wait.
+ */
+const WAIT_FOR_STEP_MS = 20_000;
+const WAIT_STEP_MS = 150;
+
+/**
+ * The guest cancels with their manage link (the caller has checked the link and the host's limit
+ * on late cancels). SlotNotFound; HostCalendarUnavailable when Google fails.
+ */
+export async function cancelAsGuest(deps: DecisionDeps, slotId: string): Promise<CancelOutcome> {
+  const slot = await deps.slots.require(slotId);
+  const host = await deps.subscribers.get(slot.subscriberId);
+  if (!host) throw new SlotNotFound(slotId);
+  return cancelBooking(deps, { slotId, slot, host }, { by: 'guest' });
+}
+
+export async function cancelBooking(deps: DecisionDeps, { slotId, host }: SlotContext, canceller: Canceller): Promise<CancelOutcome> {
+  const message = canceller.by === 'host' ? canceller.message : null;
+  const taken = await takeCancel(deps, slotId);
+  if (taken.verdict.kind === 'repeat') {
+    // Cancelled before, perhaps by an attempt that stopped before mailing: its mail is still owed.
+    await deps.notices.bookingCancelled({ slotId, slot: taken.slot, host }, message);
+    return { kind: 'done', action: 'cancel', repeated: true, slot: taken.slot };
+  }
+  if (taken.verdict.kind === 'conflict') return { kind: 'conflict', slot: taken.slot };
+
+  try {
+    await cancelAtGoogle(deps, { slotId, slot: taken.slot, host });
+  } catch (error) {
+    await release(deps, slotId, taken.slot);
+    throw error;
+  }
+
+  let slot: Slot;
+  try {
+    slot = await deps.slots.transition(slotId, {
+      to: 'cancelled',
+      cause: CANCEL_CAUSES[canceller.by],
+      at: deps.now(),
+      from: ['requested', 'booked'],
+      set: { decision: null },
+    });
+  } catch (error) {
+    if (!(error instanceof SlotMoved)) throw error;
+    // Something else ended the slot while we were at Google: the guest declined there, or the sync
+    // met our own delete first and cancelled it (its cause then says so, and it mailed what it tells).
+    await release(deps, slotId, taken.slot);
+    const now = await deps.slots.require(slotId);
+    if (now.status !== 'cancelled') return { kind: 'conflict', slot: now };
+    await deps.notices.bookingCancelled({ slotId, slot: now, host }, message);
+    return { kind: 'done', action: 'cancel', repeated: false, slot: now };
+  }
+  await deps.notices.bookingCancelled({ slotId, slot, host }, message);
+  return { kind: 'done', action: 'cancel', repeated: false, slot };
+}
+
+/**
+ * Takes the cancel in the slot, or says why not. Another step under way (a confirm, a deny, another
+ * cancel, the slot's own invite still being made) is waited for, then the slot judged again: two
+ * cancels at once make one Google call, and a cancel right after a confirm cancels the booking.
+ */
+async function takeCancel(deps: DecisionDeps, slotId: string): Promise<{ verdict: Exclude<CancelVerdict, { kind: 'wait' }>; slot: Slot }> {
+  const giveUpAt = deps.now().getTime() + WAIT_FOR_STEP_MS;
+  for (;;) {
+    const taken = await deps.slots.update(slotId, (slot) => {
+      const now = deps.now();
+      const verdict = judgeCancel(slot, now);
+      const claim = verdict.kind === 'apply' ? { ...slot, decision: { action: 'cancel' as const, at: now } } : undefined;
+      return { slot: claim, result: { verdict, slot: claim ?? slot } };
+    });
+    const { verdict, slot } = taken;
+    if (verdict.kind !== 'wait') return { verdict, slot };
+    if (deps.now().getTime() >= giveUpAt) throw new HostCalendarUnavailable('google_unavailable');
+    await sleep(WAIT_STEP_MS);
+  }
+}
+
+/** Gives the slot back as it was when the cancel was taken, if the cancel is still ours. */
+async function release(deps: DecisionDeps, slotId: string, taken: Slot): Promise<void> {
+  const ours = taken.decision;
+  await deps.slots.update(slotId, (slot) => ({
+    slot: slot.decision && ours && slot.decision.action === 'cancel' && slot.decision.at.getTime() === ours.at.getTime() ? { ...slot, decision: null } : undefined,
+    result: null,
+  }));
+}
+
+async function cancelAtGoogle(deps: DecisionDeps, { slotId, slot, host }: SlotContext): Promise<void> {
+  const target = calendarTarget(deps.calendars, slot.subscriberId, host);
+  const calendarId = slot.calendarId;
+  // No event was ever written for a slot of a host without a Google calendar.
+  if (target.kind === 'none' || !calendarId) return;
+  if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
+  try {
+    // Google tells the guest (sendUpdates=all) in the invite flow; in the .ics flow our mail does,
+    // and Google must not mail a guest it never invited.
+    await target.session.deleteEvent(calendarId, slot.eventId, slot.inviteMode === 'google' ? 'all' : 'none');
+  } catch (error) {
+    // Gone already (the host deleted it in Google): the cancel only has to record it.
+    if (error instanceof EventGone) return;
+    deps.log.warn({ err: error, slotId }, 'the host calendar refused the cancel; nothing changed');
+    if (error instanceof ConnectionRevoked) throw new HostCalendarUnavailable('connection_broken', { cause: error });
+    if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
+    throw error;
+  }
+}
