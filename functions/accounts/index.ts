@@ -10,7 +10,9 @@
 //   POST /logout            form: end the session (and every copy of its cookie)
 //   POST /disconnect        form: stop channels, forget and revoke the Google grant, end the session
 //   POST /delete            form: delete the host (channels stopped at Google first)
-// Pages for browsers only; every POST needs the session's form token.
+//   GET  /bookings          the host's bookings, as a page or JSON; POST /bookings/{slotId}/{confirm,
+//                           deny,cancel} as a form or JSON (./bookings)
+// Pages for browsers, JSON for the bookings' JSON clients; every POST needs the session's form token.
 import type { Request } from '@google-cloud/functions-framework';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -26,6 +28,7 @@ import type { Subscriber } from '../../shared/store/subscribers';
 import { hasContentType, httpFunction, type RequestContext } from '../http-function';
 import { services, type Services } from '../services';
 import { clearCookie, cookieScope, readCookie, SESSION_COOKIE, setCookie, STATE_COOKIE } from './cookies';
+import { actOnBooking, BOOKING_ACTION_ROUTE, bookingRouteKey, listBookings } from './bookings';
 import { answerError, invalidInput } from './errors';
 import { renderMessagePage, renderSettingsPage, type AccountUrls, type SettingsFormState } from './pages';
 import { parseScheduleForm, scheduleFormFields, type FieldError } from './schedule-form';
@@ -247,12 +250,14 @@ const routes: Record<string, Partial<Record<string, (req: Request, res: Response
   '/logout': { POST: logout },
   '/disconnect': { POST: disconnect },
   '/delete': { POST: deleteAccount },
+  '/bookings': { GET: listBookings },
+  [BOOKING_ACTION_ROUTE]: { POST: actOnBooking },
 };
 
 export const accounts = httpFunction(async (req, res, context) => {
   const path = req.path.replace(/\/+$/, '') || '/';
   if (path === '/' && req.method === 'GET') return void res.redirect(303, parts().urls.settings);
-  const route = routes[path];
+  const route = routes[bookingRouteKey(path)];
   const handle = route?.[req.method];
   if (!route) return sendPage(res, 404, renderMessagePage({ title: 'Page not found', text: ['There is no such page here.'] }));
   if (!handle) return void res.status(405).set('allow', Object.keys(route).join(', ')).type('text').send(`${req.method} is not allowed here`);
@@ -261,4 +266,6 @@ export const accounts = httpFunction(async (req, res, context) => {
   } catch (error) {
     if (!answerError(req, res, error, parts().urls)) throw error;
   }
-}, { maxBytes: 8 * 1024, parse: ['application/x-www-form-urlencoded'] });
+  // A host's note to a guest when cancelling is up to 2,000 characters: percent-encoded in a form,
+  // up to 24 KB. JSON is parsed for the bookings' JSON clients; the other routes take forms only.
+}, { maxBytes: 32 * 1024, parse: ['application/x-www-form-urlencoded', 'application/json'] });

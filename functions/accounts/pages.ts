@@ -119,6 +119,7 @@ export function renderSettingsPage(input: SettingsPageInput): string {
   return page(
     form.errors.length > 0 ? 'Error: Booking settings' : 'Booking settings',
     `<h1>Booking settings</h1>
+<p><a href="bookings" id="bookings-link">Your bookings</a>: see them, and confirm, decline or cancel.</p>
 ${errorSummary(form.errors)}${saved}
 <h2>Google account</h2>
 ${connectionSection(input)}
