@@ -106,7 +106,7 @@ export class BookingNotices implements SyncNotices {
     const step = stepOf(slot, ENDED);
     if (cause === 'host_cancelled') {
       if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-cancellation', guestCancelledByHost(view, hostNote, step));
-      else if (hostNote) await this.once(context, 'guest-host-cancel-note', guestCancelledByHost(view, hostNote, null));
+      else if (hostNote?.trim()) await this.once(context, 'guest-host-cancel-note', guestCancelledByHost(view, hostNote, null));
     } else if (cause === 'guest_cancelled') {
       await this.once(context, 'host-guest-cancelled', hostGuestCancelledNotice(view));
       if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-cancellation', guestIcsCancelledByGuest(view, step));

@@ -245,7 +245,7 @@ export function hostGuestCancelledNotice(view: BookingView): OutgoingMail {
   return mail(host(view), guest(view), `${view.guestName} cancelled: ${formatStart(view.start, view.hostTimezone)}`, {
     preview: `${view.guestName} cancelled their booking.`,
     heading: `${view.guestName} cancelled their booking`,
-    blocks: [guestDetails(view), { kind: 'paragraph', text: `${view.guestName} cancelled with the link in their booking. The booking is gone from your calendar and the time can be booked again.` }],
+    blocks: [guestDetails(view), { kind: 'paragraph', text: `${view.guestName} cancelled the booking with their own link, so the time can be booked again.` }],
   });
 }
 

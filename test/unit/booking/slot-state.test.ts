@@ -1,4 +1,4 @@
-import { canTransition, judgeDecision } from '../../../shared/booking/slot-state';
+import { canTransition, judgeCancel, judgeDecision } from '../../../shared/booking/slot-state';
 import type { SlotStatus } from '../../../shared/store/slots';
 
 describe('the slot state machine', () => {
@@ -34,5 +34,34 @@ describe("the host's decision", () => {
     ['cancelled', null, 'deny', { kind: 'conflict', decided: 'cancelled' }],
   ] as const)('%s (pending %s) + %s → %j', (status, pending, action, verdict) => {
     expect(judgeDecision({ status, decision: pending ? { action: pending, at } : null }, action)).toEqual(verdict);
+  });
+});
+
+describe('a cancel, by the host or the guest', () => {
+  const now = new Date('2026-11-24T10:00:00Z');
+  const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+  const inFlight = { until: new Date(now.getTime() + 30_000), changeSeen: false };
+  it.each([
+    ['requested', null, null, { kind: 'apply' }],
+    ['booked', null, null, { kind: 'apply' }],
+    ['cancelled', null, null, { kind: 'repeat' }],
+    ['cancelled', { action: 'cancel', at: ago(1) }, null, { kind: 'repeat' }],
+    ['declined', null, null, { kind: 'conflict', decided: 'declined' }],
+    ['booked', { action: 'cancel', at: ago(1) }, null, { kind: 'wait' }],
+    ['requested', { action: 'confirm', at: ago(1) }, null, { kind: 'wait' }],
+    ['requested', { action: 'deny', at: ago(59) }, null, { kind: 'wait' }],
+    ['requested', null, inFlight, { kind: 'wait' }],
+    ['booked', { action: 'cancel', at: ago(60) }, null, { kind: 'apply' }],
+    ['requested', { action: 'confirm', at: ago(600) }, null, { kind: 'apply' }],
+  ] as const)('%s (under way %j, invite in flight %j) → %j', (status, decision, inviteInFlight, verdict) => {
+    expect(judgeCancel({ status, decision, inviteInFlight }, now)).toEqual(verdict);
+  });
+});
+
+describe("the host's decision while a cancel is under way", () => {
+  it('is a conflict: the cancel goes on', () => {
+    const at = new Date('2026-11-24T10:00:00Z');
+    expect(judgeDecision({ status: 'booked', decision: { action: 'cancel', at } }, 'deny')).toEqual({ kind: 'conflict', decided: 'booked' });
+    expect(judgeDecision({ status: 'requested', decision: { action: 'cancel', at } }, 'confirm')).toEqual({ kind: 'conflict', decided: 'cancel' });
   });
 });
