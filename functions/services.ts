@@ -124,7 +124,7 @@ function build(settings: Config): Services {
     calendarsUntil: (deadline, forPush) => calendarsOf((forPush ? quickGateway : gateway).until(deadline)),
     links,
     manageLinks,
-    notices: new BookingNotices({ mailer, links, slots, now }),
+    notices: new BookingNotices({ mailer, links, slots, now, manageLinks }),
     channels: new ChannelService({
       db,
       subscribers,

@@ -2,6 +2,7 @@
 //   GET  /availability?host=SLUG&from=YYYY-MM-DD&to=YYYY-MM-DD
 //   POST /bookings   {host, start, guest: {name, email, timezone}, message?}  [Idempotency-Key]
 //   GET  /SLUG       the booking page
+//   GET|POST /manage  the guest's manage link (./manage): see, cancel or move their booking
 import type { Request } from '@google-cloud/functions-framework';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -17,10 +18,11 @@ import { guestInput } from '../../shared/store/slots';
 import { hasContentType, httpFunction, invalidRequest, type RequestContext } from '../http-function';
 import type { BodyRule } from '../request-body';
 import { services } from '../services';
+import { manage } from './manage';
 import { renderBookingPage, renderUnknownHostPage } from './page';
 
 /** A booking is well under 4 KiB (its message at most 2,000 characters). */
-const BODY: BodyRule = { maxBytes: 16 * 1024, parse: ['application/json'] };
+const BODY: BodyRule = { maxBytes: 16 * 1024, parse: ['application/json', 'application/x-www-form-urlencoded'] };
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, 'must be a booking link name');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 
@@ -105,9 +107,10 @@ export const booking = httpFunction(async (req, res, context) => {
   try {
     if (path === '/availability' && req.method === 'GET') return await availability(req, res);
     if (path === '/bookings' && req.method === 'POST') return await book(req, res, context);
+    if (path === '/manage' && (await manage(req, res, context))) return;
     const pageSlug = /^\/([^/]+)$/.exec(path)?.[1];
     if (pageSlug && !['availability', 'bookings'].includes(pageSlug) && req.method === 'GET') return await page(res, pageSlug);
-    if (['/availability', '/bookings'].includes(path) || pageSlug) {
+    if (['/availability', '/bookings', '/manage'].includes(path) || pageSlug) {
       res.status(405).json({ error: 'method_not_allowed', message: `${req.method} is not allowed here` });
       return;
     }

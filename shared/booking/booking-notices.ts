@@ -10,6 +10,7 @@ import {
   guestIcsCancelledByGuest,
   guestIcsConfirmation,
   guestIcsInvitation,
+  guestIcsRescheduled,
   guestIcsUpdate,
   hostConnectionBrokenNotice,
   hostDecisionRequest,
@@ -17,6 +18,7 @@ import {
   hostEventMovedNotice,
   hostGuestCancelledNotice,
   hostGuestDeclinedNotice,
+  hostGuestRescheduledNotice,
   hostGuestTentativeNotice,
   hostNewBookingNotice,
   type BookingView,
@@ -28,6 +30,7 @@ import type { SlotRepository } from '../store/slot-repository';
 import type { Slot, SlotStatus } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
 import type { DecisionLinks } from './decision-links';
+import { GUEST_RESCHEDULED, linkVersion, type ManageLinks } from './manage-links';
 import { holdsTime, type DecisionAction } from './slot-state';
 
 export interface SlotContext {
@@ -62,12 +65,34 @@ function stepOf(slot: Slot, statuses: readonly SlotStatus[]): number {
   return slot.history.findLastIndex((t) => t.from !== t.to && statuses.includes(t.to));
 }
 
+/**
+ * The key of the guest's .ics confirmation: one per version of the booking, so that a booking the
+ * guest moved (back to requested) and the host confirms again is confirmed to the guest again.
+ */
+function confirmationNotice(slot: Slot): string {
+  const version = linkVersion(slot);
+  return version === 0 ? 'guest-ics-confirmation' : `guest-ics-confirmation:${version}`;
+}
+
 const REQUESTED = ['requested'] as const;
 const BOOKED = ['booked'] as const;
 const ENDED = ['declined', 'cancelled'] as const;
 
 export class BookingNotices implements SyncNotices {
-  constructor(private readonly deps: { mailer: Mailer; links: DecisionLinks; slots: SlotRepository; now: () => Date }) {}
+  /** `manageLinks`: the guest's own link goes into our mail to them (without it, no link). */
+  constructor(private readonly deps: { mailer: Mailer; links: DecisionLinks; slots: SlotRepository; now: () => Date; manageLinks?: ManageLinks }) {}
+
+  /** The guest's current manage link of a slot, for what we and Google send them (the event's description). */
+  manageUrl(slotId: string, slot: Slot): string | undefined {
+    return this.deps.manageLinks?.urlFor(slotId, slot);
+  }
+
+  /** The view for our mail to the guest: with their manage link while the booking is on. */
+  private guestView(context: SlotContext): BookingView {
+    const view = bookingView(context);
+    const manageUrl = holdsTime(context.slot.status) ? this.manageUrl(context.slotId, context.slot) : undefined;
+    return manageUrl ? { ...view, manageUrl } : view;
+  }
 
   /** After a booking is in: the host is asked to decide (or told of an auto-confirmed booking). */
   async bookingMade(context: SlotContext): Promise<void> {
@@ -75,11 +100,11 @@ export class BookingNotices implements SyncNotices {
     const { slot } = context;
     if (slot.status === 'booked') {
       await this.once(context, 'host-new-booking', hostNewBookingNotice(view, slot.inviteMode));
-      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, stepOf(slot, BOOKED)));
+      if (slot.inviteMode === 'ics') await this.once(context, confirmationNotice(slot), guestIcsConfirmation(this.guestView(context), stepOf(slot, BOOKED)));
     } else if (slot.status === 'requested') {
       const links = this.deps.links.linksFor(context.slotId, this.deps.now());
       await this.once(context, 'host-decision-request', hostDecisionRequest(view, links, slot.inviteMode));
-      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-invitation', guestIcsInvitation(view, stepOf(slot, REQUESTED)));
+      if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-invitation', guestIcsInvitation(this.guestView(context), stepOf(slot, REQUESTED)));
     }
   }
 
@@ -88,7 +113,7 @@ export class BookingNotices implements SyncNotices {
     if (context.slot.inviteMode !== 'ics') return;
     const view = bookingView(context);
     const { slot } = context;
-    if (action === 'confirm') await this.once(context, 'guest-ics-confirmation', guestIcsConfirmation(view, stepOf(slot, BOOKED)));
+    if (action === 'confirm') await this.once(context, confirmationNotice(slot), guestIcsConfirmation(this.guestView(context), stepOf(slot, BOOKED)));
     else await this.once(context, 'guest-ics-cancellation', guestIcsCancellation(view, stepOf(slot, ENDED)));
   }
 
@@ -134,8 +159,27 @@ export class BookingNotices implements SyncNotices {
     const mail =
       notice === 'host-event-moved'
         ? hostEventMovedNotice(view, move.from, context.slot.inviteMode, waitsForCells(context.slot, holdsTime(context.slot.status)))
-        : guestIcsUpdate(view, move.step, move.from, context.slot.status === 'booked' ? 'CONFIRMED' : 'TENTATIVE');
+        : guestIcsUpdate(this.guestView(context), move.step, move.from, context.slot.status === 'booked' ? 'CONFIRMED' : 'TENTATIVE');
     await this.once(context, moveNoticeKey(notice, move), mail);
+  }
+
+  /**
+   * After the guest moved the booking with their manage link (./reschedule-booking): the host is
+   * told from → to, with fresh Confirm / Decline links when the new time waits for them; in the
+   * .ics flow the guest gets the updated invitation and their new link (Google mails it otherwise,
+   * in the event's description). Once per reschedule.
+   */
+  async guestRescheduled(context: SlotContext): Promise<void> {
+    const { slot } = context;
+    const step = slot.history.findLastIndex((t) => t.cause === GUEST_RESCHEDULED);
+    const previous = slot.history[step]?.movedFrom;
+    if (!previous || !holdsTime(slot.status)) return;
+    const decision = slot.status === 'requested' ? this.deps.links.linksFor(context.slotId, this.deps.now()) : undefined;
+    await this.once(context, `host-guest-rescheduled:${step}`, hostGuestRescheduledNotice(bookingView(context), previous, slot.inviteMode, decision));
+    if (slot.inviteMode === 'ics') {
+      const status = slot.status === 'booked' ? 'CONFIRMED' : 'TENTATIVE';
+      await this.once(context, `guest-ics-rescheduled:${step}`, guestIcsRescheduled(this.guestView(context), step, previous, status));
+    }
   }
 
   /** Told once, when the connection goes from working to broken. */

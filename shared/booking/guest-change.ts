@@ -58,3 +58,27 @@ export function judgeReschedule(
   if (slot.decision && now.getTime() - slot.decision.at.getTime() < STEP_UNDER_WAY_MS) return { kind: 'busy' };
   return { kind: 'apply' };
 }
+
+/** 403: past the host's limit on guest changes. */
+export class ChangeWindowClosed extends Error {
+  constructor(readonly closedAt: Date) {
+    super('it is too late to change this booking online');
+    this.name = 'ChangeWindowClosed';
+  }
+}
+
+/** 409: the booking is declined or cancelled; nothing is left to change. */
+export class BookingOver extends Error {
+  constructor(readonly status: SlotStatus) {
+    super(`this booking is ${status}`);
+    this.name = 'BookingOver';
+  }
+}
+
+/** 409: another step on the booking is being carried out at Google right now; ask again shortly. */
+export class BookingBusy extends Error {
+  constructor() {
+    super('this booking is being changed right now; try again in a moment');
+    this.name = 'BookingBusy';
+  }
+}

@@ -19,10 +19,11 @@ function summaryOf(slot: Slot, host: Subscriber): string {
   return asOneLine(`${host.name} and ${slot.guest.name}`);
 }
 
-function descriptionOf(slot: Slot, host: Subscriber): string {
+function descriptionOf(slot: Slot, host: Subscriber, manageUrl?: string): string {
   const guest = asOneLine(slot.guest.name);
   const lines = [`Booked by ${guest} <${slot.guest.email}> on ${asOneLine(host.name)}'s booking page.`];
   if (slot.message) lines.push('', `Message from ${guest}:`, slot.message);
+  if (manageUrl) lines.push('', `${guest}, to cancel or move this booking: ${manageUrl}`);
   return lines.join('\n');
 }
 
@@ -38,12 +39,13 @@ function timesOf(slot: Slot, host: Subscriber): Pick<GoogleEvent, 'start' | 'end
  * confirms, with the host (the calendar's owner) and the guest as attendees. Auto-confirmed
  * bookings go in confirmed, with the host already accepted.
  */
-export function googleInvite(slotId: string, slot: Slot, host: Subscriber, confirmed: boolean): GoogleEvent {
+export function googleInvite(slotId: string, slot: Slot, host: Subscriber, confirmed: boolean, manageUrl?: string): GoogleEvent {
   return {
     id: eventIdForSlot(slotId),
     status: confirmed ? 'confirmed' : 'tentative',
     summary: summaryOf(slot, host),
-    description: descriptionOf(slot, host),
+    // Google mails the guest this description: their manage link (./manage-links) goes in it.
+    description: descriptionOf(slot, host, manageUrl),
     ...timesOf(slot, host),
     attendees: [
       { email: hostAttendee(slot, host), displayName: asOneLine(host.name), responseStatus: confirmed ? 'accepted' : 'needsAction' },
@@ -97,4 +99,29 @@ export function confirmedImport(slotId: string, slot: Slot, host: Subscriber): G
 export function withHostAccepted(event: GoogleEvent, calendarId: string): GoogleEvent['attendees'] {
   const host = calendarId.toLowerCase();
   return (event.attendees ?? []).map((a) => (a.self || a.email?.toLowerCase() === host ? { ...a, responseStatus: 'accepted' } : a));
+}
+
+/**
+ * The patch that moves a slot's event to the time the guest rescheduled it to (the slot as it is
+ * after the reschedule). Google flow (`sendUpdates=all`): the new time, tentative again while the
+ * new time waits for the host (and the host's own answer back to needsAction, or the sync would
+ * read the host's earlier acceptance as confirming the new time), and the guest's new manage link
+ * in the description Google mails them. .ics flow (`sendUpdates=none`): the HOLD or booked event
+ * moved, a HOLD again while it waits for the host; no attendees (see `confirmedHold`).
+ */
+export function rescheduledEvent(slot: Slot, host: Subscriber, event: GoogleEvent, manageUrl: string): GoogleEvent {
+  const confirmed = slot.status === 'booked';
+  if (slot.inviteMode === 'ics') {
+    return { ...timesOf(slot, host), status: 'confirmed', summary: `${confirmed ? '' : HOLD_PREFIX}${summaryOf(slot, host)}` };
+  }
+  const calendarId = (slot.calendarId ?? host.email).toLowerCase();
+  const attendees = (event.attendees ?? []).map((a) =>
+    a.self || a.email?.toLowerCase() === calendarId ? { ...a, responseStatus: confirmed ? 'accepted' : 'needsAction' } : a,
+  );
+  return {
+    ...timesOf(slot, host),
+    status: confirmed ? 'confirmed' : 'tentative',
+    description: descriptionOf(slot, host, manageUrl),
+    attendees,
+  };
 }

@@ -59,7 +59,7 @@ export async function putInCalendar(deps: BookingDeps, hostId: string, host: Sub
   if (target.kind === 'none') return undefined;
   try {
     if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
-    const event = await writeEvent(target.session, target.calendarId, slotId, slot, host);
+    const event = await writeEvent(target.session, target.calendarId, slotId, slot, host, deps.notices.manageUrl(slotId, slot));
     return { session: target.session, calendarId: target.calendarId, event };
   } catch (error) {
     deps.log.warn({ err: error, slotId, hostId }, 'the host calendar refused the booking; the slot is discarded and its time freed');
@@ -73,9 +73,9 @@ export async function putInCalendar(deps: BookingDeps, hostId: string, host: Sub
 }
 
 /** The event written, or the one Google already has when it is this booking (our own earlier insert). */
-async function writeEvent(session: CalendarSession, calendarId: string, slotId: string, slot: Slot, host: Subscriber): Promise<GoogleEvent> {
+async function writeEvent(session: CalendarSession, calendarId: string, slotId: string, slot: Slot, host: Subscriber, manageUrl: string | undefined): Promise<GoogleEvent> {
   try {
-    if (slot.inviteMode === 'google') return await session.insertEvent(calendarId, googleInvite(slotId, slot, host, host.schedule.autoConfirm), 'all');
+    if (slot.inviteMode === 'google') return await session.insertEvent(calendarId, googleInvite(slotId, slot, host, host.schedule.autoConfirm, manageUrl), 'all');
     if (host.schedule.autoConfirm) return await session.importEvent(calendarId, confirmedImport(slotId, slot, host));
     return await session.importEvent(calendarId, holdEvent(slotId, slot, host));
   } catch (error) {

@@ -17,6 +17,8 @@ export interface BookingView {
   message: string | null;
   start: Date;
   end: Date;
+  /** The guest's own link to cancel or reschedule (shared/booking/manage-links), in our mail to them. */
+  manageUrl?: string;
 }
 
 export type InviteMode = 'google' | 'ics';
@@ -72,6 +74,15 @@ function hostDetails(view: BookingView): Block {
       { label: 'With', value: `${view.hostName} <${view.hostEmail}>` },
     ],
   };
+}
+
+/** The guest's manage link, in our mail to the guest about a booking that is still on. */
+function manageBlocks(view: BookingView): Block[] {
+  if (!view.manageUrl) return [];
+  return [
+    { kind: 'actions', actions: [{ label: 'Change or cancel', url: view.manageUrl, tone: 'primary' }] },
+    { kind: 'paragraph', text: 'This link lets you cancel or move the booking without signing in: keep it to yourself.' },
+  ];
 }
 
 function guestMessage(view: BookingView): Block[] {
@@ -153,6 +164,7 @@ export function guestIcsInvitation(view: BookingView, sequence: number): Outgoin
         hostDetails(view),
         { kind: 'paragraph', text: `${view.hostName} will confirm the time, and we will email you as soon as they do.` },
         { kind: 'paragraph', text: 'The attached invitation adds the booking to your calendar as tentative until then.' },
+        ...manageBlocks(view),
       ],
     },
     icsAttachment(view, sequence, 'REQUEST', 'TENTATIVE'),
@@ -170,6 +182,7 @@ export function guestIcsConfirmation(view: BookingView, sequence: number): Outgo
       blocks: [
         hostDetails(view),
         { kind: 'paragraph', text: 'The attached invitation updates the booking in your calendar to confirmed.' },
+        ...manageBlocks(view),
       ],
     },
     icsAttachment(view, sequence, 'REQUEST', 'CONFIRMED'),
@@ -270,6 +283,7 @@ export function guestIcsUpdate(view: BookingView, sequence: number, previous: Ti
         },
         ...waiting,
         { kind: 'paragraph', text: 'The attached invitation moves the booking in your calendar.' },
+        ...manageBlocks(view),
       ],
     },
     icsAttachment(view, sequence, 'REQUEST', status),
@@ -362,6 +376,82 @@ export function hostCalendarGoneNotice(host: { name: string; email: string }, ca
       { kind: 'details', rows: [{ label: 'Calendar', value: calendarId }] },
       { kind: 'paragraph', text: 'Google answers that this calendar no longer exists for your account (it was deleted, or is no longer shared with you), so we stopped watching it.' },
       { kind: 'paragraph', text: 'Until you choose another calendar in your settings, we cannot see changes there, and new bookings cannot be put in it.' },
+    ],
+  });
+}
+
+/**
+ * The guest moved their booking with their manage link (.ics flow): the new time as an update of
+ * the same invitation (a higher SEQUENCE), with the new manage link (the old one is spent).
+ */
+export function guestIcsRescheduled(view: BookingView, sequence: number, previous: TimeRange, status: 'TENTATIVE' | 'CONFIRMED'): OutgoingMail {
+  const outcome =
+    status === 'TENTATIVE'
+      ? `${view.hostName} will confirm the new time, and we will email you as soon as they do.`
+      : `The new time is confirmed.`;
+  return mail(
+    guest(view),
+    host(view),
+    `Booking moved: ${view.hostName}, ${formatStart(view.start, view.guestTimezone)}`,
+    {
+      preview: `Your booking with ${view.hostName} is now ${formatTimeRange(view.start, view.end, view.guestTimezone)}.`,
+      heading: `Your booking with ${view.hostName} has a new time`,
+      blocks: [
+        {
+          kind: 'details',
+          rows: [
+            { label: 'When', value: formatTimeRange(view.start, view.end, view.guestTimezone) },
+            { label: 'Was', value: formatTimeRange(previous.start, previous.end, view.guestTimezone) },
+            { label: 'With', value: `${view.hostName} <${view.hostEmail}>` },
+          ],
+        },
+        { kind: 'paragraph', text: outcome },
+        { kind: 'paragraph', text: 'The attached invitation moves the booking in your calendar.' },
+        ...manageBlocks(view),
+      ],
+    },
+    icsAttachment(view, sequence, 'REQUEST', status),
+  );
+}
+
+/**
+ * The guest moved their booking with their manage link: the host hears it from us in either flow.
+ * `decision`: the new time waits for the host (fresh Confirm / Decline links); without it the
+ * booking stays confirmed (the host confirms automatically, and the time was free).
+ */
+export function hostGuestRescheduledNotice(view: BookingView, previous: TimeRange, inviteMode: InviteMode, decision?: DecisionLinks): OutgoingMail {
+  const told =
+    inviteMode === 'google'
+      ? `Google Calendar has sent ${view.guestName} the updated invitation, and the event in your calendar has moved.`
+      : `We emailed ${view.guestName} the updated invitation, and the event in your calendar has moved.`;
+  const answer: Block[] = decision
+    ? [
+        { kind: 'paragraph', text: `The new time waits for your answer.` },
+        {
+          kind: 'actions',
+          actions: [
+            { label: 'Confirm', url: decision.confirmUrl, tone: 'primary' },
+            { label: 'Decline', url: decision.denyUrl, tone: 'danger' },
+          ],
+        },
+        { kind: 'paragraph', text: 'Each link opens a page that asks you once more before anything happens.' },
+      ]
+    : [{ kind: 'paragraph', text: 'The new time was free, so the booking stays confirmed.' }];
+  return mail(host(view), guest(view), `${view.guestName} moved their booking: ${formatStart(view.start, view.hostTimezone)}`, {
+    preview: `${view.guestName} moved their booking to ${formatTimeRange(view.start, view.end, view.hostTimezone)}.`,
+    heading: `${view.guestName} moved their booking`,
+    blocks: [
+      {
+        kind: 'details',
+        rows: [
+          { label: 'From', value: formatTimeRange(previous.start, previous.end, view.hostTimezone) },
+          { label: 'To', value: formatTimeRange(view.start, view.end, view.hostTimezone) },
+          { label: 'Guest', value: `${view.guestName} <${view.guestEmail}>` },
+        ],
+      },
+      ...guestMessage(view),
+      { kind: 'paragraph', text: told },
+      ...answer,
     ],
   });
 }

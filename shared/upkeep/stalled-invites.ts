@@ -9,6 +9,7 @@ import type { Firestore } from '@google-cloud/firestore';
 import type { BookingNotices } from '../booking/booking-notices';
 import { calendarTarget, type HostCalendars } from '../booking/host-calendar';
 import { isStalled, judgeStalledInvite, STALLED_AFTER_MS, type InviteFound } from '../booking/invite-in-flight';
+import { finishStalledReschedule, isRescheduleInFlight } from '../booking/reschedule-booking';
 import type { CalendarSession, GoogleEvent } from '../google/calendar';
 import { ConnectionRevoked, EventGone } from '../google/errors';
 import type { Logger } from '../log';
@@ -67,6 +68,13 @@ export async function settleStalledInvites(deps: StalledInviteDeps, pool: PoolOp
 
 async function settle(deps: StalledInviteDeps, slotId: string, slot: Slot): Promise<'finished' | 'released' | 'left'> {
   const host = await deps.subscribers.get(slot.subscriberId);
+  // A guest's reschedule, not a booking: its event stands (at the old time or the new); finish the move.
+  if (isRescheduleInFlight(slot)) {
+    if (!host) return 'left';
+    await finishStalledReschedule(deps, slotId, slot, host);
+    deps.log.warn({ slotId, hostId: slot.subscriberId }, 'a reschedule whose request stopped before its event was moved: moved, the host told');
+    return 'finished';
+  }
   const { found, session } = host ? await lookUp(deps, slot, host) : { found: { kind: 'calendar_unavailable' } as const, session: undefined };
   const verdict = judgeStalledInvite(slotId, slot, found);
   if (verdict.kind === 'release') {
