@@ -54,16 +54,30 @@ dd { margin: 0; overflow-wrap: anywhere; }
 .field-error { color: var(--danger); margin: 0.25rem 0 0; font-weight: 600; }
 .field-error:empty { display: none; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip-path: inset(50%); white-space: nowrap; border: 0; }
-.day h3 { font-size: 1rem; margin: 1.25rem 0 0.5rem; }
-.slot-list { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.5rem; }
-label.slot { position: relative; margin: 0; font-weight: 400; }
-.slot input { position: absolute; inset: 0; width: 100%; height: 100%; margin: 0; opacity: 0; cursor: pointer; }
-.slot-time { display: block; text-align: center; font-size: 1rem; padding: 0.65rem 0.25rem; border: 1px solid var(--line); border-radius: 8px; }
-.slot:hover .slot-time { border-color: var(--accent); }
-.slot input:checked ~ .slot-time { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); font-weight: 700; }
-.slot input:checked ~ .slot-time::before { content: "✓ " / ""; }
-.slot input:focus-visible ~ .slot-time { outline: 3px solid var(--focus); outline-offset: 2px; }
-.chosen { font-weight: 600; margin: 1.25rem 0 0.75rem; }
+[hidden] { display: none !important; }
+main.wide { max-width: 62rem; }
+.month-bar { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; margin: 1.25rem 0 0; }
+.month-bar h3 { margin: 0; font-size: 1.05rem; }
+button.month-turn { padding: 0.3rem 1rem; font-size: 1.4rem; line-height: 1; background: transparent; color: var(--accent); border: 1px solid var(--line); }
+button.month-turn[aria-disabled=true] { opacity: 0.35; cursor: default; }
+.weekdays, .days { display: grid; grid-template-columns: repeat(7, minmax(0, 1fr)); gap: 0.25rem; text-align: center; }
+.weekdays { margin: 0.75rem 0 0.25rem; font-size: 0.8rem; color: var(--muted); }
+.day-cell { display: flex; align-items: center; justify-content: center; min-height: 2.75rem; padding: 0; border-radius: 8px; color: var(--muted); }
+button.day-cell { color: var(--fg); background: var(--panel); border: 1px solid var(--line); font-weight: 600; }
+button.day-cell:hover, button.time:hover { border-color: var(--accent); }
+button.day-cell[aria-pressed=true], button.time[aria-pressed=true] { background: var(--accent); color: var(--accent-fg); border-color: var(--accent); }
+#times-heading { font-size: 1rem; margin: 1.25rem 0 0.5rem; }
+.times { display: grid; grid-template-columns: repeat(auto-fill, minmax(8.5rem, 1fr)); gap: 0.5rem; }
+button.time { padding: 0.65rem 0.25rem; font-weight: 400; background: transparent; color: var(--fg); border: 1px solid var(--line); }
+button.time[aria-pressed=true] { font-weight: 700; }
+button.time[aria-pressed=true]::before { content: "✓ " / ""; }
+.chosen-bar { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem 1rem; margin: 0.5rem 0 0; padding: 0.75rem 1rem; border-radius: 8px; background: var(--panel); border-left: 4px solid var(--accent); }
+.chosen { font-weight: 600; margin: 0; }
+.chosen-bar button { padding: 0.4rem 0.9rem; }
+@media (min-width: 56rem) {
+  .booking { display: grid; grid-template-columns: minmax(0, 25rem) minmax(0, 1fr); gap: 0 3rem; align-items: start; }
+  .booking > .notice { grid-column: 1 / -1; }
+}
 [aria-disabled=true] { opacity: 0.6; cursor: progress; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.75rem; margin: 1.5rem 0; }
 .actions form { margin: 0; }
@@ -91,12 +105,16 @@ export class InlineScript {
 
 const STYLE_HASH = hashSource(STYLE);
 
-/** The Content-Security-Policy of every answer: our inline style and registered scripts, our own origin, no frames. */
+/**
+ * The Content-Security-Policy of every answer: our inline style and registered scripts, script
+ * files from our own origin (the bundles of ./client-assets, served by our functions with nosniff,
+ * so no answer of another type runs as one), no frames.
+ */
 export function contentSecurityPolicy(): string {
   return [
     "default-src 'none'",
     `style-src ${STYLE_HASH}`,
-    `script-src ${scriptHashes.size === 0 ? "'none'" : [...scriptHashes].join(' ')}`,
+    `script-src ${["'self'", ...scriptHashes].join(' ')}`,
     "connect-src 'self'",
     "img-src 'self' data:",
     "form-action 'self'",
@@ -111,24 +129,37 @@ export interface PageInput {
   body: string;
   /** Run inline at the end of the body. */
   script?: InlineScript;
+  /** A script file of ours (./client-assets) loaded at the end of the body. */
+  scriptSrc?: string;
   /** Pages behind a private link (decision links) must stay out of search engines. */
   noindex?: boolean;
+  /** Room for two columns on a wide screen (the booking page's picker beside its form). */
+  wide?: boolean;
 }
 
-export function renderPage({ title, body, script, noindex = false }: PageInput): string {
+/**
+ * Every page's icon, inline: a browser asks for /favicon.ico when a page names none, and at the
+ * root of a Cloud Functions host nothing answers it (a 404 on every page). img-src allows data:.
+ */
+const ICON = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="3" y="5" width="26" height="24" rx="4" fill="#0b57d0"/><rect x="3" y="5" width="26" height="7" rx="3" fill="#083c91"/><path d="M10 19.5l4 4 8-9" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+)}`;
+
+export function renderPage({ title, body, script, scriptSrc, noindex = false, wide = false }: PageInput): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${noindex ? '<meta name="robots" content="noindex, nofollow">\n' : ''}<title>${escapeHtml(title)}</title>
+<link rel="icon" type="image/svg+xml" href="${ICON}">
 <style>${STYLE}</style>
 </head>
 <body>
-<main>
+<main${wide ? ' class="wide"' : ''}>
 ${body}
 </main>
-${script === undefined ? '' : `<script>${script.source}</script>\n`}</body>
+${script === undefined ? '' : `<script>${script.source}</script>\n`}${scriptSrc === undefined ? '' : `<script src="${escapeHtml(scriptSrc)}"></script>\n`}</body>
 </html>
 `;
 }

@@ -1,9 +1,12 @@
-// `npm start`: the local stack in the foreground. Ctrl-C stops every part of it.
+// `npm start`: the local stack in the foreground. Ctrl-C stops every part of it. The pages'
+// browser code is bundled first, from the sources as they are (restart after changing it).
+import { buildClient } from '../build/client';
 import { startLocalStack, stackSettingsSchema } from './stack';
 
 async function main(): Promise<void> {
   const settings = stackSettingsSchema.parse(process.env);
   const started = Date.now();
+  await buildClient();
   const stack = await startLocalStack(settings);
   const d = stack.description;
   console.log(

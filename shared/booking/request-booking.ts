@@ -44,7 +44,8 @@ export interface BookingInput {
 
 export interface BookingAnswer {
   status: number;
-  body: { slotId: string; status: string; start: string; end: string };
+  /** `inviteMode`: who sent the guest's invitation (Google, or our mail with an .ics); absent in answers saved before it was added. */
+  body: { slotId: string; status: string; start: string; end: string; inviteMode?: Slot['inviteMode'] };
   /** True when this is the saved answer to an earlier request with the same key. */
   replayed: boolean;
 }
@@ -188,7 +189,7 @@ async function finishBooking(deps: BookingDeps, hostId: string, host: Subscriber
 
     const answer: BookingAnswer = {
       status: 201,
-      body: { slotId, status: slot.status, start: slot.start.toISOString(), end: slot.end.toISOString() },
+      body: { slotId, status: slot.status, start: slot.start.toISOString(), end: slot.end.toISOString(), inviteMode: slot.inviteMode },
       replayed: false,
     };
     if (keyed) await deps.requests.saveResponse(hostId, keyed.key, { status: answer.status, body: answer.body });

@@ -42,10 +42,10 @@ function directives(policy: string): Record<string, string[]> {
   );
 }
 
-/** The text of each inline element of a kind (data blocks, which never run, left out). */
+/** The text of each inline element of a kind (data blocks, which never run, and script files left out). */
 function inline(html: string, tag: 'script' | 'style'): string[] {
   return [...html.matchAll(new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))]
-    .filter((match) => !/type="application\/json"/.test(match[1] ?? ''))
+    .filter((match) => !/type="application\/json"|\ssrc=/.test(match[1] ?? ''))
     .map((match) => match[2] ?? '');
 }
 

@@ -1,15 +1,7 @@
-import { createHash } from 'node:crypto';
-import { renderBookingPage, renderUnknownHostPage, scriptJson } from '../../../functions/booking/page';
+import { renderBookingPage, renderUnknownHostPage, scriptJson, scriptSrcFor } from '../../../functions/booking/page';
 import { contentSecurityPolicy } from '../../../functions/pages/layout';
-import type { offsetsToShow } from '../../../shared/time/time-text';
 
-const input = { slug: 'demo', hostName: 'Ada Lovelace', hostTimezone: 'Europe/London', slotMinutes: 30 };
-
-function inlineScript(html: string): string {
-  const match = /<script>([\s\S]*)<\/script>/.exec(html);
-  if (!match?.[1]) throw new Error('the page has no inline script');
-  return match[1];
-}
+const input = { slug: 'demo', hostName: 'Ada Lovelace', hostTimezone: 'Europe/London', slotMinutes: 30, scriptSrc: 'assets/booking-page.0123456789abcdef.js' };
 
 function configBlock(html: string): unknown {
   const match = /<script type="application\/json" id="booking-config">([^<]*)<\/script>/.exec(html);
@@ -21,7 +13,7 @@ describe('the booking page', () => {
   it('cannot be broken out of by a host name that closes the script element', () => {
     const hostName = `</script><script>alert("x")</script><!--`;
     const html = renderBookingPage({ ...input, hostName });
-    // The configuration block and the script, and nothing the host name opened.
+    // The configuration block and the script file, and nothing the host name opened.
     expect(html.match(/<\/script/gi)).toHaveLength(2);
     expect(html.match(/<script/gi)).toHaveLength(2);
     expect(html).not.toContain('<!--');
@@ -32,29 +24,22 @@ describe('the booking page', () => {
     const hostName = `Ada </script> "Lovelace" & <b>\u2028co</b>`;
     const html = renderBookingPage({ ...input, hostName });
     expect(configBlock(html)).toEqual({ slug: 'demo', hostName, hostTimezone: 'Europe/London' });
-    expect(inlineScript(html)).toContain("(JSON.parse(document.getElementById('booking-config').textContent), function offsetsToShow(");
   });
 
-  it('runs the same script for every host, which the CSP allows by its hash, and no other', () => {
-    const script = inlineScript(renderBookingPage(input));
-    expect(inlineScript(renderBookingPage({ slug: 'other-host', hostName: 'Grace', hostTimezone: 'Asia/Tokyo', slotMinutes: 60 }))).toBe(script);
-    const hash = createHash('sha256').update(script).digest('base64');
+  it('loads its code from the bundle file it is given, with no inline script, which the CSP allows from our own origin', () => {
+    const html = renderBookingPage(input);
+    expect(html).toContain('<script src="assets/booking-page.0123456789abcdef.js"></script>');
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)].filter((m) => !/application\/json/.test(m[1] ?? ''));
+    expect(scripts.map((m) => m[2])).toEqual(['']);
     const scriptSources = /(?:^|; )script-src ([^;]*)/.exec(contentSecurityPolicy())?.[1]?.split(' ');
-    expect(scriptSources).toEqual([`'sha256-${hash}'`]);
+    expect(scriptSources).toContain("'self'");
+    expect(contentSecurityPolicy()).not.toContain('unsafe-inline');
   });
 
-  it('embeds its browser code as a self-running function', () => {
-    const script = inlineScript(renderBookingPage(input));
-    expect(script).toMatch(/^var __name = function \(target\) \{ return target; \};\n\(function bookingPageScript\(config, offsetsToShow\)/);
-    expect(script).not.toMatch(/\brequire\(|\bexports\./);
-  });
-
-  it('hands the script the same rule for UTC offsets that our mail uses, as a function it can run alone', () => {
-    const script = inlineScript(renderBookingPage(input));
-    const rule = /, (function offsetsToShow\([\s\S]*\})\);$/.exec(script)?.[1] ?? '';
-    const run = new Function('__name', `return (${rule});`)((target: unknown) => target) as typeof offsetsToShow;
-    expect(run(new Date('2026-10-25T01:00:00Z'), new Date('2026-10-25T01:30:00Z'), 'Europe/Berlin')).toEqual({ kind: 'range', offset: 'UTC+01:00' });
-    expect(run(new Date('2026-12-01T09:00:00Z'), new Date('2026-12-01T09:30:00Z'), 'Europe/Berlin')).toEqual({ kind: 'none', offset: 'UTC+01:00' });
+  it('keeps the booking area hidden for the script to show, and says without script that it needs one', () => {
+    const html = renderBookingPage(input);
+    expect(html).toContain('<div id="booking" class="booking" hidden>');
+    expect(html).toMatch(/<noscript><p class="notice error">This page needs JavaScript to show the free times and book one\./);
   });
 
   it('says how long a meeting is', () => {
@@ -63,11 +48,14 @@ describe('the booking page', () => {
     expect(renderBookingPage({ ...input, slotMinutes: 120 })).toContain('Each meeting is 2 hours.');
   });
 
-  it('labels every field and loads no outside resources', () => {
+  it('labels every field and the day and time groups, and loads no outside resources', () => {
     const html = renderBookingPage(input);
     for (const id of ['timezone', 'name', 'email', 'message']) {
       expect(html).toContain(`<label for="${id}">`);
     }
+    expect(html).toContain('<div id="days" class="days" role="group" aria-labelledby="month-name" aria-describedby="days-hint">');
+    expect(html).toContain('<div id="times" class="times" role="group" aria-labelledby="times-heading">');
+    expect(html).toContain('<p id="picker-status" class="visually-hidden" role="status">');
     expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//);
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
@@ -75,6 +63,21 @@ describe('the booking page', () => {
 
   it('escapes the title', () => {
     expect(renderBookingPage({ ...input, hostName: 'A & <B>' })).toContain('<title>Book a time with A &amp; &lt;B&gt;</title>');
+  });
+});
+
+describe("the bundle's address on the page", () => {
+  it('is beside the page, one folder up for each trailing slash of its address', () => {
+    expect(scriptSrcFor('/demo', 'booking-page.0123456789abcdef.js')).toBe('assets/booking-page.0123456789abcdef.js');
+    expect(scriptSrcFor('/demo/', 'booking-page.0123456789abcdef.js')).toBe('../assets/booking-page.0123456789abcdef.js');
+    expect(scriptSrcFor('/demo//', 'booking-page.0123456789abcdef.js')).toBe('../../assets/booking-page.0123456789abcdef.js');
+  });
+
+  it('resolves to /booking/assets/FILE from every form of the page address', () => {
+    for (const page of ['/booking/demo', '/booking/demo/', '/booking/demo//']) {
+      const src = scriptSrcFor(page.slice('/booking'.length), 'b.js');
+      expect(new URL(src, `https://example.test${page}`).pathname).toBe('/booking/assets/b.js');
+    }
   });
 });
 

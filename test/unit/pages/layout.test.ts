@@ -39,7 +39,28 @@ describe("our pages' Content-Security-Policy", () => {
     expect(renderPage({ title: 't', body: '', script })).toContain(`<script>${source}</script>`);
   });
 
+  it("allows script files from our own origin, and nothing inline but by hash", () => {
+    expect(directives(contentSecurityPolicy())['script-src']?.[0]).toBe("'self'");
+    expect(renderPage({ title: 't', body: '', scriptSrc: 'assets/a.js' })).toContain('<script src="assets/a.js"></script>\n</body>');
+  });
+
   it('is not in the page: a header carries it, where frame-ancestors works', () => {
     expect(renderPage({ title: 't', body: '' })).not.toMatch(/Content-Security-Policy/i);
+  });
+});
+
+describe("every page's icon", () => {
+  it('is named inline as an SVG image, which img-src allows, so no browser asks for a missing /favicon.ico', () => {
+    const href = /<link rel="icon" type="image\/svg\+xml" href="([^"]+)">/.exec(renderPage({ title: 't', body: '' }))?.[1] ?? '';
+    expect(href).toMatch(/^data:image\/svg\+xml,/);
+    expect(decodeURIComponent(href.slice('data:image/svg+xml,'.length))).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>$/);
+    expect(directives(contentSecurityPolicy())['img-src']).toContain('data:');
+  });
+});
+
+describe('the page shell', () => {
+  it('widens the main column only for a page that asks for it', () => {
+    expect(renderPage({ title: 't', body: '' })).toContain('<main>');
+    expect(renderPage({ title: 't', body: '', wide: true })).toContain('<main class="wide">');
   });
 });
