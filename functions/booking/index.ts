@@ -3,6 +3,7 @@
 //   POST /bookings   {host, start, guest: {name, email, timezone}, message?}  [Idempotency-Key]
 //   GET  /SLUG       the booking page
 //   GET|POST /manage  the guest's manage link (./manage): see, cancel or move their booking
+//   GET  /assets/FILE  its browser code (functions/pages/client-assets), cached for a year
 import type { Request } from '@google-cloud/functions-framework';
 import type { Response } from 'express';
 import { z } from 'zod';
@@ -17,9 +18,10 @@ import { multiLineText } from '../../shared/input/plain-text';
 import { guestInput } from '../../shared/store/slots';
 import { hasContentType, httpFunction, invalidRequest, type RequestContext } from '../http-function';
 import type { BodyRule } from '../request-body';
+import { ASSET_CACHE_CONTROL, clientAssets } from '../pages/client-assets';
 import { services } from '../services';
 import { manage } from './manage';
-import { renderBookingPage, renderUnknownHostPage } from './page';
+import { renderBookingPage, renderUnknownHostPage, scriptSrcFor } from './page';
 
 /** A booking is well under 4 KiB (its message at most 2,000 characters). */
 const BODY: BodyRule = { maxBytes: 16 * 1024, parse: ['application/json', 'application/x-www-form-urlencoded'] };
@@ -74,14 +76,25 @@ async function book(req: Request, res: Response, { log }: RequestContext): Promi
   res.status(answer.status).json(answer.body);
 }
 
-async function page(res: Response, name: string): Promise<void> {
+async function page(req: Request, res: Response, name: string): Promise<void> {
+  const scriptSrc = scriptSrcFor(req.path, clientAssets().fileOf('booking-page'));
   try {
     const { host } = await findHost(services().subscribers, name);
-    res.type('html').send(renderBookingPage({ slug: name, hostName: host.name, hostTimezone: host.timezone, slotMinutes: host.schedule.slotMinutes }));
+    res.type('html').send(renderBookingPage({ slug: name, hostName: host.name, hostTimezone: host.timezone, slotMinutes: host.schedule.slotMinutes, scriptSrc }));
   } catch (error) {
     if (!(error instanceof UnknownHost)) throw error;
     res.status(404).type('html').send(renderUnknownHostPage(name));
   }
+}
+
+/** A bundle by its content-hashed name: the same name is the same bytes forever. */
+function asset(res: Response, file: string): void {
+  const body = clientAssets().content(file);
+  if (!body) {
+    res.status(404).set('cache-control', 'no-store').json({ error: 'not_found', message: 'no such file' });
+    return;
+  }
+  res.set('cache-control', ASSET_CACHE_CONTROL).type('text/javascript; charset=utf-8').send(body);
 }
 
 /** Every domain error of this function, as HTTP. */
@@ -108,9 +121,11 @@ export const booking = httpFunction(async (req, res, context) => {
     if (path === '/availability' && req.method === 'GET') return await availability(req, res);
     if (path === '/bookings' && req.method === 'POST') return await book(req, res, context);
     if (path === '/manage' && (await manage(req, res, context))) return;
+    const assetFile = /^\/assets\/([^/]+)$/.exec(path)?.[1];
+    if (assetFile && req.method === 'GET') return asset(res, assetFile);
     const pageSlug = /^\/([^/]+)$/.exec(path)?.[1];
-    if (pageSlug && !['availability', 'bookings'].includes(pageSlug) && req.method === 'GET') return await page(res, pageSlug);
-    if (['/availability', '/bookings', '/manage'].includes(path) || pageSlug) {
+    if (pageSlug && !['availability', 'bookings'].includes(pageSlug) && req.method === 'GET') return await page(req, res, pageSlug);
+    if (['/availability', '/bookings', '/manage'].includes(path) || pageSlug || assetFile) {
       res.status(405).json({ error: 'method_not_allowed', message: `${req.method} is not allowed here` });
       return;
     }
