@@ -96,7 +96,7 @@ ${actionForm(input, booking, 'deny', 'Decline', 'danger')}
     const id = `cancel-message-${slotId}`;
     const message = `
 <label for="${escapeHtml(id)}">Message to ${escapeHtml(slot.guest.name)} <span class="hint">(optional, sent with the cancellation)</span></label>
-<textarea id="${escapeHtml(id)}" name="message" maxlength="1000"></textarea>`;
+<textarea id="${escapeHtml(id)}" name="message" maxlength="2000"></textarea>`;
     return actionForm(input, booking, 'cancel', 'Cancel booking', 'danger', message);
   }
   return '';
