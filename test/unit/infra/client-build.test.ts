@@ -46,6 +46,11 @@ describe('the client build', () => {
     expect(sandbox.said).toBe('Hello, Ada');
   });
 
+  it('runs with every `npm run build`, which is what Google\'s buildpack runs on deploy', () => {
+    const { scripts } = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.postbuild).toBe('tsx infra/build/client.ts');
+  });
+
   it("bundles the booking page's own code", async () => {
     const manifest = await buildClient({ entries: CLIENT_ENTRIES, outDir: join(dir, 'out') });
     expect(Object.keys(manifest)).toEqual(['booking-page']);
