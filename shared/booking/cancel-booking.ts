@@ -9,14 +9,14 @@
 // transition, which frees the claim cells in the same write; then our mail. A failure at Google
 // releases the cancel and leaves the slot as it was; repeating is harmless and sends the mail an
 // earlier attempt may not have.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import { SlotMoved, SlotNotFound, type Slot } from '../store/slots';
 import type { SlotContext } from './booking-notices';
 import type { DecisionDeps } from './decide';
 import { HostCalendarUnavailable } from './errors';
 import { calendarTarget } from './host-calendar';
-import { judgeCancel, type CancelVerdict } from './slot-state';
+import { judgeCancel } from './slot-state';
+import { takeStep } from './take-step';
 
 /** Who cancels: the cause recorded in the slot's history and who is told by our mail. */
 export type Canceller = { by: 'host'; message: string | null } | { by: 'guest' };
@@ -24,14 +24,6 @@ export type Canceller = { by: 'host'; message: string | null } | { by: 'guest' }
 export const CANCEL_CAUSES = { host: 'host_cancelled', guest: 'guest_cancelled' } as const;
 
 export type CancelOutcome = { kind: 'done'; action: 'cancel'; repeated: boolean; slot: Slot } | { kind: 'conflict'; slot: Slot };
-
-/**
- * How long a cancel waits for another step on the slot under way at Google (one Google call, at
- * most ~14 s, functions/services.ts GOOGLE_CALLS) before it answers HostCalendarUnavailable (try
- * again): its own Google call still fits in its function's 60 s after the wait.
- */
-const WAIT_FOR_STEP_MS = 20_000;
-const WAIT_STEP_MS = 150;
 
 /**
  * The guest cancels with their manage link (the caller has checked the link and the host's limit
@@ -46,7 +38,12 @@ export async function cancelAsGuest(deps: DecisionDeps, slotId: string): Promise
 
 export async function cancelBooking(deps: DecisionDeps, { slotId, host }: SlotContext, canceller: Canceller): Promise<CancelOutcome> {
   const message = canceller.by === 'host' ? canceller.message : null;
-  const taken = await takeCancel(deps, slotId);
+  // Another step under way (a confirm, a deny, another cancel, the invite still being made) is
+  // waited for: two cancels at once make one Google delete, a cancel right after a confirm cancels.
+  const taken = await takeStep(deps, slotId, (slot, now) => {
+    const verdict = judgeCancel(slot, now);
+    return { verdict, claim: verdict.kind === 'apply' ? { ...slot, decision: { action: 'cancel' as const, at: now } } : undefined };
+  });
   if (taken.verdict.kind === 'repeat') {
     // Cancelled before, perhaps by an attempt that stopped before mailing: its mail is still owed.
     await deps.notices.bookingCancelled({ slotId, slot: taken.slot, host }, message);
@@ -82,27 +79,6 @@ export async function cancelBooking(deps: DecisionDeps, { slotId, host }: SlotCo
   }
   await deps.notices.bookingCancelled({ slotId, slot, host }, message);
   return { kind: 'done', action: 'cancel', repeated: false, slot };
-}
-
-/**
- * Takes the cancel in the slot, or says why not. Another step under way (a confirm, a deny, another
- * cancel, the slot's own invite still being made) is waited for, then the slot judged again: two
- * cancels at once make one Google call, and a cancel right after a confirm cancels the booking.
- */
-async function takeCancel(deps: DecisionDeps, slotId: string): Promise<{ verdict: Exclude<CancelVerdict, { kind: 'wait' }>; slot: Slot }> {
-  const giveUpAt = deps.now().getTime() + WAIT_FOR_STEP_MS;
-  for (;;) {
-    const taken = await deps.slots.update(slotId, (slot) => {
-      const now = deps.now();
-      const verdict = judgeCancel(slot, now);
-      const claim = verdict.kind === 'apply' ? { ...slot, decision: { action: 'cancel' as const, at: now } } : undefined;
-      return { slot: claim, result: { verdict, slot: claim ?? slot } };
-    });
-    const { verdict, slot } = taken;
-    if (verdict.kind !== 'wait') return { verdict, slot };
-    if (deps.now().getTime() >= giveUpAt) throw new HostCalendarUnavailable('google_unavailable');
-    await sleep(WAIT_STEP_MS);
-  }
 }
 
 /** Gives the slot back as it was when the cancel was taken, if the cancel is still ours. */

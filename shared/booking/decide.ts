@@ -16,6 +16,7 @@ import { HostCalendarUnavailable } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
 import { confirmedHold, withHostAccepted } from './invite-events';
 import { judgeDecision, type DecisionAction } from './slot-state';
+import { takeStep } from './take-step';
 
 export interface DecisionDeps {
   subscribers: SubscriberRepository;
@@ -56,10 +57,9 @@ export async function carryOutDecision(deps: DecisionDeps, token: string, action
 
 /** The host's confirm or deny of one of their slots, whichever way they gave it. */
 export async function decideSlot(deps: DecisionDeps, { slotId, host }: SlotContext, action: DecisionAction): Promise<DecisionOutcome> {
-  const taken = await deps.slots.update(slotId, (slot) => {
+  const taken = await takeStep(deps, slotId, (slot, now) => {
     const verdict = judgeDecision(slot, action);
-    const claim = verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: deps.now() } } : undefined;
-    return { slot: claim, result: { verdict, slot: claim ?? slot } };
+    return { verdict, claim: verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: now } } : undefined };
   });
   if (taken.verdict.kind === 'repeat') {
     // Done before, perhaps by an instance that stopped between saving the transition and mailing:

@@ -31,14 +31,20 @@ export type DecisionVerdict =
   /** Already done: the same answer as the first time, nothing changes. */
   | { kind: 'repeat' }
   /** Something else was decided (or is being carried out): nothing changes. */
-  | { kind: 'conflict'; decided: SlotStatus | HostStep };
+  | { kind: 'conflict'; decided: SlotStatus | HostStep }
+  /**
+   * The slot's invite is being made (its booking, or the guest's reschedule, is at Google): judge
+   * again once it is made. Confirming meanwhile would read an event Google may not have yet.
+   */
+  | { kind: 'wait' };
 
 /** What the host's confirm or deny means for a slot as it is now. */
-export function judgeDecision(slot: Pick<Slot, 'status' | 'decision'>, action: DecisionAction): DecisionVerdict {
+export function judgeDecision(slot: Pick<Slot, 'status' | 'decision' | 'inviteInFlight'>, action: DecisionAction): DecisionVerdict {
   const target = DECISION_TARGET[action];
   if (slot.status === target) return { kind: 'repeat' };
   if (slot.status !== 'requested') return { kind: 'conflict', decided: slot.status };
   if (slot.decision && slot.decision.action !== action) return { kind: 'conflict', decided: slot.decision.action };
+  if (slot.inviteInFlight) return { kind: 'wait' };
   return { kind: 'apply', to: target };
 }
 

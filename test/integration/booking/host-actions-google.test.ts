@@ -217,6 +217,25 @@ describe('races on one slot', () => {
     expect(await googleMailKinds(guest, slotId)).toEqual(['invitation', 'cancellation']);
   });
 
+  it("a confirm from the bookings page while the booking's invite is still being made waits for it, then confirms", async () => {
+    const host = await sys.createHost();
+    const slot = await freeSlot(sys.functionsUrl, host.slug);
+    await sys.control('/faults', { method: 'POST', pathContains: '/events?', delayMs: 1500, count: 1 });
+    const booking = book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: 'in.flight@example.org' } });
+    const slotId = await until(async () => {
+      const found = await sys.db.collection('slots').where('subscriberId', '==', host.id).get();
+      const doc = found.docs.find((d) => d.get('inviteInFlight'));
+      return doc?.id;
+    }, 'the slot with its invite in flight');
+
+    const confirmed = await actAsHost(services(), host.id, slotId, 'confirm');
+
+    expect((await booking).status).toBe(201);
+    expect(confirmed).toMatchObject({ kind: 'done', action: 'confirm', repeated: false, slot: { status: 'booked' } });
+    expect((await sys.calendarEvent(host, slotId)).status).toBe('confirmed');
+    expect(await googleMailKinds('in.flight@example.org', slotId)).toEqual(['invitation', 'update']);
+  });
+
   it('confirm and cancel at once: whichever comes first, the slot ends as Google has it, and Google heard each action at most once', async () => {
     const { host, slotId, guest } = await bookOne();
 

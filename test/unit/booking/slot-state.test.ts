@@ -58,6 +58,19 @@ describe('a cancel, by the host or the guest', () => {
   });
 });
 
+describe("the host's decision while the slot's invite is being made", () => {
+  const at = new Date('2026-11-24T10:00:00Z');
+  const inviteInFlight = { until: at, changeSeen: false };
+  it.each([
+    ['requested', 'confirm', { kind: 'wait' }],
+    ['requested', 'deny', { kind: 'wait' }],
+    ['booked', 'confirm', { kind: 'repeat' }],
+    ['booked', 'deny', { kind: 'conflict', decided: 'booked' }],
+  ] as const)('%s + %s → %j', (status, action, verdict) => {
+    expect(judgeDecision({ status, decision: null, inviteInFlight }, action)).toEqual(verdict);
+  });
+});
+
 describe("the host's decision while a cancel is under way", () => {
   it('is a conflict: the cancel goes on', () => {
     const at = new Date('2026-11-24T10:00:00Z');
