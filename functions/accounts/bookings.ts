@@ -160,6 +160,7 @@ export async function actOnBooking(req: Request, res: Response, { log }: Request
     if (!given.success) return invalid(req, res, given.error.issues);
     const message = action === 'cancel' && given.data.message ? given.data.message : null;
     const outcome = await actAsHost({ ...s, log }, session.subscriberId, slotId, action as HostAction, { message });
+    log.info({ slotId, action, outcome: outcome.kind, status: outcome.slot.status, repeated: outcome.kind === 'done' && outcome.repeated, as: json ? 'json' : 'form' }, 'the host acted on a booking');
     if (json) return answerJson(res, slotId, outcome);
     res.redirect(303, backTo(given.data.view, host, slotId, outcome));
   });
