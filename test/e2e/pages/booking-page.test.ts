@@ -292,6 +292,22 @@ describe('the booking page in a browser', () => {
     expect(await page.locator('#month-name').textContent()).toBe('December 2030');
   });
 
+  it('moves with the arrow keys into the next month, keeping one tab stop for the days', async () => {
+    availability = [availabilityOf([SLOTS[3]!, { start: '2031-01-07T15:00:00.000Z', end: '2031-01-07T15:30:00.000Z' }])];
+    await open();
+    await day(/^Wednesday 4 December/).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('#month-name').textContent()).toBe('January 2031');
+    expect(await isFocused(day(/^Tuesday 7 January/))).toBe(true);
+    expect(await day(/^Tuesday 7 January/).getAttribute('tabindex')).toBe('0');
+    // Only seen so far: the times still are those of the chosen day until Enter.
+    expect(await timeNames()).toEqual(['Wednesday 4 December, 10:00–10:30']);
+    await page.keyboard.press('Enter');
+    expect(await timeNames()).toEqual(['Tuesday 7 January, 10:00–10:30']);
+    await page.keyboard.press('ArrowLeft');
+    expect(await isFocused(day(/^Wednesday 4 December/))).toBe(true);
+  });
+
   it('says so when the host has no free time', async () => {
     availability = [availabilityOf([])];
     await open();
