@@ -4,6 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { expectAccessible } from '../../support/accessibility';
+import { chooseFreeTime, fillGuestDetails, freeDays } from '../../support/booking-page-guest';
 import { closeChromium, cspViolations, eventually, launchChromium } from '../../support/browser';
 import { decisionLinks } from '../../support/booking-client';
 import { startSystem, type TestSystem } from '../../support/system';
@@ -31,13 +32,10 @@ it('a guest books on the page, the host confirms from the mail, and Google shows
   const page = await context.newPage();
 
   await page.goto(`${sys.functionsUrl}/booking/${host.slug}`);
-  const firstSlot = page.getByRole('radio').first();
-  await firstSlot.waitFor();
+  await freeDays(page).first().waitFor();
   await expectAccessible(page, 'the booking page');
-  await firstSlot.check();
-  await page.getByLabel('Your name').fill('Browser Guest');
-  await page.getByLabel('Your email').fill(guestEmail);
-  await page.getByLabel('Message').fill('Looking forward to it');
+  await chooseFreeTime(page);
+  await fillGuestDetails(page, { name: 'Browser Guest', email: guestEmail, message: 'Looking forward to it' });
   await page.getByRole('button', { name: 'Book this time' }).click();
   await eventually(async () => expect(await page.locator('#result').textContent()).toContain('Request sent'), 10_000);
   await expectAccessible(page, 'the booking page, the request sent');

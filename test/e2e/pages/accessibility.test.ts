@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible } from '../../support/accessibility';
 import { screenshot, VIEWPORTS } from '../../support/artifacts';
 import { decisionLinks } from '../../support/booking-client';
+import { chooseFreeTime, fillGuestDetails, freeDays } from '../../support/booking-page-guest';
 import { closeChromium, cspViolations, launchChromium } from '../../support/browser';
 import { linkedHost, signInAs } from '../../support/host-in-browser';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
@@ -54,14 +55,13 @@ describe.each(VIEWPORTS)('at the $name viewport', (viewport) => {
 
   it('the booking page, its free times loaded', async () => {
     await page.goto(`${sys.functionsUrl}/booking/${host.slug}`);
-    await page.getByRole('radio').first().waitFor();
+    await freeDays(page).first().waitFor();
     await check('booking page');
   });
 
   it('the booking page, a time chosen and the details filled', async () => {
-    await page.getByRole('radio').first().check();
-    await page.getByLabel('Your name').fill('Grace Hopper');
-    await page.getByLabel('Your email').fill(`grace.${viewport.name}@example.org`);
+    await chooseFreeTime(page);
+    await fillGuestDetails(page, { name: 'Grace Hopper', email: `grace.${viewport.name}@example.org` });
     await check('booking page, details');
   });
 
