@@ -151,12 +151,15 @@ function waitingSection(input: BookingsPageInput): string {
   if (waiting.length === 0) return '';
   const count = waiting.length === 1 ? '1 request waits' : `${waiting.length} requests wait`;
   const links = waiting.map((b) => `<li><a href="#booking-${escapeHtml(b.slotId)}">${escapeHtml(b.slot.guest.name)}, ${escapeHtml(shortWhen(b.slot, input.hostZone))}</a></li>`);
+  const paged = input.nextPageToken !== undefined || input.query.pageToken !== undefined;
+  // Requests further on are on later pages: one link shows them all together.
+  const onlyWaiting = paged && input.query.statuses.join() !== 'requested' ? `\n<p><a href="${escapeHtml(input.urls.bookings)}?status=requested">Show only the requests waiting for you</a></p>` : '';
   return `<section class="notice" aria-labelledby="waiting-heading">
 <h2 id="waiting-heading">Waiting for your decision</h2>
-<p>${count} for you to confirm or decline${input.nextPageToken || input.query.pageToken ? ' on this page' : ''}:</p>
+<p>${count} for you to confirm or decline${paged ? ' on this page' : ''}:</p>
 <ul>
 ${links.join('\n')}
-</ul>
+</ul>${onlyWaiting}
 </section>`;
 }
 

@@ -82,3 +82,15 @@ describe('the bookings page', () => {
     expect(renderBookingsPage(filtered)).toContain('No bookings match these filters.');
   });
 });
+
+describe('the requests waiting for a decision', () => {
+  it('are named at the top; with more pages, a link shows only them', () => {
+    const one = renderBookingsPage(input());
+    expect(one).toContain('1 request waits for you to confirm or decline:');
+    expect(one).toContain('<a href="#booking-waiting1">Gina Guest, Mon 10 Mar, 10:00</a>');
+    expect(one).not.toContain('Show only the requests waiting for you');
+    const paged = renderBookingsPage(input({ nextPageToken: 'next' }));
+    expect(paged).toContain('1 request waits for you to confirm or decline on this page:');
+    expect(paged).toContain('<a href="/accounts/bookings?status=requested">Show only the requests waiting for you</a>');
+  });
+});
