@@ -3,7 +3,7 @@
 // reschedule. Whoever wins, the slot, its claim cells and its Google event agree, and a loser
 // leaves the booking as it was.
 import { services } from '../../../functions/services';
-import { book, freeSlot, GUEST } from '../../support/booking-client';
+import { book, decide, decisionLinks, freeSlot, GUEST, tokenOf } from '../../support/booking-client';
 import { claimsOf, manageAct, manageLinkIn, manageTokenOf } from '../../support/manage-client';
 import { startSystem, type CalendarEvent, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
@@ -124,6 +124,25 @@ describe('races on the manage link', () => {
     expect((await moving).status).toBe(200);
     expect(cancelled.status).toBe(200);
     expect((await services().slots.require(slotId)).status).toBe('cancelled');
+    await expectConsistent(host, slotId);
+  });
+
+  it('the host confirming while a reschedule is at Google waits for it, then confirms the new time, at Google too', async () => {
+    const host = await sys.createHost();
+    const { slotId, token } = await bookOne(host, 'confirmed.meanwhile@example.org');
+    const [request] = await sys.sinkMessages(host.email);
+    const { confirm } = decisionLinks(request!.content.map((c) => c.value).join('\n'));
+    const target = await freeSlot(sys.functionsUrl, host.slug, 4);
+    await sys.control('/faults', { method: 'PATCH', delayMs: 1500, count: 1 });
+    const moving = manageAct(sys.functionsUrl, token, { action: 'reschedule', start: target.start });
+    await until(async () => ((await services().slots.require(slotId)).history.at(-1)?.cause === 'guest_rescheduled' ? true : undefined), 'the reschedule to move the booking');
+    expect((await decide(sys.functionsUrl, tokenOf(confirm), 'confirm')).status).toBe(200);
+    expect((await moving).status).toBe(200);
+    const slot = await services().slots.require(slotId);
+    expect(slot).toMatchObject({ status: 'booked', start: new Date(target.start) });
+    const event = (await sys.calendarEvent(host, slotId)) as TimedEvent;
+    expect(event.status).toBe('confirmed');
+    expect(event.attendees?.find((a) => a.self)?.responseStatus).toBe('accepted');
     await expectConsistent(host, slotId);
   });
 });
