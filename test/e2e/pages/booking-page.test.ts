@@ -33,6 +33,9 @@ let bookingAnswers: Answer[];
 // While set, every booking request loses its connection (Chrome itself retries once on a reset).
 let dropBookings: boolean;
 let availabilityQueries: URLSearchParams[];
+// Chromium asks for /favicon.ico when a page names no icon (once per address while it fails), and
+// does not report it as a response: the server counts them, by the host name they were sent to.
+let faviconHosts: string[];
 let bookings: { headers: IncomingHttpHeaders; body: unknown }[];
 
 function availabilityOf(slots: Slot[]): Answer {
@@ -56,6 +59,7 @@ beforeAll(async () => {
   server = await listen((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname === '/favicon.ico') faviconHosts.push(req.headers.host ?? '');
       // The bundle, as the booking function serves it (with its own headers).
       if (url.pathname.startsWith('/booking/assets/')) return functions(req, res);
       // The policy our functions send with every answer (functions/security-headers.ts).
@@ -65,6 +69,7 @@ beforeAll(async () => {
         const scriptSrc = scriptSrcFor(pagePath, clientAssets().fileOf('booking-page'));
         return sendHtml(res, 200, renderBookingPage({ slug: 'demo', hostName: 'Ada Lovelace', hostTimezone: 'Europe/London', slotMinutes: 30, scriptSrc }));
       }
+      if (req.method === 'GET' && url.pathname === '/no-icon') return sendHtml(res, 200, '<!doctype html><title>no icon</title><p>A page that names no icon.</p>');
       if (req.method === 'GET' && url.pathname === '/csp-probe') return sendHtml(res, 200, '<!doctype html><title>probe</title><script>document.title = "ran";</script>');
       let answer: Answer | undefined;
       if (req.method === 'GET' && url.pathname === '/booking/availability') {
@@ -103,13 +108,14 @@ beforeEach(async () => {
   dropBookings = false;
   availabilityQueries = [];
   bookings = [];
+  faviconHosts = [];
   await newContext();
 });
 
 afterEach(async () => {
   await context.close();
   expect(violations).toEqual([]);
-  // Nothing the page asked for was missing: no favicon.ico 404, no lost bundle.
+  // Nothing the page asked for was missing, its bundle above all (favicon.ico: see its own test).
   expect(responses.filter((r) => r.status() === 404 && !r.url().includes('/booking/bookings')).map((r) => r.url())).toEqual([]);
 });
 
@@ -555,6 +561,18 @@ describe('what the page loads', () => {
       'content-type': 'text/javascript; charset=utf-8',
       'x-content-type-options': 'nosniff',
     });
+  });
+
+  it('makes the browser ask for no favicon.ico, which a page naming no icon does', async () => {
+    await open();
+    await daysShown(2);
+    // Then a page with no icon under another host name (its own favicon.ico address), whose
+    // request comes after any the booking page made.
+    const other = new URL(server.url);
+    other.hostname = 'localhost';
+    await page.goto(`${other.origin}/no-icon`);
+    await eventually(async () => expect(faviconHosts).toContain(other.host));
+    expect(faviconHosts).toEqual([other.host]);
   });
 
   it('has an icon that loads under the policy, so no browser asks for a missing favicon.ico', async () => {
