@@ -4,7 +4,7 @@
 // being carried out at Google right now (the host's decision, a cancel, the booking's own invite
 // or another reschedule) is waited out by asking again, never run beside it.
 import type { Slot, SlotStatus } from '../store/slots';
-import { holdsTime } from './slot-state';
+import { holdsTime, STEP_LEASE_MS } from './slot-state';
 
 export type GuestChoices =
   /** Cancel or reschedule, until `closesAt`. */
@@ -25,13 +25,6 @@ export function guestChoices(slot: Pick<Slot, 'status' | 'start'>, limitHours: n
   if (now.getTime() >= closesAt.getTime()) return { kind: 'closed', closedAt: closesAt };
   return { kind: 'open', closesAt };
 }
-
-/**
- * How long a step another request took in the slot (`decision`, `inviteInFlight`) may still be
- * under way: the time limit of the functions that take one (60 s, infra/deploy/function-limits.ts).
- * An older `decision` was left by an instance that stopped.
- */
-export const STEP_UNDER_WAY_MS = 60_000;
 
 export type RescheduleVerdict =
   | { kind: 'apply' }
@@ -55,7 +48,8 @@ export function judgeReschedule(
   const choices = guestChoices(slot, limitHours, now);
   if (choices.kind !== 'open') return choices;
   if (slot.inviteInFlight) return { kind: 'busy' };
-  if (slot.decision && now.getTime() - slot.decision.at.getTime() < STEP_UNDER_WAY_MS) return { kind: 'busy' };
+  // A decision older than its lease was left by an instance that stopped (./slot-state).
+  if (slot.decision && now.getTime() - slot.decision.at.getTime() < STEP_LEASE_MS) return { kind: 'busy' };
   return { kind: 'apply' };
 }
 
