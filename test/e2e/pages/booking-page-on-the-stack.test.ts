@@ -59,3 +59,11 @@ it('in the .ics flow, says what our own mail does', async () => {
   const host = await sys.createHost({ google: false });
   expect(await bookFirstTime(host.slug)).toMatch(/We have emailed you an invitation that holds the time in your calendar as tentative; Host \d+ will confirm it, and we will email you as soon as they do\.$/);
 });
+
+it('names the same inline icon on the pages of every function, so none leads a browser to a missing favicon.ico', async () => {
+  const host = await sys.createHost();
+  for (const path of [`/booking/${host.slug}`, '/booking/nobody-here', '/decision', '/accounts/nowhere']) {
+    const html = await (await fetch(`${sys.functionsUrl}${path}`)).text();
+    expect({ path, icon: /<link rel="icon" type="image\/svg\+xml" href="data:image\/svg\+xml,[^"]+">/.test(html) }).toEqual({ path, icon: true });
+  }
+});
