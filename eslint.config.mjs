@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.local/'] },
+  { ignores: ['dist/', 'dist-client/', 'node_modules/', 'coverage/', '.local/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
