@@ -73,6 +73,11 @@ export async function decideSlot(deps: DecisionDeps, { slotId, host }: SlotConte
     await applyAtGoogle(deps, host, slotId, taken.slot, action);
   } catch (error) {
     await deps.slots.update(slotId, (slot) => ({ slot: slot.decision?.action === action ? { ...slot, decision: null } : undefined, result: null }));
+    if (error instanceof EventGone && action === 'confirm' && taken.slot.inviteInFlight) {
+      // Not deleted: Google may not have it yet (the bookings page lists a booking while its
+      // request is still putting the event in Google). Nothing changed; the host can try again.
+      throw new HostCalendarUnavailable('google_unavailable', { cause: error });
+    }
     if (error instanceof EventGone && action === 'confirm') {
       // The host deleted the event in Google before confirming: the booking is gone.
       const slot = await deps.slots.transition(slotId, { to: 'cancelled', cause: 'event_deleted_in_google', at: deps.now(), from: ['requested'] });

@@ -31,20 +31,14 @@ export type DecisionVerdict =
   /** Already done: the same answer as the first time, nothing changes. */
   | { kind: 'repeat' }
   /** Something else was decided (or is being carried out): nothing changes. */
-  | { kind: 'conflict'; decided: SlotStatus | HostStep }
-  /**
-   * The slot's invite is being made (its booking, or the guest's reschedule, is at Google): judge
-   * again once it is made. Confirming meanwhile would read an event Google may not have yet.
-   */
-  | { kind: 'wait' };
+  | { kind: 'conflict'; decided: SlotStatus | HostStep };
 
 /** What the host's confirm or deny means for a slot as it is now. */
-export function judgeDecision(slot: Pick<Slot, 'status' | 'decision' | 'inviteInFlight'>, action: DecisionAction): DecisionVerdict {
+export function judgeDecision(slot: Pick<Slot, 'status' | 'decision'>, action: DecisionAction): DecisionVerdict {
   const target = DECISION_TARGET[action];
   if (slot.status === target) return { kind: 'repeat' };
   if (slot.status !== 'requested') return { kind: 'conflict', decided: slot.status };
   if (slot.decision && slot.decision.action !== action) return { kind: 'conflict', decided: slot.decision.action };
-  if (slot.inviteInFlight) return { kind: 'wait' };
   return { kind: 'apply', to: target };
 }
 
@@ -69,8 +63,10 @@ export type CancelVerdict =
 export function judgeCancel(slot: Pick<Slot, 'status' | 'decision' | 'inviteInFlight'>, now: Date): CancelVerdict {
   if (slot.status === 'cancelled') return { kind: 'repeat' };
   if (!holdsTime(slot.status)) return { kind: 'conflict', decided: slot.status };
-  // Its request is still making the invite, which nobody else may judge (./invite-in-flight).
-  if (slot.inviteInFlight) return { kind: 'wait' };
+  // Its request may still be making the invite (./invite-in-flight): a delete now could come before
+  // Google has the event, which would then invite the guest to a cancelled booking. Once the mark's
+  // time is out, that request has ended, whatever the mark still says.
+  if (slot.inviteInFlight && slot.inviteInFlight.until > now) return { kind: 'wait' };
   if (slot.decision && now.getTime() - slot.decision.at.getTime() < STEP_LEASE_MS) return { kind: 'wait' };
   return { kind: 'apply' };
 }

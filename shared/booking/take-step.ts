@@ -1,8 +1,9 @@
 // Taking a step on a slot (the host's confirm or deny, a cancel) before any Google call: judged and
 // claimed in one transaction, so two steps that would both reach Google cannot both be taken. A
-// step that meets another under way (the slot's invite still being made, another step at Google)
-// waits for it and judges the slot again, up to a bound: the other ends within one or two Google
-// calls, and this one must still fit its own call inside its function's 60 s.
+// judgement may say to wait for another step under way (a cancel does, for another step at Google
+// or an invite still being made; a confirm or deny meeting another step is a conflict instead):
+// the slot is judged again a moment later, up to a bound, as the other ends within one or two
+// Google calls and this one must still fit its own call inside its function's 60 s.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Slot } from '../store/slots';

@@ -217,23 +217,40 @@ describe('races on one slot', () => {
     expect(await googleMailKinds(guest, slotId)).toEqual(['invitation', 'cancellation']);
   });
 
-  it("a confirm from the bookings page while the booking's invite is still being made waits for it, then confirms", async () => {
+  it("a confirm from the bookings page before Google has the booking's event changes nothing and can be tried again; it once cancelled the booking", async () => {
     const host = await sys.createHost();
     const slot = await freeSlot(sys.functionsUrl, host.slug);
     await sys.control('/faults', { method: 'POST', pathContains: '/events?', delayMs: 1500, count: 1 });
     const booking = book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: 'in.flight@example.org' } });
     const slotId = await until(async () => {
       const found = await sys.db.collection('slots').where('subscriberId', '==', host.id).get();
-      const doc = found.docs.find((d) => d.get('inviteInFlight'));
-      return doc?.id;
+      return found.docs.find((d) => d.get('inviteInFlight'))?.id;
     }, 'the slot with its invite in flight');
 
-    const confirmed = await actAsHost(services(), host.id, slotId, 'confirm');
+    await expect(actAsHost(services(), host.id, slotId, 'confirm')).rejects.toBeInstanceOf(HostCalendarUnavailable);
 
     expect((await booking).status).toBe(201);
-    expect(confirmed).toMatchObject({ kind: 'done', action: 'confirm', repeated: false, slot: { status: 'booked' } });
-    expect((await sys.calendarEvent(host, slotId)).status).toBe('confirmed');
+    expect(await stored(slotId)).toMatchObject({ status: 'requested', decision: null });
+    expect(await actAsHost(services(), host.id, slotId, 'confirm')).toMatchObject({ kind: 'done', action: 'confirm', repeated: false, slot: { status: 'booked' } });
     expect(await googleMailKinds('in.flight@example.org', slotId)).toEqual(['invitation', 'update']);
+  });
+
+  it("a cancel while the booking's invite is being made waits for the invite, then cancels: the guest is invited, then told", async () => {
+    const host = await sys.createHost();
+    const slot = await freeSlot(sys.functionsUrl, host.slug);
+    await sys.control('/faults', { method: 'POST', pathContains: '/events?', delayMs: 1500, count: 1 });
+    const booking = book(sys.functionsUrl, { host: host.slug, start: slot.start, guest: { ...GUEST, email: 'cancel.in.flight@example.org' } });
+    const slotId = await until(async () => {
+      const found = await sys.db.collection('slots').where('subscriberId', '==', host.id).get();
+      return found.docs.find((d) => d.get('inviteInFlight'))?.id;
+    }, 'the slot with its invite in flight');
+
+    const cancelled = await actAsHost(services(), host.id, slotId, 'cancel');
+
+    expect((await booking).status).toBe(201);
+    expect(cancelled).toMatchObject({ kind: 'done', action: 'cancel', repeated: false, slot: { status: 'cancelled' } });
+    expect((await sys.calendarEvent(host, slotId)).status).toBe('cancelled');
+    expect(await googleMailKinds('cancel.in.flight@example.org', slotId)).toEqual(['invitation', 'cancellation']);
   });
 
   it('confirm and cancel at once: whichever comes first, the slot ends as Google has it, and Google heard each action at most once', async () => {
