@@ -1,10 +1,11 @@
 // Every page of ours, served by the local stack, checked by axe (WCAG 2.x A/AA, no serious or
-// critical violation) at a desktop and a phone viewport, with a screenshot of each kept in
-// test-artifacts/screenshots/pages/. A guest books through the booking page; the host, signed in,
-// answers from the mailed decision link and visits the settings and the accounts' message pages.
+// critical violation) at a desktop and a phone viewport and on a phone in the dark colour scheme,
+// with a screenshot of each kept in test-artifacts/screenshots/pages/. A guest books through the
+// booking page; the host, signed in, answers from the mailed decision link and visits the settings
+// and the accounts' message pages. The bookings and manage pages are visited by ../flows/manage-flow.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible } from '../../support/accessibility';
-import { screenshot, VIEWPORTS } from '../../support/artifacts';
+import { PHONE, screenshot, VIEWPORTS, type Viewport } from '../../support/artifacts';
 import { decisionLinks } from '../../support/booking-client';
 import { chooseFreeTime, fillGuestDetails, freeDays } from '../../support/booking-page-guest';
 import { closeChromium, cspViolations, launchChromium } from '../../support/browser';
@@ -28,7 +29,10 @@ afterAll(async () => {
   await sys?.close();
 });
 
-describe.each(VIEWPORTS)('at the $name viewport', (viewport) => {
+/** Our pages follow the system's dark scheme (functions/pages/layout.ts): its colours are checked on a phone. */
+const PHONE_DARK: Viewport = { name: 'phone-dark', context: { ...PHONE.context, colorScheme: 'dark' } };
+
+describe.each([...VIEWPORTS, PHONE_DARK])('at the $name viewport', (viewport) => {
   let context: BrowserContext;
   let page: Page;
   let violations: string[];
@@ -102,6 +106,15 @@ describe.each(VIEWPORTS)('at the $name viewport', (viewport) => {
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').getByText('Your settings are saved.').waitFor();
     await check('settings page, saved');
+  });
+
+  it('the settings page, with mistakes in the schedule shown beside their fields', async () => {
+    await page.getByLabel('Monday').fill('nine to five');
+    await page.getByLabel(/^Length of a booking/).fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('alert').getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await page.getByLabel('Monday').getAttribute('aria-invalid')).toBe('true');
+    await check('settings page, mistakes');
   });
 
   it('the accounts page of an address that does not exist', async () => {
