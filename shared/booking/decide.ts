@@ -58,7 +58,7 @@ export async function carryOutDecision(deps: DecisionDeps, token: string, action
 /** The host's confirm or deny of one of their slots, whichever way they gave it. */
 export async function decideSlot(deps: DecisionDeps, { slotId, host }: SlotContext, action: DecisionAction): Promise<DecisionOutcome> {
   const taken = await takeStep(deps, slotId, (slot, now) => {
-    const verdict = judgeDecision(slot, action);
+    const verdict = judgeDecision(slot, action, now);
     return { verdict, claim: verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: now } } : undefined };
   });
   if (taken.verdict.kind === 'repeat') {
@@ -74,8 +74,8 @@ export async function decideSlot(deps: DecisionDeps, { slotId, host }: SlotConte
   } catch (error) {
     await deps.slots.update(slotId, (slot) => ({ slot: slot.decision?.action === action ? { ...slot, decision: null } : undefined, result: null }));
     if (error instanceof EventGone && action === 'confirm' && taken.slot.inviteInFlight) {
-      // Not deleted: Google may not have it yet (the bookings page lists a booking while its
-      // request is still putting the event in Google). Nothing changed; the host can try again.
+      // Not deleted: its request ended before Google had it (cut off at its time limit), and the
+      // scheduled run finishes or releases the booking (../upkeep/stalled-invites). Nothing changed.
       throw new HostCalendarUnavailable('google_unavailable', { cause: error });
     }
     if (error instanceof EventGone && action === 'confirm') {

@@ -31,15 +31,27 @@ export type DecisionVerdict =
   /** Already done: the same answer as the first time, nothing changes. */
   | { kind: 'repeat' }
   /** Something else was decided (or is being carried out): nothing changes. */
-  | { kind: 'conflict'; decided: SlotStatus | HostStep };
+  | { kind: 'conflict'; decided: SlotStatus | HostStep }
+  /** The slot's invite is being made at Google (its booking, or the guest's reschedule): judge again once it is. */
+  | { kind: 'wait' };
 
 /** What the host's confirm or deny means for a slot as it is now. */
-export function judgeDecision(slot: Pick<Slot, 'status' | 'decision'>, action: DecisionAction): DecisionVerdict {
+export function judgeDecision(slot: Pick<Slot, 'status' | 'decision' | 'inviteInFlight'>, action: DecisionAction, now: Date): DecisionVerdict {
   const target = DECISION_TARGET[action];
   if (slot.status === target) return { kind: 'repeat' };
   if (slot.status !== 'requested') return { kind: 'conflict', decided: slot.status };
   if (slot.decision && slot.decision.action !== action) return { kind: 'conflict', decided: slot.decision.action };
+  if (inviteUnderWay(slot, now)) return { kind: 'wait' };
   return { kind: 'apply', to: target };
+}
+
+/**
+ * Whether the slot's own request may still be making its invite (./invite-in-flight): Google may not
+ * have the event yet, or be moving it. A request that ends and leaves the mark for the scheduled run
+ * sets its time to when it ended, so a mark whose time is out is nobody's work in progress.
+ */
+function inviteUnderWay(slot: Pick<Slot, 'inviteInFlight'>, now: Date): boolean {
+  return !!slot.inviteInFlight && slot.inviteInFlight.until > now;
 }
 
 /**
@@ -63,10 +75,9 @@ export type CancelVerdict =
 export function judgeCancel(slot: Pick<Slot, 'status' | 'decision' | 'inviteInFlight'>, now: Date): CancelVerdict {
   if (slot.status === 'cancelled') return { kind: 'repeat' };
   if (!holdsTime(slot.status)) return { kind: 'conflict', decided: slot.status };
-  // Its request may still be making the invite (./invite-in-flight): a delete now could come before
-  // Google has the event, which would then invite the guest to a cancelled booking. Once the mark's
-  // time is out, that request has ended, whatever the mark still says.
-  if (slot.inviteInFlight && slot.inviteInFlight.until > now) return { kind: 'wait' };
+  // A delete now could come before Google has the event, which would then invite the guest to a
+  // cancelled booking.
+  if (inviteUnderWay(slot, now)) return { kind: 'wait' };
   if (slot.decision && now.getTime() - slot.decision.at.getTime() < STEP_LEASE_MS) return { kind: 'wait' };
   return { kind: 'apply' };
 }

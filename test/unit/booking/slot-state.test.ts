@@ -33,7 +33,7 @@ describe("the host's decision", () => {
     ['cancelled', null, 'confirm', { kind: 'conflict', decided: 'cancelled' }],
     ['cancelled', null, 'deny', { kind: 'conflict', decided: 'cancelled' }],
   ] as const)('%s (pending %s) + %s → %j', (status, pending, action, verdict) => {
-    expect(judgeDecision({ status, decision: pending ? { action: pending, at } : null }, action)).toEqual(verdict);
+    expect(judgeDecision({ status, decision: pending ? { action: pending, at } : null }, action, at)).toEqual(verdict);
   });
 });
 
@@ -60,10 +60,25 @@ describe('a cancel, by the host or the guest', () => {
   });
 });
 
+describe("the host's decision while the slot's invite is being made", () => {
+  const now = new Date('2026-11-24T10:00:00Z');
+  const underWay = { until: new Date(now.getTime() + 1), changeSeen: false };
+  const leftForTheRun = { until: now, changeSeen: true };
+  it.each([
+    ['requested', 'confirm', underWay, { kind: 'wait' }],
+    ['requested', 'deny', underWay, { kind: 'wait' }],
+    ['requested', 'confirm', leftForTheRun, { kind: 'apply', to: 'booked' }],
+    ['booked', 'confirm', underWay, { kind: 'repeat' }],
+    ['booked', 'deny', underWay, { kind: 'conflict', decided: 'booked' }],
+  ] as const)('%s + %s (mark until %j) → %j', (status, action, inviteInFlight, verdict) => {
+    expect(judgeDecision({ status, decision: null, inviteInFlight }, action, now)).toEqual(verdict);
+  });
+});
+
 describe("the host's decision while a cancel is under way", () => {
   it('is a conflict: the cancel goes on', () => {
     const at = new Date('2026-11-24T10:00:00Z');
-    expect(judgeDecision({ status: 'booked', decision: { action: 'cancel', at } }, 'deny')).toEqual({ kind: 'conflict', decided: 'booked' });
-    expect(judgeDecision({ status: 'requested', decision: { action: 'cancel', at } }, 'confirm')).toEqual({ kind: 'conflict', decided: 'cancel' });
+    expect(judgeDecision({ status: 'booked', decision: { action: 'cancel', at } }, 'deny', at)).toEqual({ kind: 'conflict', decided: 'booked' });
+    expect(judgeDecision({ status: 'requested', decision: { action: 'cancel', at } }, 'confirm', at)).toEqual({ kind: 'conflict', decided: 'cancel' });
   });
 });
