@@ -16,6 +16,8 @@ export interface Viewport {
 export const DESKTOP: Viewport = { name: 'desktop', context: { viewport: { width: 1280, height: 800 } } };
 export const PHONE: Viewport = { name: 'phone', context: { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true } };
 export const VIEWPORTS: readonly Viewport[] = [DESKTOP, PHONE];
+/** Our pages follow the system's dark scheme (functions/pages/layout.ts): its colours need checking too. */
+export const PHONE_DARK: Viewport = { name: 'phone-dark', context: { ...PHONE.context, colorScheme: 'dark' } };
 
 /** Lower-case words joined by dashes: safe as a file or folder name on every system. */
 export function fileSafe(text: string): string {

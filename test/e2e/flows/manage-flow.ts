@@ -98,7 +98,7 @@ export const ICS_FLOW: InviteFlow = {
 };
 
 export function manageFlow(stack: () => { sys: TestSystem; browser: Browser }, flow: InviteFlow, viewport: Viewport): void {
-  const guest = { name: `Grace ${viewport.name === 'phone' ? 'Phone' : 'Desk'}`, email: `grace.${viewport.name}.${flow.mode}@example.org`, message: 'About the compiler' };
+  const guest = { name: `Grace ${viewport.name.startsWith('phone') ? 'Phone' : 'Desk'}`, email: `grace.${viewport.name}.${flow.mode}@example.org`, message: 'About the compiler' };
   let sys: TestSystem;
   let host: TestHost;
   let guestContext: BrowserContext;

@@ -5,7 +5,7 @@
 // and the accounts' message pages. The bookings and manage pages are visited by ../flows/manage-flow.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expectAccessible } from '../../support/accessibility';
-import { PHONE, screenshot, VIEWPORTS, type Viewport } from '../../support/artifacts';
+import { PHONE_DARK, screenshot, VIEWPORTS } from '../../support/artifacts';
 import { decisionLinks } from '../../support/booking-client';
 import { chooseFreeTime, fillGuestDetails, freeDays } from '../../support/booking-page-guest';
 import { closeChromium, cspViolations, launchChromium } from '../../support/browser';
@@ -28,9 +28,6 @@ afterAll(async () => {
   await closeChromium(browser);
   await sys?.close();
 });
-
-/** Our pages follow the system's dark scheme (functions/pages/layout.ts): its colours are checked on a phone. */
-const PHONE_DARK: Viewport = { name: 'phone-dark', context: { ...PHONE.context, colorScheme: 'dark' } };
 
 describe.each([...VIEWPORTS, PHONE_DARK])('at the $name viewport', (viewport) => {
   let context: BrowserContext;
