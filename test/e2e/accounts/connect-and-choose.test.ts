@@ -2,6 +2,7 @@
 // chooses the default calendar with the keyboard, and finds their booking link.
 import type { Browser } from 'playwright-core';
 import { services } from '../../../functions/services';
+import { expectAccessible } from '../../support/accessibility';
 import { closeChromium, eventually, launchChromium } from '../../support/browser';
 import { startSystem, type TestSystem } from '../../support/system';
 
@@ -41,6 +42,7 @@ it('a host connects Google, picks another default calendar with the keyboard, an
 
   await eventually(async () => expect(await page.getByRole('status').textContent()).toContain('Your settings are saved.'));
   expect(await workChoice.isChecked()).toBe(true);
+  await expectAccessible(page, 'the settings page, saved');
   const { subject } = await sys.control<{ subject: string }>('/accounts', { email });
   const [linked] = (await sys.db.collection('subscribers').where('googleSubject', '==', subject).get()).docs;
   const subscriber = (await services().subscribers.get(linked!.id))!;
