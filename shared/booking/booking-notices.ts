@@ -29,6 +29,7 @@ import { waitsForCells } from '../store/claim-handover';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Slot, SlotStatus } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
+import { CANCEL_CAUSES } from './cancel-booking';
 import type { DecisionLinks } from './decision-links';
 import { GUEST_RESCHEDULED, linkVersion, type ManageLinks } from './manage-links';
 import { holdsTime, type DecisionAction } from './slot-state';
@@ -129,10 +130,10 @@ export class BookingNotices implements SyncNotices {
     const { slot } = context;
     const cause = slot.history.findLast((t) => t.to === 'cancelled')?.cause;
     const step = stepOf(slot, ENDED);
-    if (cause === 'host_cancelled') {
+    if (cause === CANCEL_CAUSES.host) {
       if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-cancellation', guestCancelledByHost(view, hostNote, step));
       else if (hostNote?.trim()) await this.once(context, 'guest-host-cancel-note', guestCancelledByHost(view, hostNote, null));
-    } else if (cause === 'guest_cancelled') {
+    } else if (cause === CANCEL_CAUSES.guest) {
       await this.once(context, 'host-guest-cancelled', hostGuestCancelledNotice(view));
       if (slot.inviteMode === 'ics') await this.once(context, 'guest-ics-cancellation', guestIcsCancelledByGuest(view, step));
     }
