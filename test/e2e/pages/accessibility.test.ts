@@ -75,6 +75,12 @@ describe.each([...VIEWPORTS, PHONE_DARK])('at the $name viewport', (viewport) =>
     decisionLink = decisionLinks(mail.content.map((c) => c.value).join('\n')).confirm;
   });
 
+  it('the booking page of a host that does not exist', async () => {
+    await page.goto(`${sys.functionsUrl}/booking/nobody-here`);
+    await page.getByRole('heading', { name: 'No booking page here' }).waitFor();
+    await check('booking page, no such host');
+  });
+
   it('the decision page', async () => {
     await page.goto(decisionLink);
     await page.getByRole('button', { name: 'Confirm' }).waitFor();
@@ -85,6 +91,12 @@ describe.each([...VIEWPORTS, PHONE_DARK])('at the $name viewport', (viewport) =>
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { name: 'Booking confirmed' }).waitFor();
     await check('decision page, confirmed');
+  });
+
+  it('the decision page of a request already answered', async () => {
+    await page.goto(decisionLink);
+    await page.getByText('This booking is confirmed. Nothing more to do here.').waitFor();
+    await check('decision page, answered');
   });
 
   it('the decision page of a link that has been changed', async () => {
