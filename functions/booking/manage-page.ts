@@ -28,7 +28,7 @@ export interface ManagePageInput extends ManageView {
   actionUrl: string;
   /** The times the booking could move to; `unavailable` when the host's calendar did not answer. */
   times: TimeRange[] | 'unavailable';
-  /** The next page of times, while the host's booking window goes on. */
+  /** The next page of times (later days), while the host's booking window goes on. */
   laterUrl?: string;
   /** What went wrong with the last try, shown above the forms. */
   problem?: string;

@@ -1,5 +1,5 @@
 // The guest's manage link, in the `booking` function:
-//   GET  /manage?token=...[&from=YYYY-MM-DD]   the booking and what can be done (HTML, or JSON to
+//   GET  /manage?token=...[&from=DATE-TIME]    the booking and what can be done (HTML, or JSON to
 //                                             JSON clients); changes nothing (mail scanners open links)
 //   POST /manage  {token, action: "cancel"} | {token, action: "reschedule", start}   form or JSON
 // The signed link is the guest's only credential and every form carries it in its body, so a page
@@ -23,7 +23,11 @@ import { renderLinkSpent, renderManageDone, renderManageLinkError, renderManageP
 
 // Our tokens are base64url and a dot: control characters or broken Unicode are bad input (400), not a forged link.
 const token = oneLineText(2048).min(1);
-const manageQuery = z.object({ token, from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional() });
+const manageQuery = z.object({
+  token,
+  /** Where the list of free times starts (the page's "Later times"). */
+  from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }).transform((v) => new Date(v)).optional(),
+});
 const manageBody = z.discriminatedUnion('action', [
   z.object({ token, action: z.literal('cancel') }),
   z.object({
@@ -55,7 +59,7 @@ function manageUrl(): string {
 }
 
 /** The manage page for an opened link, with the free times to move to (if the host's calendar answers). */
-async function sendPage(res: Response, status: number, opened: ManageRequest, token: string, from?: string, problem?: string): Promise<void> {
+async function sendPage(res: Response, status: number, opened: ManageRequest, token: string, from?: Date, problem?: string): Promise<void> {
   const s = services();
   const choices = guestChoices(opened.slot, opened.host.schedule.guestChangeLimitHours, s.now());
   let found: Awaited<ReturnType<typeof freeTimesFor>> | 'unavailable' = { times: [] };
@@ -65,7 +69,7 @@ async function sendPage(res: Response, status: number, opened: ManageRequest, to
       throw error;
     });
   }
-  const laterUrl = found !== 'unavailable' && found.nextDate ? `${manageUrl()}?token=${encodeURIComponent(token)}&from=${found.nextDate}` : undefined;
+  const laterUrl = found !== 'unavailable' && found.next ? `${manageUrl()}?token=${encodeURIComponent(token)}&from=${encodeURIComponent(found.next.toISOString())}` : undefined;
   const times = found === 'unavailable' ? found : found.times;
   res
     .status(status)

@@ -34,34 +34,41 @@ export async function openManage(deps: Pick<ManageDeps, 'manageLinks' | 'slots' 
   return { grant, slotId: grant.slotId, slot, host };
 }
 
-/** How many days of the booking window one page of the reschedule list covers. */
-export const FREE_TIME_DAYS = 7;
+/** One page of the reschedule list: this many days with free times (the guest's days)... */
+export const SHOWN_DAYS = 4;
+/** ...looked for in this many days of the host's (one freeBusy call per page). */
+const SEARCH_DAYS = 14;
 
 /**
- * The times the booking could move to, from `fromDate` (a day in the host's zone; today if not
- * given) for FREE_TIME_DAYS days: the host's offered times, free with the buffers the slot was
- * booked with, counting the slot's own time as free (it is given up by the move), without the
- * time it has now. `nextDate`: where the next page starts, while the booking window goes on.
+ * The times the booking could move to, one page: the first SHOWN_DAYS days (in the guest's zone)
+ * with free times from `from` (now if not given) on. Free means offered by the host and free with
+ * the buffers the slot was booked with, counting the slot's own time as free (the move gives it
+ * up); the time it has now is left out. `next`: where the next page starts, while the host's
+ * booking window goes on.
  */
 export async function freeTimesFor(
   deps: Pick<ManageDeps, 'slots' | 'calendars' | 'now'>,
   { slotId, slot, host }: ManageRequest,
-  fromDate?: string,
-): Promise<{ times: TimeRange[]; nextDate?: string }> {
+  from?: Date,
+): Promise<{ times: TimeRange[]; next?: Date }> {
   const now = deps.now();
-  const given = fromDate === undefined ? undefined : DateTime.fromISO(fromDate, { zone: host.timezone });
-  const first = given?.isValid ? given : DateTime.fromJSDate(now, { zone: host.timezone });
-  const last = first.plus({ days: FREE_TIME_DAYS - 1 });
+  const after = from && from > now ? from : now;
+  const first = DateTime.fromJSDate(after, { zone: host.timezone });
+  const last = first.plus({ days: SEARCH_DAYS - 1 });
   const buffer = bufferOf(slot);
   const schedule = { ...host.schedule, bufferBeforeMinutes: buffer.beforeMinutes, bufferAfterMinutes: buffer.afterMinutes };
   const query = { schedule, timezone: host.timezone, now, fromDate: first.toISODate() ?? '', toDate: last.toISODate() ?? '' };
   const range = busyRange(query);
   if (!range) return { times: [] };
   const busy = await busyTime(deps, slot.subscriberId, host, range, { slotId, event: { start: slot.start, end: slot.end } });
-  const times = freeSlots({ ...query, busy }).filter((t) => t.start.getTime() !== slot.start.getTime());
-  const windowEnd = now.getTime() + host.schedule.maxDaysAhead * 24 * 60 * 60_000;
-  const next = last.plus({ days: 1 }).startOf('day');
-  return next.toMillis() < windowEnd ? { times, nextDate: next.toISODate() ?? undefined } : { times };
+  const free = freeSlots({ ...query, busy }).filter((t) => t.start >= after && t.start.getTime() !== slot.start.getTime());
+  const dayOf = (t: TimeRange) => DateTime.fromJSDate(t.start, { zone: slot.guest.timezone }).toISODate();
+  const days = [...new Set(free.map(dayOf))].slice(0, SHOWN_DAYS);
+  const times = free.filter((t) => days.includes(dayOf(t)));
+  const rest = free.find((t) => !days.includes(dayOf(t)));
+  if (rest) return { times, next: rest.start };
+  const searched = last.plus({ days: 1 }).startOf('day').toJSDate();
+  return searched.getTime() < now.getTime() + host.schedule.maxDaysAhead * 24 * 60 * 60_000 ? { times, next: searched } : { times };
 }
 
 /**

@@ -212,4 +212,20 @@ describe('the guest\'s manage link, Google flow', () => {
     expect(move.status).toBe(409);
     expect(await move.json()).toMatchObject({ error: 'booking_over', status: 'cancelled' });
   });
+
+  it('lists the free times a few days at a time; "Later times" goes on where the page ended', async () => {
+    const host = await sys.createHost();
+    const { slotId } = await bookOne(host, 'pager.guest@example.org');
+    const link = manageLinkIn((await eventOf(host, slotId)).description);
+    const starts = (html: string) => [...html.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]!);
+    const page = await (await openManagePage(link)).text();
+    const first = starts(page);
+    const guestDays = new Set(first.map((t) => new Date(t).toLocaleDateString('en-CA', { timeZone: GUEST.timezone })));
+    expect(guestDays.size).toBe(4);
+    expect(first).not.toContain((await services().slots.require(slotId)).start.toISOString());
+    const later = /<a href="([^"]+)">Later times<\/a>/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+    const next = starts(await (await openManagePage(later!)).text());
+    expect(next.length).toBeGreaterThan(0);
+    expect(Date.parse(next[0]!)).toBeGreaterThan(Date.parse(first.at(-1)!));
+  });
 });
