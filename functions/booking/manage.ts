@@ -8,6 +8,8 @@
 import type { Request } from '@google-cloud/functions-framework';
 import type { Response } from 'express';
 import { z } from 'zod';
+import { admitAvailabilityView, RateLimited } from '../../shared/abuse/abuse-limits';
+import { clientKey } from '../../shared/abuse/client-address';
 import { HostCalendarUnavailable, SlotUnavailable } from '../../shared/booking/errors';
 import { InvalidLink, LinkExpired } from '../../shared/booking/decision-links';
 import { BookingBusy, BookingOver, ChangeWindowClosed, guestChoices } from '../../shared/booking/guest-change';
@@ -58,17 +60,25 @@ function manageUrl(): string {
   return `${services().config.publicBaseUrl}/booking/manage`;
 }
 
-/** The manage page for an opened link, with the free times to move to (if the host's calendar answers). */
-async function sendPage(res: Response, status: number, opened: ManageRequest, token: string, from?: Date, problem?: string): Promise<void> {
+/**
+ * The free times to move to, if the host's calendar answers. Each list asks Google for busy time,
+ * so it counts against the address's availability views, as the booking page's list does.
+ */
+async function freeTimes(req: Request, opened: ManageRequest, from?: Date): Promise<Awaited<ReturnType<typeof freeTimesFor>> | 'unavailable'> {
   const s = services();
-  const choices = guestChoices(opened.slot, opened.host.schedule.guestChangeLimitHours, s.now());
-  let found: Awaited<ReturnType<typeof freeTimesFor>> | 'unavailable' = { times: [] };
-  if (choices.kind === 'open') {
-    found = await freeTimesFor(s, opened, from).catch((error: unknown) => {
-      if (error instanceof HostCalendarUnavailable) return 'unavailable' as const;
-      throw error;
-    });
+  try {
+    await admitAvailabilityView({ ...s, limits: s.config.limits }, clientKey(req.header('x-forwarded-for'), req.socket.remoteAddress));
+    return await freeTimesFor(s, opened, from);
+  } catch (error) {
+    if (error instanceof HostCalendarUnavailable || error instanceof RateLimited) return 'unavailable';
+    throw error;
   }
+}
+
+/** The manage page for an opened link, with the free times to move to while it may move. */
+async function sendPage(req: Request, res: Response, status: number, opened: ManageRequest, token: string, from?: Date, problem?: string): Promise<void> {
+  const choices = guestChoices(opened.slot, opened.host.schedule.guestChangeLimitHours, services().now());
+  const found = choices.kind === 'open' ? await freeTimes(req, opened, from) : { times: [] };
   const laterUrl = found !== 'unavailable' && found.next ? `${manageUrl()}?token=${encodeURIComponent(token)}&from=${encodeURIComponent(found.next.toISOString())}` : undefined;
   const times = found === 'unavailable' ? found : found.times;
   res
@@ -86,7 +96,7 @@ async function showManage(req: Request, res: Response): Promise<void> {
   }
   const s = services();
   const opened = await openManage(s, query.data.token);
-  if (!wantsJson(req)) return sendPage(res, 200, opened, query.data.token, query.data.from);
+  if (!wantsJson(req)) return sendPage(req, res, 200, opened, query.data.token, query.data.from);
   const choices = guestChoices(opened.slot, opened.host.schedule.guestChangeLimitHours, s.now());
   res.set('cache-control', 'no-store').json({
     ...bookingJson(opened.slotId, opened.slot),
@@ -107,7 +117,7 @@ async function actOnManage(req: Request, res: Response, { log }: RequestContext)
   if (!body.success) {
     // A form sent without a time chosen: the page again, saying so, if its link is good.
     const given = token.safeParse((req.body as { token?: unknown } | undefined)?.token);
-    if (isForm(req) && given.success) return sendPage(res, 400, await openManage(s, given.data), given.data, undefined, 'Choose a new time first.');
+    if (isForm(req) && given.success) return sendPage(req, res, 400, await openManage(s, given.data), given.data, undefined, 'Choose a new time first.');
     return invalidRequest(res, body.error.issues);
   }
   // Every Google call of the request ends by the deadline, however many it makes.
@@ -128,7 +138,7 @@ async function actOnManage(req: Request, res: Response, { log }: RequestContext)
     // A form's refusal: the page again as it is now, saying why.
     const problem = isForm(req) ? problemOf(error) : undefined;
     if (problem === undefined) throw error;
-    await sendPage(res, problem.status, await openManage(deps, body.data.token), body.data.token, undefined, problem.text);
+    await sendPage(req, res, problem.status, await openManage(deps, body.data.token), body.data.token, undefined, problem.text);
   }
 }
 
