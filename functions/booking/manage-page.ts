@@ -155,7 +155,11 @@ export function renderManageDone(view: ManageView, action: 'cancel' | 'reschedul
         : view.status === 'requested'
           ? `Your booking has moved and ${host} has been asked to confirm the new time.`
           : `Your booking has moved and ${host} has been told.`;
-  const link = manageUrl ? `<p><a href="${escapeHtml(manageUrl)}">Change or cancel this booking</a> (this is your link from now on; you will also find it in your updated invitation).</p>` : '';
+  const link = manageUrl
+    ? `<p><a href="${escapeHtml(manageUrl)}">Change or cancel this booking</a> (this is your link from now on; you will also find it in your updated invitation).</p>`
+    : action === 'reschedule'
+      ? '<p>To change or cancel it again, use the link in your updated invitation.</p>'
+      : '';
   return managePage(title, `<h1>${title}</h1>\n<p class="notice ok" role="status">${outcome}</p>\n${details(view)}\n${link}`);
 }
 

@@ -14,8 +14,8 @@ import { HostCalendarUnavailable, SlotUnavailable } from '../../shared/booking/e
 import { InvalidLink, LinkExpired } from '../../shared/booking/decision-links';
 import { BookingBusy, BookingOver, ChangeWindowClosed, guestChoices } from '../../shared/booking/guest-change';
 import { GOOGLE_DEADLINE_MS } from '../../shared/booking/idempotency';
-import { cancelWithLink, freeTimesFor, openManage, type ManageRequest } from '../../shared/booking/manage-booking';
-import { LinkSpent } from '../../shared/booking/manage-links';
+import { cancelWithLink, freeTimesFor, openManage, openRepeatedMove, type ManageRequest } from '../../shared/booking/manage-booking';
+import { LinkSpent, linkVersion } from '../../shared/booking/manage-links';
 import { rescheduleBooking } from '../../shared/booking/reschedule-booking';
 import { oneLineText } from '../../shared/input/plain-text';
 import { SlotNotFound, type Slot } from '../../shared/store/slots';
@@ -122,7 +122,12 @@ async function actOnManage(req: Request, res: Response, { log }: RequestContext)
   }
   // Every Google call of the request ends by the deadline, however many it makes.
   const deps = { ...s, calendars: s.calendarsUntil(Date.now() + GOOGLE_DEADLINE_MS, false), log };
-  const opened = await openManage(deps, body.data.token);
+  const opened = await openManage(deps, body.data.token).catch(async (error: unknown) => {
+    // The same move sent again with the link it spent: answered as done, as the first was.
+    const repeat = error instanceof LinkSpent && body.data.action === 'reschedule' && (await openRepeatedMove(deps, body.data.token, body.data.start));
+    if (!repeat) throw error;
+    return repeat;
+  });
   try {
     if (body.data.action === 'cancel') {
       const outcome = await cancelWithLink(deps, opened);
@@ -131,8 +136,9 @@ async function actOnManage(req: Request, res: Response, { log }: RequestContext)
       return void res.type('html').send(renderManageDone(viewOf({ slot: outcome.slot, host: opened.host }), 'cancel', outcome.repeated));
     }
     const outcome = await rescheduleBooking(deps, opened, body.data.start);
-    const link = s.manageLinks.urlFor(opened.slotId, outcome.slot);
-    if (wantsJson(req)) return void res.json({ ...bookingJson(opened.slotId, outcome.slot), repeated: outcome.repeated, manageUrl: link });
+    // The booking's link now, for whoever moved it; a spent link sent again is not handed the new one.
+    const link = !outcome.repeated || opened.grant.version === linkVersion(outcome.slot) ? s.manageLinks.urlFor(opened.slotId, outcome.slot) : undefined;
+    if (wantsJson(req)) return void res.json({ ...bookingJson(opened.slotId, outcome.slot), repeated: outcome.repeated, ...(link ? { manageUrl: link } : {}) });
     res.type('html').send(renderManageDone(viewOf({ slot: outcome.slot, host: opened.host }), 'reschedule', outcome.repeated, link));
   } catch (error) {
     // A form's refusal: the page again as it is now, saying why.

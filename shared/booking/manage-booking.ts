@@ -11,7 +11,8 @@ import { bufferOf } from './buffers';
 import { cancelAsGuest, type CancelOutcome } from './cancel-booking';
 import type { DecisionDeps } from './decide';
 import { BookingOver, ChangeWindowClosed, guestChoices } from './guest-change';
-import type { ManageGrant, ManageLinks } from './manage-links';
+import { linkVersion, type ManageGrant, type ManageLinks } from './manage-links';
+import { holdsTime } from './slot-state';
 
 export interface ManageDeps extends DecisionDeps {
   manageLinks: ManageLinks;
@@ -31,6 +32,19 @@ export async function openManage(deps: Pick<ManageDeps, 'manageLinks' | 'slots' 
   const host = await deps.subscribers.get(slot.subscriberId);
   if (!host) throw new SlotNotFound(grant.slotId);
   deps.manageLinks.check(grant, slot);
+  return { grant, slotId: grant.slotId, slot, host };
+}
+
+/**
+ * A reschedule sent again with the link it spent (a second press of the button, a program's retry
+ * after a lost answer): the link is the version just before the slot's latest reschedule by the
+ * guest, and the booking is still on, at the time asked for. Undefined otherwise (the link is spent).
+ */
+export async function openRepeatedMove(deps: Pick<ManageDeps, 'manageLinks' | 'slots' | 'subscribers' | 'now'>, token: string, start: Date): Promise<ManageRequest | undefined> {
+  const grant = deps.manageLinks.verify(token, deps.now());
+  const slot = await deps.slots.require(grant.slotId);
+  const host = await deps.subscribers.get(slot.subscriberId);
+  if (!host || !holdsTime(slot.status) || linkVersion(slot) !== grant.version + 1 || slot.start.getTime() !== start.getTime()) return undefined;
   return { grant, slotId: grant.slotId, slot, host };
 }
 

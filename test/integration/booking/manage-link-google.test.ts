@@ -228,4 +228,29 @@ describe('the guest\'s manage link, Google flow', () => {
     expect(next.length).toBeGreaterThan(0);
     expect(Date.parse(next[0]!)).toBeGreaterThan(Date.parse(first.at(-1)!));
   });
+
+  it('a move sent twice (a double click, a retry after a lost answer) answers the second as done, without handing the spent link the new one', async () => {
+    const host = await sys.createHost();
+    const { slotId } = await bookOne(host, 'double.click@example.org');
+    const token = manageTokenOf(manageLinkIn((await eventOf(host, slotId)).description));
+    const target = await freeSlot(sys.functionsUrl, host.slug, 3);
+    const first = await manageAct(sys.functionsUrl, token, { action: 'reschedule', start: target.start }, 'form');
+    expect(first.status).toBe(200);
+    const moved = await services().slots.require(slotId);
+
+    const again = await manageAct(sys.functionsUrl, token, { action: 'reschedule', start: target.start }, 'form');
+    expect(again.status).toBe(200);
+    const page = await again.text();
+    expect(page).toContain('Your booking was already at this time; nothing has changed.');
+    expect(page).not.toContain('/booking/manage?token=');
+    const retry = await manageAct(sys.functionsUrl, token, { action: 'reschedule', start: target.start });
+    expect(retry.status).toBe(200);
+    const body = (await retry.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ slotId, start: target.start, repeated: true });
+    expect(body.manageUrl).toBeUndefined();
+    expect(await services().slots.require(slotId)).toEqual(moved);
+
+    const elsewhere = await manageAct(sys.functionsUrl, token, { action: 'reschedule', start: (await freeSlot(sys.functionsUrl, host.slug, 6)).start });
+    expect(elsewhere.status).toBe(410);
+  });
 });
