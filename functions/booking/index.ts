@@ -21,6 +21,7 @@ import type { BodyRule } from '../request-body';
 import { ASSET_CACHE_CONTROL, clientAssets } from '../pages/client-assets';
 import { services } from '../services';
 import { manage } from './manage';
+import { isReservedSlug } from '../../shared/accounts/slug';
 import { renderBookingPage, renderUnknownHostPage, scriptSrcFor } from './page';
 
 /** A booking is well under 4 KiB (its message at most 2,000 characters). */
@@ -124,7 +125,7 @@ export const booking = httpFunction(async (req, res, context) => {
     const assetFile = /^\/assets\/([^/]+)$/.exec(path)?.[1];
     if (assetFile && req.method === 'GET') return asset(res, assetFile);
     const pageSlug = /^\/([^/]+)$/.exec(path)?.[1];
-    if (pageSlug && !['availability', 'bookings'].includes(pageSlug) && req.method === 'GET') return await page(req, res, pageSlug);
+    if (pageSlug && !isReservedSlug(pageSlug) && req.method === 'GET') return await page(req, res, pageSlug);
     if (['/availability', '/bookings', '/manage'].includes(path) || pageSlug || assetFile) {
       res.status(405).json({ error: 'method_not_allowed', message: `${req.method} is not allowed here` });
       return;

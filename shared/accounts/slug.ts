@@ -4,6 +4,16 @@ import { randomBytes } from 'node:crypto';
 
 const MAX_BASE = 55;
 
+/**
+ * Paths of the booking function beside `/booking/SLUG`: a host with one of these names would have
+ * no booking page, so none is ever given or accepted as a booking link name.
+ */
+export const RESERVED_SLUGS: readonly string[] = ['availability', 'bookings', 'manage', 'assets'];
+
+export function isReservedSlug(slug: string): boolean {
+  return RESERVED_SLUGS.includes(slug);
+}
+
 export function slugBase(email: string): string {
   const local = email.split('@')[0] ?? '';
   const base = local
@@ -14,7 +24,7 @@ export function slugBase(email: string): string {
     .slice(0, MAX_BASE)
     .replace(/^-+|-+$/g, '');
   if (base === '') return 'host';
-  return base.length < 3 ? `${base}-host` : base;
+  return base.length < 3 || isReservedSlug(base) ? `${base}-host` : base;
 }
 
 /** Names to try in order until one is free: the base, a few numbered, then random suffixes. */

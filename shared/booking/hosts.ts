@@ -1,6 +1,7 @@
 // Creating or updating a host from a description (the ops command `host put FILE`, the local
 // stack's demo host). The refresh token arrives in plain text and is sealed before it is stored.
 import { z } from 'zod';
+import { isReservedSlug } from '../accounts/slug';
 import { googleSubject, scheduleSchema, type Subscriber, type SubscriberRepository } from '../store/subscribers';
 import type { TokenCipher } from '../store/token-cipher';
 import { ianaTimeZone } from '../time/time-zone';
@@ -22,7 +23,7 @@ export const hostFileSchema = z.object({
     .nullable()
     .default(null),
   defaultCalendar: z.object({ provider: z.enum(['google', 'other']), calendarId: z.string().min(1) }).nullable().default(null),
-  schedule: scheduleSchema,
+  schedule: scheduleSchema.refine((schedule) => !isReservedSlug(schedule.slug), { error: 'this name is a path of the booking function, not a booking link', path: ['slug'] }),
   /**
    * The `sub` of the host's Google account: the only way a Google sign-in reaches this host
    * (shared/accounts/identity.ts). Left out, the host keeps the one it has.

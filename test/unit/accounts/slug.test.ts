@@ -13,6 +13,11 @@ describe("a new host's booking link name", () => {
     ['x@example.com', 'x-host'],
     ['+++@example.com', 'host'],
     [`${'a'.repeat(80)}@example.com`, 'a'.repeat(55)],
+    // The booking function's own paths are never a booking link: /booking/manage is the guest's link.
+    ['manage@example.com', 'manage-host'],
+    ['assets@example.com', 'assets-host'],
+    ['Bookings@example.com', 'bookings-host'],
+    ['availability@example.com', 'availability-host'],
   ])('of %s is %s', (email, slug) => {
     expect(slugBase(email)).toBe(slug);
     expect(slugRule.safeParse(slug).success).toBe(true);

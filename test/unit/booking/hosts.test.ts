@@ -33,3 +33,15 @@ describe("a host file's time zone", () => {
     expect(hostFileSchema.parse({ ...file, timezone }).timezone).toBe(stored);
   });
 });
+
+describe("a host file's booking link name", () => {
+  it.each(['manage', 'assets', 'bookings', 'availability'])('refuses %s, a path of the booking function', (slug) => {
+    const parsed = hostFileSchema.safeParse({ ...file, schedule: { ...file.schedule, slug } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((issue) => issue.path)).toEqual([['schedule', 'slug']]);
+  });
+
+  it('takes a name that only starts like one', () => {
+    expect(hostFileSchema.parse({ ...file, schedule: { ...file.schedule, slug: 'manager' } }).schedule.slug).toBe('manager');
+  });
+});
