@@ -36,6 +36,9 @@ export const scheduleSchema = z.object({
   guestChangeLimitHours: z.number().min(0).max(24 * 30).default(2),
 });
 
+/** How many calendars besides the default a host may check for conflicts: each is a watch channel and a freeBusy item. */
+export const MAX_CONFLICT_CALENDARS = 10;
+
 export const timeZone = z.string().refine((zone) => IANAZone.isValidZone(zone), { error: 'must be an IANA time zone' });
 
 export const googleConnectionSchema = z.object({
@@ -66,13 +69,40 @@ export const subscriberSchema = z.object({
   sessionVersion: z.string().min(1).optional(),
   google: googleConnectionSchema.nullable(),
   defaultCalendar: z.object({ provider: z.enum(['google', 'other']), calendarId: z.string().min(1) }).nullable(),
+  /**
+   * The host's other Google calendars that make them busy ("check for conflicts"), besides the
+   * default one, which always counts and is never listed here. Read-only to us: watched and
+   * read for busy time, never written. Absent: none (read it through `conflictCalendarIdsOf`).
+   */
+  conflictCalendarIds: z
+    .array(z.string().min(1))
+    .max(MAX_CONFLICT_CALENDARS, `at most ${MAX_CONFLICT_CALENDARS} calendars can be checked for conflicts`)
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'a calendar is listed twice' })
+    .optional(),
   schedule: scheduleSchema,
   createdAt: z.date(),
   updatedAt: z.date(),
+}).refine((host) => !host.conflictCalendarIds?.includes(host.defaultCalendar?.calendarId ?? ''), {
+  error: 'the default calendar always counts; it is not listed among the other calendars',
+  path: ['conflictCalendarIds'],
 });
 
 export type Subscriber = z.infer<typeof subscriberSchema>;
 export type Schedule = z.infer<typeof scheduleSchema>;
+
+/** The host's calendars checked for conflicts besides the default (none when the field is absent). */
+export function conflictCalendarIdsOf(host: Pick<Subscriber, 'conflictCalendarIds'>): string[] {
+  return host.conflictCalendarIds ?? [];
+}
+
+/**
+ * Every Google calendar whose events make the host busy: the default first, then the ones
+ * checked for conflicts. Empty when the host has no Google default calendar.
+ */
+export function busyCalendarIdsOf(host: Pick<Subscriber, 'defaultCalendar' | 'conflictCalendarIds'>): string[] {
+  if (host.defaultCalendar?.provider !== 'google') return [];
+  return [host.defaultCalendar.calendarId, ...conflictCalendarIdsOf(host)];
+}
 
 export class SlugTaken extends Error {
   constructor(readonly slug: string) {
