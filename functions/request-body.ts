@@ -16,6 +16,11 @@ export interface BodyRule {
    * unparsed: the function decides what to answer it.
    */
   parse: readonly BodyMediaType[];
+  /**
+   * Form fields a form may give more than once (a group of checkboxes): each always read as the
+   * list of its values, in order, even when given once. Any other field given twice is refused.
+   */
+  repeatable?: readonly string[];
 }
 
 /** Deeper than any body of ours (the booking is two levels) and far from the parser's stack. */
@@ -130,12 +135,17 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** A form's fields; a field given twice is refused rather than one of its values picked. */
-function parseForm(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
+/**
+ * A form's fields; a field given twice is refused rather than one of its values picked, unless
+ * the rule names it repeatable: then it is the list of its values.
+ */
+function parseForm(text: string, repeatable: readonly string[]): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
   for (const [name, value] of new URLSearchParams(text)) {
-    if (Object.hasOwn(fields, name)) throw new MalformedBody('this field is given more than once', [name]);
-    fields[name] = value;
+    const earlier = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (repeatable.includes(name)) fields[name] = [...(Array.isArray(earlier) ? earlier : []), value];
+    else if (earlier !== undefined) throw new MalformedBody('this field is given more than once', [name]);
+    else fields[name] = value;
   }
   return fields;
 }
@@ -180,5 +190,5 @@ export async function readRequestBody(req: Request, rule: BodyRule): Promise<voi
   } catch {
     throw new MalformedBody('the body is not valid UTF-8');
   }
-  req.body = parsed === 'application/json' ? parseJson(text) : parseForm(text);
+  req.body = parsed === 'application/json' ? parseJson(text) : parseForm(text, rule.repeatable ?? []);
 }

@@ -83,6 +83,17 @@ describe('reading a request body under a rule', () => {
     await expect(readRequestBody(withLength(type, body).req, { ...JSON_RULE, maxBytes: 1024 })).rejects.toBeInstanceOf(MalformedBody);
   });
 
+  it('reads a field the rule names repeatable as the list of its values, once or many times, and still refuses any other field twice', async () => {
+    const rule: BodyRule = { ...JSON_RULE, maxBytes: 1024, repeatable: ['pick'] };
+    const many = withLength('application/x-www-form-urlencoded', 'pick=a&other=1&pick=b%2Fc&pick=a');
+    await readRequestBody(many.req, rule);
+    expect(many.req.body).toEqual({ pick: ['a', 'b/c', 'a'], other: '1' });
+    const once = withLength('application/x-www-form-urlencoded', 'pick=a');
+    await readRequestBody(once.req, rule);
+    expect(once.req.body).toEqual({ pick: ['a'] });
+    await expect(readRequestBody(withLength('application/x-www-form-urlencoded', 'pick=a&other=1&other=2').req, rule)).rejects.toBeInstanceOf(MalformedBody);
+  });
+
   it(`takes JSON exactly ${MAX_JSON_DEPTH} deep, and brackets inside strings do not count`, async () => {
     const deep = withLength('application/json', `${'['.repeat(MAX_JSON_DEPTH)}"[[[{{{\\"[["${']'.repeat(MAX_JSON_DEPTH)}`);
     await readRequestBody(deep.req, { ...JSON_RULE, maxBytes: 1024 });
