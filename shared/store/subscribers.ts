@@ -72,7 +72,9 @@ export const subscriberSchema = z.object({
   /**
    * The host's other Google calendars that make them busy ("check for conflicts"), besides the
    * default one, which always counts and is never listed here. Read-only to us: watched and
-   * read for busy time, never written. Absent: none (read it through `conflictCalendarIdsOf`).
+   * read for busy time, never written. Absent: none. Read it through `conflictCalendarIdsOf`:
+   * settings never save the default here, but a reconnect may make one of these the default
+   * (defaultAfterConnect), and refusing that document would refuse the reconnect.
    */
   conflictCalendarIds: z
     .array(z.string().min(1))
@@ -82,17 +84,14 @@ export const subscriberSchema = z.object({
   schedule: scheduleSchema,
   createdAt: z.date(),
   updatedAt: z.date(),
-}).refine((host) => !host.conflictCalendarIds?.includes(host.defaultCalendar?.calendarId ?? ''), {
-  error: 'the default calendar always counts; it is not listed among the other calendars',
-  path: ['conflictCalendarIds'],
 });
 
 export type Subscriber = z.infer<typeof subscriberSchema>;
 export type Schedule = z.infer<typeof scheduleSchema>;
 
-/** The host's calendars checked for conflicts besides the default (none when the field is absent). */
-export function conflictCalendarIdsOf(host: Pick<Subscriber, 'conflictCalendarIds'>): string[] {
-  return host.conflictCalendarIds ?? [];
+/** The host's calendars checked for conflicts besides the default (none when the field is absent; never the default). */
+export function conflictCalendarIdsOf(host: Pick<Subscriber, 'defaultCalendar' | 'conflictCalendarIds'>): string[] {
+  return (host.conflictCalendarIds ?? []).filter((id) => id !== host.defaultCalendar?.calendarId);
 }
 
 /**
