@@ -100,6 +100,10 @@ export const ICS_FLOW: InviteFlow = {
   },
 };
 
+/**
+ * The flow's steps as tests, in order, for one viewport: each builds on the one before (a failed
+ * step fails those after it). `stack` is read once the file's beforeAll has started it.
+ */
 export function manageFlow(stack: () => { sys: TestSystem; browser: Browser }, flow: InviteFlow, viewport: Viewport): void {
   const guest = { name: `Grace ${viewport.name.startsWith('phone') ? 'Phone' : 'Desk'}`, email: `grace.${viewport.name}.${flow.mode}@example.org`, message: 'About the compiler' };
   let sys: TestSystem;
@@ -115,11 +119,11 @@ export function manageFlow(stack: () => { sys: TestSystem; browser: Browser }, f
   let newLink: string;
 
   beforeAll(async () => {
-    const { browser } = stack();
-    sys = stack().sys;
+    const started = stack();
+    sys = started.sys;
     host = await linkedHost(sys);
-    guestContext = await browser.newContext({ ...viewport.context, timezoneId: 'America/New_York', locale: 'en-GB' });
-    hostContext = await browser.newContext({ ...viewport.context, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+    guestContext = await started.browser.newContext({ ...viewport.context, timezoneId: 'America/New_York', locale: 'en-GB' });
+    hostContext = await started.browser.newContext({ ...viewport.context, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
     guestContext.setDefaultTimeout(10_000);
     hostContext.setDefaultTimeout(10_000);
     violations = [cspViolations(guestContext), cspViolations(hostContext)];
