@@ -13,3 +13,9 @@ export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** How many times `old` is `now` (2 = twice as fast / half the calls); NaN when either is missing. */
+export function ratio(old: number, now: number): number {
+  if (!Number.isFinite(old) || !Number.isFinite(now) || now === 0) return Number.NaN;
+  return round(old / now, 2);
+}
