@@ -27,8 +27,14 @@ export interface ApplyDeps {
   log: Logger;
 }
 
-/** Returns whether the event was one of ours that needed anything. */
+/**
+ * Returns whether the event was one of ours that needed anything. Only the host's default
+ * calendar is ours to change: the others we watch (checked for conflicts) are read for busy time
+ * and never written, even where an event there carries our id (a guest's copy of the invitation,
+ * a booking made while that calendar was the default).
+ */
 export async function applyEventChange(deps: ApplyDeps, session: CalendarSession, host: Subscriber, calendarId: string, event: GoogleEvent): Promise<boolean> {
+  if (!isBookingCalendar(host, calendarId)) return false;
   // Recognised by the id alone: a cancelled event may carry nothing else.
   const slotId = event.id ? slotIdForEvent(event.id) : undefined;
   if (!slotId) return false;
@@ -77,4 +83,9 @@ async function deleteEvent(session: CalendarSession, calendarId: string, eventId
   } catch (error) {
     if (!(error instanceof EventGone)) throw error;
   }
+}
+
+/** The calendar bookings go into: the only one whose events the sync may change. */
+function isBookingCalendar(host: Subscriber, calendarId: string): boolean {
+  return host.defaultCalendar?.provider === 'google' && host.defaultCalendar.calendarId === calendarId;
 }

@@ -2,7 +2,7 @@
 // rules can be read and tested as a table and the run (./run-upkeep) only does the I/O.
 import type { Channel } from '../channels/channels';
 import type { Watch } from '../channels/watches';
-import type { Subscriber } from '../store/subscribers';
+import { busyCalendarIdsOf, type Subscriber } from '../store/subscribers';
 
 /** A pending channel younger than this is a watch in progress (ensureChannel's own grace). */
 export const PENDING_GRACE_MS = 2 * 60_000;
@@ -12,10 +12,14 @@ export const PENDING_GRACE_MS = 2 * 60_000;
  */
 export const LONGEST_CHANNEL_LIFE_MS = 31 * 24 * 60 * 60_000;
 
-/** The calendar a host's channel should watch: the default Google calendar of a working grant. */
-export function watchedCalendarOf(host: Subscriber | undefined): string | undefined {
-  if (!host || host.google?.status !== 'ok' || host.defaultCalendar?.provider !== 'google') return undefined;
-  return host.defaultCalendar.calendarId;
+/**
+ * The calendars a host's channels should watch, with a working grant: the default Google calendar
+ * and every calendar checked for conflicts (none without a Google default: the conflicts only
+ * count beside it).
+ */
+export function watchedCalendarsOf(host: Subscriber | undefined): string[] {
+  if (!host || host.google?.status !== 'ok') return [];
+  return busyCalendarIdsOf(host);
 }
 
 /** An active channel whose expiration falls inside the window (or has passed). */
@@ -43,8 +47,9 @@ export type ChannelVerdict =
 
 /**
  * The heal's verdict on one channel document. `current` is the channel id the (host, calendar)
- * pointer names. A channel is wanted only if its host still watches that calendar and it is the
- * current one; a leftover of an interrupted renewal or change of default is stopped.
+ * pointer names. A channel is wanted only if its host still watches that calendar (the default or
+ * one checked for conflicts) and it is the current one; a leftover of an interrupted renewal,
+ * change of default or unchecked calendar is stopped.
  */
 export function channelVerdict(channelId: string, channel: Channel, host: Subscriber | undefined, current: string | undefined, now: Date): ChannelVerdict {
   const age = now.getTime() - channel.createdAt.getTime();
@@ -57,7 +62,7 @@ export function channelVerdict(channelId: string, channel: Channel, host: Subscr
     return age >= LONGEST_CHANNEL_LIFE_MS ? { kind: 'forget', reason: 'stale_pending' } : { kind: 'keep' };
   }
   if (!host) return { kind: 'stop', reason: 'host_gone' };
-  if (watchedCalendarOf(host) !== channel.calendarId) return { kind: 'stop', reason: 'not_watched' };
+  if (!watchedCalendarsOf(host).includes(channel.calendarId)) return { kind: 'stop', reason: 'not_watched' };
   if (current !== channelId) {
     // Recorded by a renewal that is switching the pointer right now: give it the same grace.
     return now.getTime() - channel.updatedAt.getTime() < PENDING_GRACE_MS ? { kind: 'keep' } : { kind: 'stop', reason: 'superseded' };

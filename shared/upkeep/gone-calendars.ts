@@ -2,21 +2,27 @@
 // account). Its sync fails on every run and would stay in the reconcile's way forever, so after a
 // failed sync the reconcile asks Google about the calendar itself: gone → its channels are stopped
 // and forgotten, and the host is told once. Any other answer (Google down, a rate limit) is a
-// failure like the sync's own, tried again next run. The heal, which watches a host's default
-// calendar again when it has no channel, meets the same 404 and tells the same (once).
+// failure like the sync's own, tried again next run. The heal, which watches a host's calendars
+// again when they have no channel, meets the same 404 and does the same.
+//
+// A calendar checked for conflicts that is gone is dropped from the host's list, and the host is
+// not mailed: there is nothing for them to do (no booking goes there, and its events can no longer
+// make them busy), and the settings page no longer offers it. The default calendar stays the
+// default, and the host is told once: until they choose another, bookings cannot go into it.
 import type { ChannelService } from '../channels/channel-service';
 import { CalendarNotFound } from '../google/errors';
 import type { Logger } from '../log';
 import type { Mailer } from '../mail/mailer';
 import { hostCalendarGoneNotice } from '../mail/templates';
-import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { conflictCalendarIdsOf, type Subscriber, type SubscriberRepository } from '../store/subscribers';
 import type { SyncDeps } from '../sync/sync-channel';
 
 export interface GoneCalendarDeps {
   channels: Pick<ChannelService, 'stopWatching'>;
-  subscribers: Pick<SubscriberRepository, 'get'>;
+  subscribers: Pick<SubscriberRepository, 'get' | 'change'>;
   sync: Pick<SyncDeps, 'sessionFor'>;
   mailer: Pick<Mailer, 'send'>;
+  now: () => Date;
   log: Logger;
 }
 
@@ -46,10 +52,20 @@ export async function healIfCalendarGone(deps: GoneCalendarDeps, subscriberId: s
 }
 
 /**
- * Google said the calendar is gone: its channels are stopped and forgotten, and the host is told
- * (once: the heal meets it again on every pass while it stays the host's default calendar).
+ * Google said the calendar is gone: its channels are stopped and forgotten. A conflict calendar
+ * leaves the host's list (from the host as it is now: a settings save meanwhile is kept); for the
+ * default the host is told (once: the heal meets it again on every pass while it stays the default).
  */
 export async function calendarGone(deps: GoneCalendarDeps, subscriberId: string, host: Subscriber, calendarId: string): Promise<void> {
   await deps.channels.stopWatching(subscriberId, calendarId);
-  await deps.mailer.send(hostCalendarGoneNotice(host, calendarId), calendarGoneKey(subscriberId, calendarId));
+  if (!conflictCalendarIdsOf(host).includes(calendarId)) {
+    await deps.mailer.send(hostCalendarGoneNotice(host, calendarId), calendarGoneKey(subscriberId, calendarId));
+    return;
+  }
+  await deps.subscribers.change(subscriberId, (current) =>
+    current.conflictCalendarIds?.includes(calendarId)
+      ? { ...current, conflictCalendarIds: current.conflictCalendarIds.filter((id) => id !== calendarId), updatedAt: deps.now() }
+      : current,
+  );
+  deps.log.info({ subscriberId, calendarId }, 'a calendar checked for conflicts is gone from Google: dropped from the host\'s list');
 }

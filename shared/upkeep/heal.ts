@@ -6,7 +6,7 @@ import { watchKey } from '../channels/watches';
 import { CalendarNotFound, ConnectionRevoked } from '../google/errors';
 import type { Subscriber } from '../store/subscribers';
 import { forEachWithin } from '../work-pool';
-import { channelVerdict, watchedCalendarOf } from './decisions';
+import { channelVerdict, watchedCalendarsOf } from './decisions';
 import { calendarGone } from './gone-calendars';
 import type { UpkeepDeps } from './run-upkeep';
 import { emptyTally, PAGE, type Pool, type Tally } from './tally';
@@ -54,32 +54,41 @@ async function walk<T extends { id: string }>(
  * sync state on its channel) is migrated on the way, so the reconcile's queries find it.
  */
 async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], tally: Tally) {
-  const keys = hosts.flatMap(({ id, subscriber }) => {
-    const calendarId = watchedCalendarOf(subscriber);
-    return calendarId ? [watchKey(id, calendarId)] : [];
-  });
+  const keys = hosts.flatMap(({ id, subscriber }) => watchedCalendarsOf(subscriber).map((calendarId) => watchKey(id, calendarId)));
   for (const key of await deps.channels.watches.unmigrated(keys)) await deps.channels.watches.get(key);
   const current = await deps.channels.watches.currentOf(keys);
   const channels = await deps.channels.channels.getMany([...new Set(current.values())]);
   const now = deps.now();
   return async ({ id, subscriber }: { id: string; subscriber: Subscriber }): Promise<void> => {
-    const calendarId = watchedCalendarOf(subscriber);
-    if (!calendarId) return;
-    const channel = channels.get(current.get(watchKey(id, calendarId)) ?? '');
-    if (channel && isUsable(channel, now)) return;
-    try {
-      const { created } = await deps.channels.ensureChannel(id, subscriber, calendarId);
-      if (!created) return;
-      deps.log.info({ subscriberId: id, calendarId }, 'heal: the watched calendar had no live channel; one was created');
-      tally.healed += 1;
-    } catch (error) {
-      if (error instanceof ConnectionRevoked) return connectionLost(deps, id, undefined, tally);
-      // Known and told: the host has to choose another calendar; trying again each pass costs one call.
-      if (error instanceof CalendarNotFound) return calendarGone(deps, id, subscriber, calendarId);
-      deps.log.warn({ err: error, subscriberId: id }, 'heal: could not create the missing channel');
-      tally.failed += 1;
+    for (const calendarId of watchedCalendarsOf(subscriber)) {
+      const channel = channels.get(current.get(watchKey(id, calendarId)) ?? '');
+      if (channel && isUsable(channel, now)) continue;
+      // A revoked grant ends the host's every watch: no use trying their other calendars.
+      if ((await healCalendar(deps, id, subscriber, calendarId, tally)) === 'connection_lost') return;
     }
   };
+}
+
+/** A watched calendar of the host with no live channel gets one. */
+async function healCalendar(deps: UpkeepDeps, id: string, subscriber: Subscriber, calendarId: string, tally: Tally): Promise<'done' | 'connection_lost'> {
+  try {
+    const { created } = await deps.channels.ensureChannel(id, subscriber, calendarId);
+    if (!created) return 'done';
+    deps.log.info({ subscriberId: id, calendarId }, 'heal: the watched calendar had no live channel; one was created');
+    tally.healed += 1;
+  } catch (error) {
+    if (error instanceof ConnectionRevoked) {
+      await connectionLost(deps, id, undefined, tally);
+      return 'connection_lost';
+    }
+    // Known and told (a default) or dropped (a conflict calendar): trying again each pass costs one call.
+    if (error instanceof CalendarNotFound) await calendarGone(deps, id, subscriber, calendarId);
+    else {
+      deps.log.warn({ err: error, subscriberId: id, calendarId }, 'heal: could not create the missing channel');
+      tally.failed += 1;
+    }
+  }
+  return 'done';
 }
 
 /** A channel whose host or calendar is gone, or that an interrupted step left behind, is stopped. */

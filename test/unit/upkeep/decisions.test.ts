@@ -1,7 +1,7 @@
 import type { Channel } from '../../../shared/channels/channels';
 import type { Watch } from '../../../shared/channels/watches';
 import type { Subscriber } from '../../../shared/store/subscribers';
-import { channelVerdict, LONGEST_CHANNEL_LIFE_MS, needsReconcile, needsRenewal, PENDING_GRACE_MS, watchedCalendarOf } from '../../../shared/upkeep/decisions';
+import { channelVerdict, LONGEST_CHANNEL_LIFE_MS, needsReconcile, needsRenewal, PENDING_GRACE_MS, watchedCalendarsOf } from '../../../shared/upkeep/decisions';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const HOUR = 3_600_000;
@@ -38,16 +38,19 @@ function host(overrides: Partial<Subscriber> = {}): Subscriber {
   };
 }
 
-describe('which calendar a host watches', () => {
+describe('which calendars a host watches', () => {
+  const conflicts = { conflictCalendarIds: ['family@example.test', 'team@example.test'] };
   it.each([
-    ['a working grant and a Google default', 'cal@example.test', host()],
-    ['a broken grant', undefined, host({ google: { ...host().google!, status: 'broken' } })],
-    ['no grant', undefined, host({ google: null })],
-    ['a default outside Google', undefined, host({ defaultCalendar: { provider: 'other', calendarId: 'x' } })],
-    ['no default', undefined, host({ defaultCalendar: null })],
-    ['no host at all', undefined, undefined],
-  ])('%s → %s', (_case, expected, subject) => {
-    expect(watchedCalendarOf(subject)).toBe(expected);
+    ['a working grant and a Google default', ['cal@example.test'], host()],
+    ['the default first, then the calendars checked for conflicts', ['cal@example.test', 'family@example.test', 'team@example.test'], host(conflicts)],
+    ['a conflict calendar that became the default (a reconnect picked it): watched once', ['cal@example.test', 'family@example.test'], host({ conflictCalendarIds: ['cal@example.test', 'family@example.test'] })],
+    ['a broken grant', [], host({ ...conflicts, google: { ...host().google!, status: 'broken' } })],
+    ['no grant', [], host({ ...conflicts, google: null })],
+    ['a default outside Google', [], host({ ...conflicts, defaultCalendar: { provider: 'other', calendarId: 'x' } })],
+    ['no default', [], host({ ...conflicts, defaultCalendar: null })],
+    ['no host at all', [], undefined],
+  ])('%s → %j', (_case, expected, subject) => {
+    expect(watchedCalendarsOf(subject)).toEqual(expected);
   });
 });
 
@@ -87,6 +90,9 @@ describe('heal verdict on a channel', () => {
     ['a channel of a host who disconnected', 'stop:not_watched', 'c1', channel(), host({ google: null }), 'c1'],
     ['a channel of a host whose grant broke', 'stop:not_watched', 'c1', channel(), host({ google: { ...host().google!, status: 'broken' } }), 'c1'],
     ['a channel on a calendar that is no longer the default', 'stop:not_watched', 'c1', channel({ calendarId: 'old@example.test' }), host(), undefined],
+    ['the current channel of a calendar checked for conflicts', 'keep', 'c1', channel({ calendarId: 'family@example.test' }), host({ conflictCalendarIds: ['family@example.test'] }), 'c1'],
+    ['a channel on a calendar no longer checked for conflicts', 'stop:not_watched', 'c1', channel({ calendarId: 'family@example.test' }), host({ conflictCalendarIds: [] }), 'c1'],
+    ['a conflict calendar\'s channel of a host who disconnected', 'stop:not_watched', 'c1', channel({ calendarId: 'family@example.test' }), host({ google: null, conflictCalendarIds: ['family@example.test'] }), 'c1'],
     ['a leftover of a renewal that switched the pointer and died', 'stop:superseded', 'c1', channel(), host(), 'c2'],
     ['a renewal switching the pointer right now', 'keep', 'c2', channel({ updatedAt: ago(10_000) }), host(), 'c1'],
     ['an expired current channel', 'stop:expired', 'c1', channel({ expiration: ago(1) }), host(), 'c1'],
