@@ -1,10 +1,12 @@
-// Channels live and die with the default calendar (DESIGN §4): the default Google calendar of a
-// working connection has a live channel, every other calendar of the host has none. Reconciling
-// to that state, rather than stopping "the previous default", also finishes a change whose last
-// step failed: running it again stops what the failed run left behind.
+// Channels live and die with the calendars that make a host busy (DESIGN §4): with a working
+// connection, the default Google calendar and every calendar checked for conflicts have a live
+// channel; every other calendar of the host has none. Reconciling to that state, rather than
+// stopping "the previous default" or "the unchecked ones", also finishes a change whose last step
+// failed: running it again stops what the failed run left behind.
 import type { CalendarListEntry, CalendarSession } from '../google/calendar';
 import { ConnectionRevoked } from '../google/errors';
 import type { Subscriber } from '../store/subscribers';
+import { watchedCalendarsOf } from '../upkeep/decisions';
 import type { AccountDeps } from './deps';
 import { NotConnected } from './errors';
 
@@ -13,10 +15,25 @@ export function writableCalendars(calendars: CalendarListEntry[]): CalendarListE
   return calendars.filter((c) => c.accessRole === 'owner' || c.accessRole === 'writer');
 }
 
-export async function watchDefaultCalendar(deps: Pick<AccountDeps, 'channels'>, subscriberId: string, host: Subscriber): Promise<void> {
-  const watched = host.defaultCalendar?.provider === 'google' && host.google?.status === 'ok' ? host.defaultCalendar.calendarId : undefined;
-  if (watched) await deps.channels.ensureChannel(subscriberId, host, watched);
-  const others = new Set((await deps.channels.channels.ofHost(subscriberId)).map((c) => c.channel.calendarId).filter((id) => id !== watched));
+/**
+ * Watches the host's default calendar and the calendars checked for conflicts, and stops the
+ * channels of any other calendar. A conflict calendar that cannot be watched now is left to the
+ * scheduled heal (which tries again, or drops it if Google says it is gone): the change that asked
+ * for it is saved, and the default's watch and the stopping of the others still happen.
+ */
+export async function watchDefaultCalendar(deps: Pick<AccountDeps, 'channels'> & Partial<Pick<AccountDeps, 'log'>>, subscriberId: string, host: Subscriber): Promise<void> {
+  const [booking, ...conflicts] = watchedCalendarsOf(host);
+  if (booking) await deps.channels.ensureChannel(subscriberId, host, booking);
+  for (const calendarId of conflicts) {
+    try {
+      await deps.channels.ensureChannel(subscriberId, host, calendarId);
+    } catch (error) {
+      if (error instanceof ConnectionRevoked) throw error;
+      deps.log?.warn({ err: error, subscriberId, calendarId }, 'could not watch a calendar checked for conflicts; the scheduled heal tries again');
+    }
+  }
+  const watched = [booking, ...conflicts];
+  const others = new Set((await deps.channels.channels.ofHost(subscriberId)).map((c) => c.channel.calendarId).filter((id) => !watched.includes(id)));
   for (const calendarId of others) await deps.channels.stopWatching(subscriberId, calendarId);
 }
 

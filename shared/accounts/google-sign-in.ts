@@ -6,7 +6,7 @@
 // - `include_granted_scopes` is left off: we ask for exactly the scopes below and no others the
 //   client may have been granted before;
 // - with granular consent the host may untick a scope: the token response's `scope` says what
-//   was granted, and bookings need both calendar scopes;
+//   was granted, and bookings need every calendar scope;
 // - the id_token's `iss` is https://accounts.google.com (or the legacy accounts.google.com, which
 //   OAuth2Client accepts too), `aud` is our client id, and `email` is present because of the
 //   `email` scope, trustworthy only with `email_verified`;
@@ -16,10 +16,20 @@ import { OAuth2Client, type TokenPayload } from 'google-auth-library';
 import { statusOf, toCalendarError } from '../google/errors';
 import { CalendarAccessNotGranted, CodeExchangeFailed, IdentityNotVerified } from './errors';
 
+// Which scope covers which call is the discovery document's `scopes` of each method
+// (test/fixtures/google/calendar-v3-discovery.json). A scope never widens a calendar's sharing:
+// on a calendar shared read-only with the host, events can be read (listed, watched) and not
+// written whatever the scope, which is all we do with the calendars checked for conflicts.
 export const CALENDAR_SCOPES = [
-  // Insert, patch, delete and watch events; nothing else of the calendar.
+  // Insert, patch, delete, list and watch events ("on all your calendars": the default, and the
+  // calendars checked for conflicts, read only); nothing else of the calendar.
   'https://www.googleapis.com/auth/calendar.events',
-  // The list of calendars, to offer a default and read the primary calendar's time zone.
+  // freebusy.query, which `calendar.events` does not cover: busy time of the default and the
+  // conflict calendars when the busy data kept by the sync cannot be trusted. The narrowest scope
+  // that does, "the availability on Google calendars you have access to" (shared ones included).
+  'https://www.googleapis.com/auth/calendar.events.freebusy',
+  // The list of calendars, to offer a default and the calendars to check for conflicts, and read
+  // the primary calendar's time zone.
   'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
 ];
 /** Who signed in: the id_token's `sub`, and its verified email address. */

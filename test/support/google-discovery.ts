@@ -41,6 +41,8 @@ export interface DiscoveryMethod {
   parameters?: Record<string, DiscoveryParameter>;
   request?: { $ref: string };
   response?: { $ref: string };
+  /** The OAuth scopes that allow the method: a token needs one of them. */
+  scopes?: string[];
 }
 
 export interface DiscoveryResource {

@@ -72,6 +72,7 @@ describe('connecting Google Calendar', () => {
       'email',
       'https://www.googleapis.com/auth/calendar.calendarlist.readonly',
       'https://www.googleapis.com/auth/calendar.events',
+      'https://www.googleapis.com/auth/calendar.events.freebusy',
       'openid',
     ]);
     expect(hops.map((h) => h.status)).toEqual([303, 302, 303, 200]);

@@ -4,13 +4,14 @@ import { NoRefreshToken } from '../../../shared/accounts/errors';
 import { CALENDAR_SCOPES, missingCalendarScopes } from '../../../shared/accounts/google-sign-in';
 
 describe("Google's grant", () => {
-  it('is enough with both calendar scopes, whatever else comes with them', () => {
+  it('is enough with every calendar scope, whatever else comes with them', () => {
     expect(missingCalendarScopes(['openid', ...CALENDAR_SCOPES, 'https://www.googleapis.com/auth/userinfo.email'].join(' '))).toEqual([]);
   });
 
   it('lacks what the host unticked on the consent screen', () => {
     expect(missingCalendarScopes('openid email https://www.googleapis.com/auth/calendar.calendarlist.readonly')).toEqual([
       'https://www.googleapis.com/auth/calendar.events',
+      'https://www.googleapis.com/auth/calendar.events.freebusy',
     ]);
     expect(missingCalendarScopes(undefined)).toEqual(CALENDAR_SCOPES);
   });
