@@ -5,6 +5,7 @@ import { requestBooking } from '../../../shared/booking/request-booking';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
 import { createLogger } from '../../../shared/log';
 import { slotIdForKey } from '../../../shared/store/booking-requests';
+import type { Slot } from '../../../shared/store/slots';
 import { availability, book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestSystem } from '../../support/system';
 
@@ -85,6 +86,8 @@ describe('booking guarantees', () => {
       googleInviteEnabled: true,
       log: createLogger({ level: 'silent' }),
       notices: {
+        // The invite carries the guest's manage link, made as the function makes it.
+        manageUrl: (slotId: string, slot: Slot) => services().notices.manageUrl(slotId, slot),
         bookingMade: () => Promise.reject(new Error('instance stopped')),
       } as unknown as BookingNotices,
     };
