@@ -6,12 +6,17 @@ import { config, type Config } from '../shared/config';
 import { DecisionLinks } from '../shared/booking/decision-links';
 import { ManageLinks } from '../shared/booking/manage-links';
 import { BookingNotices } from '../shared/booking/booking-notices';
+import { BusyView } from '../shared/busy/busy-view';
+import { trustPolicy } from '../shared/busy/trust';
+import { ChannelRepository } from '../shared/channels/channel-repository';
 import { ChannelService } from '../shared/channels/channel-service';
+import { WatchRepository } from '../shared/channels/watches';
 import type { HostCalendars } from '../shared/booking/host-calendar';
 import { CalendarGateway } from '../shared/google/calendar';
 import { Mailer } from '../shared/mail/mailer';
 import { createMailService } from '../shared/mail/sendgrid-client';
 import { BookingRequestRepository } from '../shared/store/booking-requests';
+import { BusyStore } from '../shared/store/busy-store';
 import { firestore } from '../shared/store/firestore';
 import { MailOutboxRepository } from '../shared/store/mail-outbox';
 import { PendingRequests } from '../shared/store/pending-requests';
@@ -33,6 +38,10 @@ export interface Services {
   rateLimitCounters: RateLimitCounters;
   pendingRequests: PendingRequests;
   calendars: HostCalendars;
+  /** Calendars' busy time as the sync keeps it (written by syncs only). */
+  busyStore: BusyStore;
+  /** Availability's read of it, with the trust rule. */
+  busy: BusyView;
   /** The same, with a retry budget that fits inside the webhook's answer to Google. */
   pushCalendars: HostCalendars;
   /** Sessions whose every call ends by a deadline (a sync's, inside its lease); `forPush`: the webhook's retry budget. */
@@ -103,6 +112,7 @@ function build(settings: Config): Services {
   const subscribers = new SubscriberRepository(db);
   const log = createLogger({ level: settings.logLevel, destination: logDestination });
   const outbox = new MailOutboxRepository(db);
+  const busyStore = new BusyStore(db);
   const mailer = new Mailer({
     mailService: createMailService(settings.sendgrid),
     outbox,
@@ -120,6 +130,8 @@ function build(settings: Config): Services {
     rateLimitCounters: new RateLimitCounters(db),
     pendingRequests: new PendingRequests(db),
     calendars,
+    busyStore,
+    busy: new BusyView(db, busyStore, new WatchRepository(db), new ChannelRepository(db), trustPolicy(settings.renewal.reconcileIntervalMs)),
     pushCalendars,
     calendarsUntil: (deadline, forPush) => calendarsOf((forPush ? quickGateway : gateway).until(deadline)),
     links,
@@ -160,6 +172,7 @@ export function syncDeps(options: { forPush?: boolean } = {}): SyncDeps {
     channels: s.channels.channels,
     watches: s.channels.watches,
     subscribers: s.subscribers,
+    busy: s.busyStore,
     sessionFor: (subscriberId, host, deadline) =>
       (deadline === undefined ? (options.forPush ? s.pushCalendars : s.calendars) : s.calendarsUntil(deadline, options.forPush === true)).sessionFor(subscriberId, host),
     now: s.now,

@@ -1,10 +1,17 @@
-// Free slots of a host: the schedule (./availability, pure) minus what Google says is busy and
-// minus the time our own requested and booked slots hold (with their buffers, ./buffers).
+// Free slots of a host: the schedule (./availability, pure) minus the busy time of the host's
+// calendars (the default and those checked for conflicts) and minus the time our own requested
+// and booked slots hold (with their buffers, ./buffers). A calendar's busy time comes from what
+// its sync keeps in Firestore while that can be trusted (../busy/trust.ts), else from Google's
+// freeBusy, for that calendar only.
 import { DateTime } from 'luxon';
+import type { BusyView, CalendarBusy } from '../busy/busy-view';
+import type { BusyInterval } from '../google/calendar';
 import { CalendarError, ConnectionRevoked } from '../google/errors';
+import { eventIdForSlot } from '../google/event-identity';
+import type { Logger } from '../log';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Slot } from '../store/slots';
-import type { Subscriber, SubscriberRepository } from '../store/subscribers';
+import { busyCalendarIdsOf, type Subscriber, type SubscriberRepository } from '../store/subscribers';
 import { busyRange, findFreeSlot, freeSlots, type TimeRange } from './availability';
 import { bufferOf, heldSpan } from './buffers';
 import { HostCalendarUnavailable, SlotUnavailable, UnknownHost } from './errors';
@@ -16,7 +23,13 @@ export interface AvailabilityDeps {
   slots: SlotRepository;
   calendars: HostCalendars;
   now: () => Date;
+  /** The busy time the sync keeps; without it every calendar is asked of Google. */
+  busy?: BusyView;
+  log?: Logger;
 }
+
+/** What busyTime needs: the stored busy time, the clock and the log are optional. */
+export type BusyTimeDeps = Pick<AvailabilityDeps, 'slots' | 'calendars'> & Partial<Pick<AvailabilityDeps, 'busy' | 'now' | 'log'>>;
 
 export interface HostAvailability {
   host: { name: string; timezone: string };
@@ -37,23 +50,42 @@ export interface OwnTime {
 }
 
 /**
- * Busy time of a host in a range, from Google (if its default calendar is Google) and our slots;
- * with `own`, leaving out that slot's own cells and its own event's time.
+ * Busy time of a host in a range: our slots, and the host's Google calendars (if its default
+ * calendar is Google), each from its stored busy time when trusted, else from Google's freeBusy
+ * (one call for all the others, each logged with why). With `own`, leaving out that slot's own
+ * cells and its own event: by its id in stored busy time, by its time in Google's answer.
  */
-export async function busyTime(deps: Pick<AvailabilityDeps, 'slots' | 'calendars'>, hostId: string, host: Subscriber, range: TimeRange, own?: OwnTime): Promise<TimeRange[]> {
+export async function busyTime(deps: BusyTimeDeps, hostId: string, host: Subscriber, range: TimeRange, own?: OwnTime): Promise<TimeRange[]> {
   const target = calendarTarget(deps.calendars, hostId, host);
-  const held = deps.slots.heldTime(hostId, range.start, range.end, own?.slotId);
-  if (target.kind === 'none') return held;
+  if (target.kind === 'none') return deps.slots.heldTime(hostId, range.start, range.end, own?.slotId);
   if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
+  const calendarIds = busyCalendarIdsOf(host);
   try {
-    const [ours, google] = await Promise.all([held, target.session.freeBusy([target.calendarId], range.start, range.end)]);
-    const busy = (google.get(target.calendarId) ?? []).map((b) => ({ start: new Date(b.start), end: new Date(b.end) }));
-    return [...ours, ...(own ? busyWithoutOwnEvent(busy, own.event) : busy)];
+    const [ours, stored] = await Promise.all([
+      deps.slots.heldTime(hostId, range.start, range.end, own?.slotId),
+      storedBusy(deps, hostId, calendarIds, range, own ? eventIdForSlot(own.slotId) : undefined),
+    ]);
+    const asked = stored.filter((calendar) => calendar.source === 'google');
+    for (const calendar of asked) deps.log?.info({ hostId, calendarId: calendar.calendarId, busySource: 'google', reason: calendar.reason }, 'busy time asked of Google');
+    const google = asked.length > 0 ? await target.session.freeBusy(asked.map((calendar) => calendar.calendarId), range.start, range.end) : new Map<string, BusyInterval[]>();
+    const busy = stored.flatMap((calendar) => {
+      if (calendar.source === 'stored') return calendar.intervals.map((b) => ({ start: new Date(b.start), end: new Date(b.end) }));
+      const answer = (google.get(calendar.calendarId) ?? []).map((b) => ({ start: new Date(b.start), end: new Date(b.end) }));
+      // freeBusy does not say whose time is whose: the own event goes by its time, from its own calendar only.
+      return own && calendar.calendarId === target.calendarId ? busyWithoutOwnEvent(answer, own.event) : answer;
+    });
+    return [...ours, ...busy];
   } catch (error) {
     if (error instanceof ConnectionRevoked) throw new HostCalendarUnavailable('connection_broken', { cause: error });
     if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
     throw error;
   }
+}
+
+/** Each calendar's stored busy time, or why Google must be asked (everything, without a busy view). */
+async function storedBusy(deps: BusyTimeDeps, hostId: string, calendarIds: string[], range: TimeRange, exceptEventId: string | undefined): Promise<CalendarBusy[]> {
+  if (!deps.busy) return calendarIds.map((calendarId) => ({ calendarId, source: 'google', reason: 'not_watched' }));
+  return deps.busy.read(hostId, calendarIds, range, (deps.now ?? (() => new Date()))(), exceptEventId);
 }
 
 export async function hostAvailability(deps: AvailabilityDeps, slug: string, fromDate: string, toDate: string): Promise<HostAvailability> {
@@ -72,12 +104,13 @@ export async function hostAvailability(deps: AvailabilityDeps, slug: string, fro
  *
  * The new time must be free with the buffers the slot was booked with (they are what its cells
  * will hold, ../store/slot-repository `reschedule`), on the host's grid and windows as set now.
- * Its own event is taken out of Google's busy time by its time alone (freeBusy does not say whose
- * time is whose): another event of the host's exactly within the old time is not seen. The
+ * Its own event is taken out of stored busy time by its id, and out of Google's freeBusy answer
+ * by its time alone (freeBusy does not say whose time is whose): there, another event of the
+ * host's exactly within the old time is not seen. The
  * reschedule's own write is the real check: it fails with TimeTaken on any cell that is another's.
  */
 export async function checkNewTime(
-  deps: Pick<AvailabilityDeps, 'slots' | 'calendars' | 'now'>,
+  deps: BusyTimeDeps & Pick<AvailabilityDeps, 'now'>,
   hostId: string,
   host: Subscriber,
   slotId: string,

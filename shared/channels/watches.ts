@@ -36,6 +36,16 @@ export type SyncState = z.infer<typeof syncStateSchema>;
 export const watchSchema = syncStateSchema.extend({
   subscriberId: z.string(),
   calendarId: z.string(),
+  /**
+   * The days the calendar's busy time is kept for (../store/busy-store.ts), [from, until) at UTC
+   * midnights. Absent or null: never built, or being rebuilt by a full resync; not trusted.
+   */
+  busyCoveredFrom: z.date().nullable().optional(),
+  busyCoveredUntil: z.date().nullable().optional(),
+  /** When the last sync that kept the busy time began listing: changes before it are in it. */
+  busyCompleteAt: z.date().nullable().optional(),
+  /** The calendar's time zone as its listing says (where its all-day events' days fall). */
+  busyTimeZone: z.string().nullable().optional(),
   /** The channel that should be live; null while the calendar is not watched. */
   channelId: z.string().nullable(),
   /** A channel is wanted (channelId set): only these are reconciled. */

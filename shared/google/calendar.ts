@@ -27,6 +27,8 @@ export interface EventPage {
   events: GoogleEvent[];
   /** Present on the last page only: the watermark for the next incremental sync. */
   nextSyncToken?: string;
+  /** The calendar's time zone, as every page of a listing says (where all-day events' days fall). */
+  timeZone?: string;
 }
 
 export interface EventQuery {
@@ -186,8 +188,13 @@ export class CalendarSession {
    */
   async syncToken(calendarId: string, pageSize = SYNC_PAGE_SIZE): Promise<string | undefined> {
     let token: string | undefined;
-    for await (const page of this.pages(calendarId, { ...SYNC_LISTING, maxResults: pageSize })) token = page.nextSyncToken ?? token;
+    for await (const page of this.fullListing(calendarId, pageSize)) token = page.nextSyncToken ?? token;
     return token;
+  }
+
+  /** Every event of the calendar, page by page, as `syncToken` lists them: the last page carries the token. */
+  fullListing(calendarId: string, pageSize = SYNC_PAGE_SIZE): AsyncGenerator<EventPage> {
+    return this.pages(calendarId, { ...SYNC_LISTING, maxResults: pageSize });
   }
 
   /**
@@ -220,7 +227,7 @@ export class CalendarSession {
     do {
       const page = await this.call('list', (auth) => this.api.events.list({ ...params, auth, calendarId, pageToken }));
       pageToken = page.nextPageToken ?? undefined;
-      yield { events: page.items ?? [], nextSyncToken: pageToken ? undefined : (page.nextSyncToken ?? undefined) };
+      yield { events: page.items ?? [], nextSyncToken: pageToken ? undefined : (page.nextSyncToken ?? undefined), timeZone: page.timeZone ?? undefined };
     } while (pageToken);
   }
 

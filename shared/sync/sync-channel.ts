@@ -7,6 +7,8 @@
 // of a sync ends by the sync's deadline, which is inside its lease.
 import { randomUUID } from 'node:crypto';
 import { inviteInFlight } from '../booking/invite-in-flight';
+import type { Coverage } from '../busy/busy-plan';
+import { busyHorizon } from '../busy/horizon';
 import type { ChannelRepository } from '../channels/channel-repository';
 import { watchKey, type Watch, type WatchRepository } from '../channels/watches';
 import { isChangedSinceRead } from '../store/firestore';
@@ -14,6 +16,7 @@ import type { CalendarSession, GoogleEvent } from '../google/calendar';
 import { ConnectionRevoked, EventGone, SyncTokenExpired } from '../google/errors';
 import { EVENT_TAG, eventIdForSlot } from '../google/event-identity';
 import type { Logger } from '../log';
+import type { BusyStore } from '../store/busy-store';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { forEachWithin } from '../work-pool';
 import { applyEventChange, type ApplyDeps } from './apply-change';
@@ -28,6 +31,8 @@ export interface SyncDeps extends ApplyDeps {
   channels: ChannelRepository;
   watches: WatchRepository;
   subscribers: SubscriberRepository;
+  /** The calendar's busy time, kept from the same pages (../store/busy-store.ts). */
+  busy: BusyStore;
   /** The host's Google session; with a `deadline` (epoch ms), its every call (retries included) ends by then. */
   sessionFor(subscriberId: string, host: Subscriber, deadline?: number): CalendarSession | undefined;
   /** What to do when the host's grant is gone: mark it broken, stop its channels, tell the host once. */
@@ -188,22 +193,51 @@ async function runOnce(deps: SyncDeps, key: string, holder: string, deadline: nu
   const session = host ? deps.sessionFor(watch.subscriberId, host, deadline) : undefined;
   if (!host || !session) return 0;
   const stillOurs = () => keepLease(deps, key, holder, deadline);
-  if (!watch.syncToken) return fullResync(deps, key, watch, host, session, holder, stillOurs);
+  const listedFrom = deps.now();
+  const horizon = busyHorizon(listedFrom, host.schedule.maxDaysAhead);
+  // A calendar whose busy time was never built (watched before it was kept) is listed whole once.
+  if (!watch.syncToken || !busyCoverageOf(watch)) return fullResync(deps, key, watch, host, session, holder, stillOurs, horizon);
   try {
+    const coverage = await moveBusyHorizon(deps, key, watch, horizon);
     let applied = 0;
     let nextToken: string | undefined;
+    let timeZone = watch.busyTimeZone ?? host.timezone;
     for await (const page of session.changesSince(watch.calendarId, watch.syncToken)) {
       await stillOurs();
+      timeZone = page.timeZone ?? timeZone;
+      await deps.busy.applyPage(key, page.events, timeZone, coverage);
       applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, watch.calendarId, event));
       nextToken = page.nextSyncToken ?? nextToken;
     }
-    if (nextToken) await saveSyncToken(deps, key, holder, nextToken);
+    if (nextToken) await saveSyncToken(deps, key, holder, nextToken, busyKept(coverage, listedFrom, timeZone));
     return applied;
   } catch (error) {
     if (!(error instanceof SyncTokenExpired)) throw error;
     deps.log.info({ watch: key }, 'sync token expired (410): full resync');
-    return fullResync(deps, key, watch, host, session, holder, stillOurs);
+    return fullResync(deps, key, watch, host, session, holder, stillOurs, horizon);
   }
+}
+
+/** The days the watch's busy time covers, if it was built. */
+function busyCoverageOf(watch: Watch): Coverage | undefined {
+  if (!watch.busyCoveredFrom || !watch.busyCoveredUntil) return undefined;
+  return { from: watch.busyCoveredFrom.getTime(), until: watch.busyCoveredUntil.getTime() };
+}
+
+/** What a sync that kept the busy time records on the watch (../busy/trust.ts reads it). */
+function busyKept(coverage: Coverage, listedFrom: Date, timeZone: string): Partial<Watch> {
+  return { busyCoveredFrom: new Date(coverage.from), busyCoveredUntil: new Date(coverage.until), busyCompleteAt: listedFrom, busyTimeZone: timeZone };
+}
+
+/**
+ * Days passed since the busy time was last kept: the new days are expanded from the stored
+ * sources (no Google call) before this sync's pages are applied to the whole new range.
+ */
+async function moveBusyHorizon(deps: SyncDeps, key: string, watch: Watch, horizon: Coverage): Promise<Coverage> {
+  const covered = busyCoverageOf(watch);
+  if (!covered) return horizon;
+  await deps.busy.extend(key, covered, horizon);
+  return horizon;
 }
 
 /**
@@ -233,13 +267,39 @@ async function applyAll<T>(items: readonly T[], apply: (item: T) => Promise<bool
   return applied;
 }
 
-/** Saves the watermark, only while the lease is still ours (a takeover means our view is old). */
-async function saveSyncToken(deps: SyncDeps, key: string, holder: string, syncToken: string): Promise<void> {
+/**
+ * Saves the watermark (and what the busy time now covers), only while the lease is still ours (a
+ * takeover means our view is old).
+ */
+async function saveSyncToken(deps: SyncDeps, key: string, holder: string, syncToken: string, busy: Partial<Watch>): Promise<void> {
+  await updateWhileHeld(deps, key, holder, { syncToken, updatedAt: deps.now(), ...busy });
+}
+
+async function updateWhileHeld(deps: SyncDeps, key: string, holder: string, fields: Partial<Watch>): Promise<void> {
   await deps.db.runTransaction(async (tx) => {
     const watch = await deps.watches.getIn(tx, key);
     if (watch?.lease?.holder !== holder) throw new LeaseLost(key);
-    tx.update(deps.watches.ref(key), { syncToken, updatedAt: deps.now() });
+    tx.update(deps.watches.ref(key), fields);
   });
+}
+
+/**
+ * The calendar's busy time rebuilt from its full listing (the one that takes the fresh token):
+ * first marked unbuilt (availability asks Google meanwhile), then emptied, then every page kept.
+ */
+async function rebuildBusy(deps: SyncDeps, key: string, watch: Watch, host: Subscriber, session: CalendarSession, holder: string, stillOurs: () => Promise<void>, horizon: Coverage): Promise<{ token?: string; kept: Partial<Watch> }> {
+  const listedFrom = deps.now();
+  await updateWhileHeld(deps, key, holder, { busyCoveredFrom: null, busyCoveredUntil: null });
+  await deps.busy.reset(key);
+  let token: string | undefined;
+  let timeZone = host.timezone;
+  for await (const page of session.fullListing(watch.calendarId)) {
+    await stillOurs();
+    timeZone = page.timeZone ?? timeZone;
+    await deps.busy.applyPage(key, page.events, timeZone, horizon);
+    token = page.nextSyncToken ?? token;
+  }
+  return { token, kept: busyKept(horizon, listedFrom, timeZone) };
 }
 
 /**
@@ -249,8 +309,8 @@ async function saveSyncToken(deps: SyncDeps, key: string, holder: string, syncTo
  * events may come without our tag), then save the token. Changes made while the old token was
  * stale are applied, not skipped.
  */
-async function fullResync(deps: SyncDeps, key: string, watch: Watch, host: Subscriber, session: CalendarSession, holder: string, stillOurs: () => Promise<void>): Promise<number> {
-  const freshToken = await session.syncToken(watch.calendarId);
+async function fullResync(deps: SyncDeps, key: string, watch: Watch, host: Subscriber, session: CalendarSession, holder: string, stillOurs: () => Promise<void>, horizon: Coverage): Promise<number> {
+  const { token: freshToken, kept } = await rebuildBusy(deps, key, watch, host, session, holder, stillOurs, horizon);
 
   const now = deps.now();
   const timeMin = new Date(now.getTime() - RESYNC_PAST_MS);
@@ -273,6 +333,6 @@ async function fullResync(deps: SyncDeps, key: string, watch: Watch, host: Subsc
     });
     return applyEventChange(deps, session, host, watch.calendarId, event);
   });
-  if (freshToken) await saveSyncToken(deps, key, holder, freshToken);
+  if (freshToken) await saveSyncToken(deps, key, holder, freshToken, kept);
   return applied;
 }
