@@ -5,8 +5,10 @@
 //                           `sub` (a new host for a sub we do not know; for a link, the signed-in
 //                           host), signs that host in and ends its older sessions
 //   GET  /settings          the settings page (signed-in host; otherwise → connect)
-//   POST /settings          form: default calendar, auto-confirm, the schedule (→ 303; a form with
-//                           mistakes → 400, the page again with the errors beside the fields)
+//   POST /settings          form: default calendar (`calendarId`), the calendars to check for
+//                           conflicts (one `conflictCalendarIds` per checked box), auto-confirm, the
+//                           schedule (→ 303; a form with mistakes → 400, the page again with the
+//                           errors beside the fields)
 //   POST /logout            form: end the session (and every copy of its cookie)
 //   POST /disconnect        form: stop channels, forget and revoke the Google grant, end the session
 //   POST /delete            form: delete the host (channels stopped at Google first)
@@ -19,19 +21,19 @@ import { z } from 'zod';
 import { connectGoogle } from '../../shared/accounts/connect';
 import { ConnectStates, type ConnectAttempt } from '../../shared/accounts/connect-state';
 import { deleteHost, disconnectHost } from '../../shared/accounts/disconnect';
-import { CodeExchangeFailed, ConsentNotGiven, DeletionNotConfirmed, LinkSessionEnded, NotSignedIn, UnknownCalendar } from '../../shared/accounts/errors';
+import { CodeExchangeFailed, ConsentNotGiven, DeletionNotConfirmed, LinkSessionEnded, NotSignedIn } from '../../shared/accounts/errors';
 import { GoogleSignIn } from '../../shared/accounts/google-sign-in';
 import { HostSessions, type HostSession } from '../../shared/accounts/host-sessions';
 import { hostSettings, signedInHost, signOut, updateSettings } from '../../shared/accounts/settings';
-import { oneLineText } from '../../shared/input/plain-text';
-import type { Subscriber } from '../../shared/store/subscribers';
+import { conflictCalendarIdsOf, type Subscriber } from '../../shared/store/subscribers';
 import { hasContentType, httpFunction, type RequestContext } from '../http-function';
 import { services, type Services } from '../services';
 import { clearCookie, cookieScope, readCookie, SESSION_COOKIE, setCookie, STATE_COOKIE } from './cookies';
 import { actOnBooking, BOOKING_ACTION_ROUTE, bookingRouteKey, listBookings } from './bookings';
+import { calendarChoice, calendarFieldError, calendarFormFields } from './calendar-form';
 import { answerError, invalidInput } from './errors';
 import { renderMessagePage, renderSettingsPage, type AccountUrls, type SettingsFormState } from './pages';
-import { parseScheduleForm, scheduleFormFields, type FieldError } from './schedule-form';
+import { parseScheduleForm, scheduleFormFields } from './schedule-form';
 
 interface AccountParts {
   states: ConnectStates;
@@ -72,7 +74,7 @@ const text = z.string().max(4096);
 const connectQuery = z.object({ login_hint: z.email().max(320).optional() });
 const linkForm = connectQuery;
 const callbackQuery = z.object({ state: text.optional(), code: text.optional(), error: z.string().max(200).optional() });
-const settingsForm = scheduleFormFields.extend({ calendarId: oneLineText(1024).min(1).optional(), autoConfirm: z.literal('on').optional() });
+const settingsForm = scheduleFormFields.extend({ ...calendarFormFields.shape, autoConfirm: z.literal('on').optional() });
 const deleteForm = z.object({ confirm: z.literal('yes').optional() });
 
 function sendPage(res: Response, status: number, html: string): void {
@@ -173,24 +175,29 @@ async function settingsPage(req: Request, res: Response, context: RequestContext
   await showSettings(res, 200, context, await signedIn(req, services()), { saved: req.query.saved === '1' });
 }
 
-const NOT_ONE_OF_YOURS: FieldError = { field: 'calendarId', label: 'Default calendar', message: 'choose one of your calendars' };
-
 async function saveSettings(req: Request, res: Response, context: RequestContext): Promise<void> {
   const s = services();
   const form = await signedInForm(req, s);
   if (!form) return formOnly(res);
   const body = settingsForm.safeParse(form.body);
   if (!body.success) return invalidInput(res, body.error.issues);
-  const { calendarId, autoConfirm, ...typed } = body.data;
+  const { calendarId, conflictCalendarIds, autoConfirm, ...typed } = body.data;
+  const calendars = calendarChoice({ calendarId, conflictCalendarIds });
   const schedule = parseScheduleForm(typed, form.host.schedule);
   const current = form.host.defaultCalendar?.provider === 'google' ? form.host.defaultCalendar.calendarId : undefined;
-  const sent = { calendarId: calendarId ?? current, autoConfirm: autoConfirm === 'on', schedule: schedule.values };
+  const sent = {
+    calendarId: calendars.calendarId ?? current,
+    conflictCalendarIds: calendars.conflictCalendarIds ?? conflictCalendarIdsOf(form.host),
+    autoConfirm: autoConfirm === 'on',
+    schedule: schedule.values,
+  };
   if (!schedule.ok) return showSettings(res, 400, context, form, { saved: false, form: { ...sent, errors: schedule.errors } });
   try {
-    await updateSettings({ ...s, log: context.log }, form.session.subscriberId, form.host, { calendarId, autoConfirm: sent.autoConfirm, schedule: schedule.schedule });
+    await updateSettings({ ...s, log: context.log }, form.session.subscriberId, form.host, { ...calendars, autoConfirm: sent.autoConfirm, schedule: schedule.schedule });
   } catch (error) {
-    if (!(error instanceof UnknownCalendar)) throw error;
-    return showSettings(res, 400, context, form, { saved: false, form: { ...sent, errors: [NOT_ONE_OF_YOURS] } });
+    const fieldError = calendarFieldError(error);
+    if (!fieldError) throw error;
+    return showSettings(res, 400, context, form, { saved: false, form: { ...sent, errors: [fieldError] } });
   }
   res.redirect(303, `${parts().urls.settings}?saved=1`);
 }
@@ -268,4 +275,5 @@ export const accounts = httpFunction(async (req, res, context) => {
   }
   // A host's note to a guest when cancelling is up to 2,000 characters: percent-encoded in a form,
   // up to 24 KB. JSON is parsed for the bookings' JSON clients; the other routes take forms only.
-}, { maxBytes: 32 * 1024, parse: ['application/x-www-form-urlencoded', 'application/json'] });
+  // The settings form sends one `conflictCalendarIds` per checked calendar.
+}, { maxBytes: 32 * 1024, parse: ['application/x-www-form-urlencoded', 'application/json'], repeatable: ['conflictCalendarIds'] });

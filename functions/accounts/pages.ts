@@ -2,9 +2,10 @@
 // a screen reader and a phone. Every form posts with the session's form token.
 import escapeHtml from 'escape-html';
 import type { CalendarListEntry } from '../../shared/google/calendar';
-import type { Subscriber } from '../../shared/store/subscribers';
 import { renderPage } from '../pages/layout';
-import { fieldAria, renderScheduleFields, scheduleFormValues, type FieldError, type ScheduleFormValues } from './schedule-form';
+import { conflictCalendarIdsOf, type Subscriber } from '../../shared/store/subscribers';
+import { renderCalendarFields } from './calendar-form';
+import { renderScheduleFields, scheduleFormValues, type FieldError, type ScheduleFormValues } from './schedule-form';
 
 export interface AccountUrls {
   connect: string;
@@ -18,6 +19,7 @@ export interface AccountUrls {
 /** The settings form's state: what the host typed, given back with its errors; by default the host's settings. */
 export interface SettingsFormState {
   calendarId: string | undefined;
+  conflictCalendarIds: string[];
   autoConfirm: boolean;
   schedule: ScheduleFormValues;
   errors: FieldError[];
@@ -25,7 +27,7 @@ export interface SettingsFormState {
 
 export interface SettingsPageInput {
   host: Subscriber;
-  /** Writable calendars; undefined when the Google connection does not work. */
+  /** Every calendar in the host's list; undefined when the Google connection does not work. */
   calendars: CalendarListEntry[] | undefined;
   bookingUrl: string;
   formToken: string;
@@ -37,7 +39,13 @@ export interface SettingsPageInput {
 function formOf(input: SettingsPageInput): SettingsFormState {
   if (input.form) return input.form;
   const { defaultCalendar, schedule } = input.host;
-  return { calendarId: defaultCalendar?.provider === 'google' ? defaultCalendar.calendarId : undefined, autoConfirm: schedule.autoConfirm, schedule: scheduleFormValues(schedule), errors: [] };
+  return {
+    calendarId: defaultCalendar?.provider === 'google' ? defaultCalendar.calendarId : undefined,
+    conflictCalendarIds: conflictCalendarIdsOf(input.host),
+    autoConfirm: schedule.autoConfirm,
+    schedule: scheduleFormValues(schedule),
+    errors: [],
+  };
 }
 
 function page(title: string, body: string): string {
@@ -46,13 +54,6 @@ function page(title: string, body: string): string {
 
 function tokenField(token: string): string {
   return `<input type="hidden" name="csrf" value="${escapeHtml(token)}">`;
-}
-
-/** The first choice has the group's id, for the error summary's link. */
-function calendarChoice(calendar: CalendarListEntry, index: number, checked: boolean): string {
-  const note = calendar.primary ? ' <span class="hint">(primary)</span>' : '';
-  const id = index === 0 ? 'calendarId' : `calendarId-${index}`;
-  return `<label><input type="radio" id="${id}" name="calendarId" value="${escapeHtml(calendar.id)}"${checked ? ' checked' : ''} required> ${escapeHtml(calendar.summary || calendar.id)}${note}</label>`;
 }
 
 /** Linking happens from this session only (a form with its token): the account Google returns is this host's from then on. */
@@ -75,25 +76,15 @@ ${linkForm(input, 'Use another Google account', 'secondary')}`;
 ${linkForm(input, 'Connect Google Calendar again', 'primary', google?.accountEmail)}`;
 }
 
-function calendarFieldset(form: SettingsFormState, calendars: CalendarListEntry[]): string {
-  const error = form.errors.find((e) => e.field === 'calendarId');
-  const errorText = error ? `<p class="field-error" id="calendarId-error"><span class="visually-hidden">Error: </span>${escapeHtml(error.message)}</p>\n` : '';
-  const choices = calendars.map((c, index) => calendarChoice(c, index, c.id === form.calendarId)).join('\n');
-  return `<fieldset${fieldAria('calendarId', undefined, error).replace(' aria-invalid="true"', '')}>
-<legend>Default calendar</legend>
-<p class="hint">New bookings go into this calendar, and we follow the changes you make there.</p>
-${errorText}${choices || '<p>Your Google account has no calendar that bookings can be written to.</p>'}
-</fieldset>`;
-}
-
 /**
- * One form for the default calendar (offered only while the Google connection works: it is
- * checked against the calendar list), auto-confirm and the schedule.
+ * One form for the calendars (offered only while the Google connection works: they are checked
+ * against the calendar list), auto-confirm and the schedule.
  */
 function settingsForm(input: SettingsPageInput, form: SettingsFormState): string {
+  const calendars = input.calendars ? `${renderCalendarFields({ ...form, calendars: input.calendars })}\n` : '';
   return `<form method="post" action="${escapeHtml(input.urls.settings)}">
 ${tokenField(input.formToken)}
-${input.calendars ? `${calendarFieldset(form, input.calendars)}\n` : ''}<label><input type="checkbox" id="autoConfirm" name="autoConfirm" value="on"${form.autoConfirm ? ' checked' : ''}> Automatically confirm bookings if time is available</label>
+${calendars}<label><input type="checkbox" id="autoConfirm" name="autoConfirm" value="on"${form.autoConfirm ? ' checked' : ''}> Automatically confirm bookings if time is available</label>
 ${renderScheduleFields({ values: form.schedule, errors: form.errors, timezone: input.host.timezone })}
 <div class="actions"><button type="submit" class="primary">Save settings</button></div>
 </form>`;

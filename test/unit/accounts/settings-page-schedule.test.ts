@@ -33,7 +33,7 @@ function refused() {
   const typed = { ...scheduleFormValues(schedule), 'weekly-monday': '09:00–12:00, 11:00–13:00 <b>', slotMinutes: '7' };
   const result = parseScheduleForm(typed, schedule);
   if (result.ok) throw new Error('accepted');
-  return input({ form: { calendarId: 'jane@example.com', autoConfirm: true, schedule: result.values, errors: result.errors } });
+  return input({ form: { calendarId: 'jane@example.com', conflictCalendarIds: [], autoConfirm: true, schedule: result.values, errors: result.errors } });
 }
 
 const ids = (html: string) => [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
@@ -104,6 +104,7 @@ describe('the schedule on the settings page', () => {
       input({
         form: {
           calendarId: 'gone@group',
+          conflictCalendarIds: [],
           autoConfirm: false,
           schedule: scheduleFormValues(schedule),
           errors: [{ field: 'calendarId', label: 'Default calendar', message: 'choose one of your calendars' }],
