@@ -1,11 +1,11 @@
-// Small signed values for the accounts flow (the OAuth state, the session cookie, the form
-// CSRF tokens): base64url(JSON payload) "." base64url(HMAC-SHA256), as the decision links are.
+// Small signed values (the OAuth state, the session cookie, the form CSRF tokens, the guest's
+// manage links and the host's decision links): base64url(JSON payload) "." base64url(HMAC-SHA256).
 // Each use signs under its own key derived from LINK_SIGNING_SECRET, so a value made for one
 // purpose (a mailed decision link, a state) can never pass as another (a session).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
 
-export type Purpose = 'oauth-state' | 'host-session' | 'form-csrf';
+export type Purpose = 'oauth-state' | 'host-session' | 'form-csrf' | 'manage-link';
 
 /** A key for one purpose: HMAC(secret, label), so one configured secret serves them all. */
 export function purposeKey(secret: string, purpose: Purpose): Buffer {

@@ -1,8 +1,8 @@
 // The Confirm / Deny links in the host's mail. A token names one slot and one action and
 // expires; it is signed with HMAC-SHA256 under LINK_SIGNING_SECRET and checked in constant time.
 // Format: base64url(JSON payload) "." base64url(signature).
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { SignedValues } from '../accounts/signed-values';
 import type { DecisionAction } from './slot-state';
 
 export const DEFAULT_LINK_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -36,19 +36,19 @@ export interface DecisionGrant {
 }
 
 export class DecisionLinks {
+  /** Keyed by the secret itself, as the first links were: links already mailed stay good. */
+  private readonly tokens: SignedValues<z.infer<typeof payloadSchema>>;
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     private readonly baseUrl: string,
     private readonly ttlMs = DEFAULT_LINK_TTL_MS,
-  ) {}
-
-  private sign(payload: string): Buffer {
-    return createHmac('sha256', this.secret).update(payload).digest();
+  ) {
+    this.tokens = new SignedValues(Buffer.from(secret), payloadSchema);
   }
 
   token(slotId: string, action: DecisionAction, expiresAt: Date): string {
-    const payload = Buffer.from(JSON.stringify({ v: 1, slot: slotId, action, exp: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
-    return `${payload}.${this.sign(payload).toString('base64url')}`;
+    return this.tokens.sign({ v: 1, slot: slotId, action, exp: Math.floor(expiresAt.getTime() / 1000) });
   }
 
   /** Both links of one host mail, expiring together. */
@@ -60,17 +60,8 @@ export class DecisionLinks {
 
   /** The grant a token carries; InvalidLink if it was not signed by us, LinkExpired after expiry. */
   verify(token: string, now: Date): DecisionGrant {
-    const [payload, signature, ...rest] = token.split('.');
-    if (!payload || !signature || rest.length > 0) throw new InvalidLink();
-    const expected = this.sign(payload);
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidLink();
-    let parsed: z.infer<typeof payloadSchema>;
-    try {
-      parsed = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-    } catch {
-      throw new InvalidLink();
-    }
+    const parsed = this.tokens.open(token);
+    if (!parsed) throw new InvalidLink();
     const expiresAt = new Date(parsed.exp * 1000);
     if (now >= expiresAt) throw new LinkExpired(parsed.slot);
     return { slotId: parsed.slot, action: parsed.action, expiresAt };

@@ -1,8 +1,8 @@
 // The guest's own link to a booking ("manage link"): opens a page to see, cancel or reschedule it.
 // Made and checked like the host's decision links (./decision-links): HMAC-SHA256 under
 // LINK_SIGNING_SECRET, checked in constant time, format base64url(JSON payload) "." base64url(mac).
-// The MAC covers a purpose label too, so a decision link can never pass for a manage link, nor the
-// other way round, whatever their payloads.
+// Its MAC is keyed for this purpose alone (signed-values' purposeKey), so a decision link can never
+// pass for a manage link, nor the other way round, whatever their payloads.
 //
 // What a link is bound to:
 //  - the slot, and the slot's *version*: how many times the guest has rescheduled it. A guest's
@@ -14,8 +14,8 @@
 //    guest can still do with it (the host's change limit closes every action before the start),
 //    and far enough that a host's later move in Google does not leave the guest a dead link. The
 //    slot itself decides what may be done (over, too late), not the token.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { purposeKey, SignedValues } from '../accounts/signed-values';
 import type { Slot } from '../store/slots';
 import { InvalidLink, LinkExpired } from './decision-links';
 
@@ -24,8 +24,6 @@ export const GUEST_RESCHEDULED = 'guest_rescheduled';
 
 /** How long after the booking's end a link is honoured (see above). */
 export const MANAGE_LINK_GRACE_MS = 365 * 24 * 60 * 60 * 1000;
-
-const PURPOSE = 'manage-link\n';
 
 /** A manage link made for an earlier version of the booking (the guest rescheduled since). */
 export class LinkSpent extends Error {
@@ -56,20 +54,19 @@ export function linkVersion(slot: Pick<Slot, 'history'>): number {
 }
 
 export class ManageLinks {
-  constructor(
-    private readonly secret: string,
-    private readonly baseUrl: string,
-  ) {}
+  private readonly tokens: SignedValues<z.infer<typeof payloadSchema>>;
 
-  private sign(payload: string): Buffer {
-    return createHmac('sha256', this.secret).update(PURPOSE).update(payload).digest();
+  constructor(
+    secret: string,
+    private readonly baseUrl: string,
+  ) {
+    this.tokens = new SignedValues(purposeKey(secret, 'manage-link'), payloadSchema);
   }
 
   /** The slot's current link's token: the same for the same slot version (a mail sent again says the same link). */
   token(slotId: string, slot: Pick<Slot, 'history' | 'end'>): string {
     const exp = Math.floor((slot.end.getTime() + MANAGE_LINK_GRACE_MS) / 1000);
-    const payload = Buffer.from(JSON.stringify({ v: 1, slot: slotId, ver: linkVersion(slot), exp })).toString('base64url');
-    return `${payload}.${this.sign(payload).toString('base64url')}`;
+    return this.tokens.sign({ v: 1, slot: slotId, ver: linkVersion(slot), exp });
   }
 
   urlFor(slotId: string, slot: Pick<Slot, 'history' | 'end'>): string {
@@ -78,17 +75,8 @@ export class ManageLinks {
 
   /** The grant a token carries; InvalidLink if it was not signed by us as a manage link, LinkExpired after expiry. */
   verify(token: string, now: Date): ManageGrant {
-    const [payload, signature, ...rest] = token.split('.');
-    if (!payload || !signature || rest.length > 0) throw new InvalidLink();
-    const expected = this.sign(payload);
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new InvalidLink();
-    let parsed: z.infer<typeof payloadSchema>;
-    try {
-      parsed = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-    } catch {
-      throw new InvalidLink();
-    }
+    const parsed = this.tokens.open(token);
+    if (!parsed) throw new InvalidLink();
     const expiresAt = new Date(parsed.exp * 1000);
     if (now >= expiresAt) throw new LinkExpired(parsed.slot);
     return { slotId: parsed.slot, version: parsed.ver, expiresAt };
