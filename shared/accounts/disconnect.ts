@@ -20,7 +20,10 @@ async function revokeGrant(deps: AccountDeps & { google: GrantRevoker }, subscri
   }
 }
 
-/** Stops the host's channels (while the token still works), forgets the connection, revokes it. */
+/**
+ * Stops the host's channels, the default calendar's and those checked for conflicts (while the
+ * token still works), forgets the connection and the calendars chosen in it, revokes it.
+ */
 export async function disconnectHost(deps: AccountDeps & { google: GrantRevoker }, subscriberId: string): Promise<void> {
   if (!(await deps.subscribers.get(subscriberId))) return;
   await deps.channels.stopWatching(subscriberId);
@@ -28,6 +31,8 @@ export async function disconnectHost(deps: AccountDeps & { google: GrantRevoker 
     ...current,
     google: null,
     defaultCalendar: current.defaultCalendar?.provider === 'google' ? null : current.defaultCalendar,
+    // Calendars of the Google account left: a connection made later may be another account's.
+    conflictCalendarIds: [],
     sessionVersion: newSessionVersion(),
     updatedAt: deps.now(),
   }));

@@ -2,7 +2,7 @@
 // stack's demo host). The refresh token arrives in plain text and is sealed before it is stored.
 import { z } from 'zod';
 import { isReservedSlug } from '../accounts/slug';
-import { googleSubject, scheduleSchema, type Subscriber, type SubscriberRepository } from '../store/subscribers';
+import { googleSubject, MAX_CONFLICT_CALENDARS, scheduleSchema, type Subscriber, type SubscriberRepository } from '../store/subscribers';
 import type { TokenCipher } from '../store/token-cipher';
 import { ianaTimeZone } from '../time/time-zone';
 
@@ -23,12 +23,25 @@ export const hostFileSchema = z.object({
     .nullable()
     .default(null),
   defaultCalendar: z.object({ provider: z.enum(['google', 'other']), calendarId: z.string().min(1) }).nullable().default(null),
+  /**
+   * The host's other Google calendars that make them busy ("check for conflicts"), besides the
+   * default. Not checked against the account's calendar list here (no Google call): the scheduled
+   * heal drops one Google says does not exist.
+   */
+  conflictCalendarIds: z
+    .array(z.string().min(1))
+    .max(MAX_CONFLICT_CALENDARS, `at most ${MAX_CONFLICT_CALENDARS} calendars can be checked for conflicts besides the default`)
+    .refine((ids) => new Set(ids).size === ids.length, { error: 'a calendar is listed twice' })
+    .default([]),
   schedule: scheduleSchema.refine((schedule) => !isReservedSlug(schedule.slug), { error: 'this name is a path of the booking function, not a booking link', path: ['slug'] }),
   /**
    * The `sub` of the host's Google account: the only way a Google sign-in reaches this host
    * (shared/accounts/identity.ts). Left out, the host keeps the one it has.
    */
   googleSubject: googleSubject.optional(),
+}).refine((host) => host.defaultCalendar === null || !host.conflictCalendarIds.includes(host.defaultCalendar.calendarId), {
+  error: 'the default calendar always counts: leave it out of the calendars checked for conflicts',
+  path: ['conflictCalendarIds'],
 });
 export type HostFile = z.input<typeof hostFileSchema>;
 
@@ -50,6 +63,7 @@ export async function putHost(deps: { subscribers: SubscriberRepository; cipher:
       ? { accountEmail: host.google.accountEmail, refreshToken: deps.cipher.encrypt(host.google.refreshToken), status: 'ok', connectedAt: deps.now }
       : null,
     defaultCalendar: host.defaultCalendar,
+    conflictCalendarIds: host.conflictCalendarIds,
     schedule: host.schedule,
     ...linkKept(host.googleSubject, existing),
     createdAt: existing?.createdAt ?? deps.now,

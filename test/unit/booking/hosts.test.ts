@@ -45,3 +45,20 @@ describe("a host file's booking link name", () => {
     expect(hostFileSchema.parse({ ...file, schedule: { ...file.schedule, slug: 'manager' } }).schedule.slug).toBe('manager');
   });
 });
+
+describe("a host file's calendars checked for conflicts", () => {
+  const google = { defaultCalendar: { provider: 'google', calendarId: 'hannah@example.test' } };
+  it('takes a list of calendars besides the default, and none when left out', () => {
+    expect(hostFileSchema.parse({ ...file, ...google, conflictCalendarIds: ['family@group', 'team@group'] }).conflictCalendarIds).toEqual(['family@group', 'team@group']);
+    expect(hostFileSchema.parse({ ...file, ...google }).conflictCalendarIds).toEqual([]);
+  });
+
+  it.each([
+    ['the default among them', ['family@group', 'hannah@example.test'], 'the default calendar always counts'],
+    ['one listed twice', ['family@group', 'family@group'], 'a calendar is listed twice'],
+    ['more than 10', Array.from({ length: 11 }, (_, i) => `c${i}@group`), 'at most 10 calendars'],
+  ])('refuses %s, saying why', (_name, conflictCalendarIds, message) => {
+    const parsed = hostFileSchema.safeParse({ ...file, ...google, conflictCalendarIds });
+    expect(parsed.error?.issues.map((issue) => [issue.path, issue.message.slice(0, message.length)])).toEqual([[['conflictCalendarIds'], message]]);
+  });
+});
