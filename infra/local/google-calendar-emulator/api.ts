@@ -51,7 +51,7 @@ function sendUpdatesOf(query: URLSearchParams): SendUpdates {
   throw badRequest('invalid', `Invalid value for sendUpdates: ${value}`, { location: 'sendUpdates', locationType: 'parameter' });
 }
 
-function pagedCalendarList(calendars: Calendar[], query: URLSearchParams): unknown {
+function pagedCalendarList(calendars: Parameters<typeof calendarListEntry>[0][], query: URLSearchParams): unknown {
   const size = Math.min(Number(query.get('maxResults') ?? 100) || 100, 250);
   const offset = Number(Buffer.from(query.get('pageToken') ?? '', 'base64url').toString() || 0);
   if (!Number.isInteger(offset) || offset < 0) throw badRequest('invalid', 'Invalid page token value.');
@@ -75,7 +75,7 @@ export function matchApiRoute(state: EmulatorState, method: string, segments: st
   const [first, second, third, fourth, fifth] = segments;
 
   if (method === 'GET' && first === 'users' && second === 'me' && third === 'calendarList' && segments.length === 3) {
-    return authenticated('calendarList.list', (account, { res, url }) => sendJson(res, 200, pagedCalendarList(state.calendars.ownedBy(account), url.searchParams)));
+    return authenticated('calendarList.list', (account, { res, url }) => sendJson(res, 200, pagedCalendarList(state.calendars.listedFor(account), url.searchParams)));
   }
   if (method === 'POST' && first === 'freeBusy' && segments.length === 1) {
     return authenticated('freeBusy.query', async (account, { req, res }) => sendJson(res, 200, queryFreeBusy(account, state.calendars, await readJson(req))));
@@ -90,6 +90,7 @@ export function matchApiRoute(state: EmulatorState, method: string, segments: st
   if (first !== 'calendars' || second === undefined) return undefined;
   const calendarId = second;
   const calendarOf = (account: Account): Calendar => state.calendars.visibleTo(account, calendarId);
+  const writableCalendarOf = (account: Account): Calendar => state.calendars.visibleTo(account, calendarId, 'write');
 
   if (segments.length === 2 && method === 'GET') {
     return authenticated('calendars.get', (account, { res }) => sendJson(res, 200, calendarResource(calendarOf(account))));
@@ -101,7 +102,7 @@ export function matchApiRoute(state: EmulatorState, method: string, segments: st
     }
     if (method === 'POST') {
       return authenticated('events.insert', async (account, { req, res, url }) => {
-        const calendar = calendarOf(account);
+        const calendar = writableCalendarOf(account);
         const event = state.events.insert(calendar, account.email, await readJson(req), sendUpdatesOf(url.searchParams));
         sendJson(res, 200, eventResource(event, calendar));
       });
@@ -116,7 +117,7 @@ export function matchApiRoute(state: EmulatorState, method: string, segments: st
   if (segments.length !== 4 || fourth === undefined || fifth !== undefined) return undefined;
   if (method === 'POST' && fourth === 'import') {
     return authenticated('events.import', async (account, { req, res }) => {
-      const calendar = calendarOf(account);
+      const calendar = writableCalendarOf(account);
       sendJson(res, 200, eventResource(state.events.import(calendar, account.email, await readJson(req)), calendar));
     });
   }
@@ -144,14 +145,14 @@ export function matchApiRoute(state: EmulatorState, method: string, segments: st
   }
   if (method === 'PATCH') {
     return authenticated('events.patch', async (account, { req, res, url }) => {
-      const calendar = calendarOf(account);
+      const calendar = writableCalendarOf(account);
       const event = state.events.patch(calendar, eventId, await readJson(req), sendUpdatesOf(url.searchParams));
       sendJson(res, 200, eventResource(event, calendar));
     });
   }
   if (method === 'DELETE') {
     return authenticated('events.delete', (account, { res, url }) => {
-      state.events.delete(calendarOf(account), eventId, sendUpdatesOf(url.searchParams));
+      state.events.delete(writableCalendarOf(account), eventId, sendUpdatesOf(url.searchParams));
       res.writeHead(204).end();
     });
   }

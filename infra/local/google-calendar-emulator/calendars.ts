@@ -1,10 +1,18 @@
 // Calendars and who may see them. A primary calendar's id is its owner's address; a secondary
-// calendar gets an id like Google's `…@group.calendar.google.com`. Only the owner can see a calendar:
-// the emulator has no sharing, so any other account gets the 404 Google gives for an invisible calendar.
+// calendar gets an id like Google's `…@group.calendar.google.com`. The owner sees and changes a
+// calendar; the owner may share it with another account as a reader (sees its events, changes
+// none: 403 requiredAccessLevel, as Google answers a write without writer access) or a writer.
+// A shared calendar is in that account's calendar list with its access role. Any other account
+// gets the 404 Google gives for an invisible calendar. (Google's freeBusyReader role, and a
+// reader's view of private events, are not emulated.)
 import { randomBytes } from 'node:crypto';
 import type { Account } from './accounts';
-import { notFound } from './errors';
+import { GoogleApiError, notFound } from './errors';
 import type { StoredEvent } from './event-model';
+
+/** The roles an owner can share a calendar with (Google's ACL roles, less freeBusyReader). */
+export type SharedRole = 'reader' | 'writer';
+export type AccessRole = 'owner' | SharedRole;
 
 export interface Calendar {
   id: string;
@@ -12,6 +20,8 @@ export interface Calendar {
   timeZone: string;
   ownerEmail: string;
   primary: boolean;
+  /** Other accounts' access, by their (lowercased) address. */
+  sharedWith: Map<string, SharedRole>;
   /** The opaque id Google gives the watched events collection: the same for every channel on it. */
   resourceId: string;
   createdMs: number;
@@ -43,6 +53,7 @@ export class Calendars {
     const calendar: Calendar = {
       ...fields,
       ownerEmail: owner.email,
+      sharedWith: new Map(),
       resourceId: randomBytes(15).toString('base64url'),
       createdMs: nowMs,
       updatedMs: nowMs,
@@ -57,26 +68,44 @@ export class Calendars {
     return calendar;
   }
 
-  /** Removes the calendars of a closed account. */
+  /** Removes the calendars of a closed account, and what others shared with it (a new account at its address sees none of it). */
   removeAll(account: Account): Calendar[] {
     const removed = this.ownedBy(account);
     for (const calendar of removed) this.byId.delete(calendar.id.toLowerCase());
+    for (const calendar of this.byId.values()) calendar.sharedWith.delete(account.email);
     return removed;
+  }
+
+  /** The owner shares the calendar with another account (not itself) at `role`, or (`none`) stops sharing it: it is then invisible (404) to that account. */
+  share(calendar: Calendar, account: Account, role: SharedRole | 'none'): void {
+    if (role === 'none') calendar.sharedWith.delete(account.email);
+    else calendar.sharedWith.set(account.email, role);
   }
 
   find(id: string): Calendar | undefined {
     return this.byId.get(id.toLowerCase());
   }
 
-  /** The calendar as `account` addresses it (`primary` is its own); 404 when it cannot see it. */
-  visibleTo(account: Account, calendarId: string): Calendar {
+  /**
+   * The calendar as `account` addresses it (`primary` is its own); 404 when it cannot see it, and
+   * for `write`, 403 when it may only read it.
+   */
+  visibleTo(account: Account, calendarId: string, need: 'read' | 'write' = 'read'): Calendar {
     const calendar = this.find(calendarId === 'primary' ? account.email : calendarId);
-    if (!calendar || calendar.ownerEmail !== account.email) throw notFound();
+    const role = calendar ? accessRoleOf(calendar, account) : undefined;
+    if (!calendar || !role) throw notFound();
+    if (need === 'write' && role === 'reader') throw new GoogleApiError(403, 'requiredAccessLevel', 'You need to have writer access to this calendar.');
     return calendar;
   }
 
   ownedBy(account: Account): Calendar[] {
     return account.calendarIds.map((id) => this.find(id)).filter((calendar): calendar is Calendar => calendar !== undefined);
+  }
+
+  /** The account's calendar list: its own calendars, then those shared with it, in the order made. */
+  listedFor(account: Account): { calendar: Calendar; accessRole: AccessRole }[] {
+    const shared = [...this.byId.values()].filter((c) => c.ownerEmail !== account.email && c.sharedWith.has(account.email));
+    return [...this.ownedBy(account), ...shared].map((calendar) => ({ calendar, accessRole: accessRoleOf(calendar, account)! }));
   }
 
   clear(): void {
@@ -88,14 +117,19 @@ function calendarEtag(calendar: Calendar): string {
   return `"${calendar.updatedMs * 1000 + (calendar.changeCount % 1000)}"`;
 }
 
-export function calendarListEntry(calendar: Calendar): unknown {
+/** What `account` may do in the calendar: undefined when it cannot see it. */
+export function accessRoleOf(calendar: Calendar, account: Account): AccessRole | undefined {
+  return calendar.ownerEmail === account.email ? 'owner' : calendar.sharedWith.get(account.email);
+}
+
+export function calendarListEntry({ calendar, accessRole }: { calendar: Calendar; accessRole: AccessRole }): unknown {
   return {
     kind: 'calendar#calendarListEntry',
     etag: calendarEtag(calendar),
     id: calendar.id,
     summary: calendar.summary,
     timeZone: calendar.timeZone,
-    accessRole: 'owner',
+    accessRole,
     defaultReminders: [],
     ...(calendar.primary ? { primary: true } : {}),
   };

@@ -22,6 +22,7 @@ const calendarSchema = z.object({
     .refine((zone) => DateTime.local().setZone(zone).isValid, 'must be an IANA time zone')
     .optional(),
 });
+const shareSchema = z.object({ email: emailSchema, role: z.enum(['reader', 'writer', 'none']) });
 const respondSchema = z.object({ email: emailSchema, responseStatus: z.enum(['accepted', 'declined', 'tentative']) });
 const faultSchema = z
   .object({
@@ -94,6 +95,15 @@ export async function handleControl(state: EmulatorState, method: string, path: 
       if (!calendar) throw notFound(`calendar ${second}`);
       const event = state.events.respond(calendar, fourth, email, responseStatus);
       return sendJson(res, 200, eventResource(event, calendar));
+    }
+    if (third === 'share' && path.length === 3) {
+      const { email, role } = await input(req, shareSchema);
+      if (!calendar) throw notFound(`calendar ${second}`);
+      const account = state.accounts.find(email);
+      if (!account) throw notFound(`account ${email}`);
+      if (account.email === calendar.ownerEmail) throw new ControlInputError('the owner of a calendar cannot be given another role on it');
+      state.calendars.share(calendar, account, role);
+      return sendJson(res, 200, { calendarId: calendar.id, email: account.email, role });
     }
     if (third === 'sync-tokens' && fourth === 'invalidate' && path.length === 4) {
       if (!calendar) throw notFound(`calendar ${second}`);
