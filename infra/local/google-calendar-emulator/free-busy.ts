@@ -1,12 +1,19 @@
 // freeBusy.query: the busy time of each requested calendar within [timeMin, timeMax), from its
-// events that are neither cancelled nor transparent ("Freebusy: query"), a recurring series counting
-// by its instances in the range and its exceptions at their own times. Overlapping events make one
+// events that are neither cancelled nor transparent ("Freebusy: query"; `transparency`: whether
+// the event "blocks time on the calendar", Events reference) nor declined by the calendar's owner,
+// a recurring series counting by its instances in the range and its exceptions at their own times.
+// Declined: the attendee entry of the calendar itself (the one Google marks `self`) answered no.
+// Google shows such an event in its owner's calendar but not as busy time, which is what every
+// free/busy service does with a declined invitation (Google's reference has no sentence on it;
+// nextcloud/server#46984 and linagora/esn-sabre#172 are servers fixed to the same rule). All-day
+// events are busy from midnight to midnight in the calendar's zone, as Google reports them and
+// as stored here (event-model.ts places a `date` in the calendar's zone). Overlapping events make one
 // busy period, clipped to the range. A calendar the caller cannot see answers with a notFound error
 // in its entry, not a failure of the whole query.
 import type { Account } from './accounts';
 import type { Calendar, Calendars } from './calendars';
 import { badRequest, GoogleApiError } from './errors';
-import { parseQueryTime } from './event-model';
+import { parseQueryTime, type StoredEvent } from './event-model';
 import { isSeries, seriesInstances } from './instances';
 
 interface FreeBusyRequest {
@@ -20,10 +27,16 @@ function instant(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** The calendar's own attendee entry (event-resource.ts marks it `self`) said no. */
+function declinedByOwner(event: StoredEvent, calendar: Calendar): boolean {
+  const self = calendar.id.toLowerCase();
+  return event.attendees.some((attendee) => attendee.email === self && attendee.responseStatus === 'declined');
+}
+
 function busyPeriods(calendar: Calendar, fromMs: number, toMs: number): { start: string; end: string }[] {
   const periods: [number, number][] = [];
   for (const event of calendar.events.values()) {
-    if (event.status === 'cancelled' || event.transparency === 'transparent') continue;
+    if (event.status === 'cancelled' || event.transparency === 'transparent' || declinedByOwner(event, calendar)) continue;
     for (const busy of isSeries(event) ? seriesInstances(calendar, event, { fromMs, toMs }) : [event]) {
       if (busy.startMs >= toMs || busy.endMs <= fromMs) continue;
       periods.push([Math.max(busy.startMs, fromMs), Math.min(busy.endMs, toMs)]);
