@@ -1,6 +1,7 @@
 // The composition root: every adapter a function uses, made once per instance on first use
 // (instances are reused; settings, clients and access tokens live at module scope).
 import type { Firestore } from '@google-cloud/firestore';
+import type { MailService } from '@sendgrid/mail';
 import type { DestinationStream } from 'pino';
 import { config, type Config } from '../shared/config';
 import { DecisionLinks } from '../shared/booking/decision-links';
@@ -12,9 +13,9 @@ import { ChannelRepository } from '../shared/channels/channel-repository';
 import { ChannelService } from '../shared/channels/channel-service';
 import { WatchRepository } from '../shared/channels/watches';
 import type { HostCalendars } from '../shared/booking/host-calendar';
-import { CalendarGateway } from '../shared/google/calendar';
+import type { CalendarGateway } from '../shared/google/calendar';
 import { Mailer } from '../shared/mail/mailer';
-import { createMailService } from '../shared/mail/sendgrid-client';
+import { createMailServiceOnFirstSend } from '../shared/mail/sendgrid-client';
 import { BookingRequestRepository } from '../shared/store/booking-requests';
 import { BusyStore } from '../shared/store/busy-store';
 import { firestore } from '../shared/store/firestore';
@@ -95,16 +96,32 @@ export function useClock(now: () => Date): void {
   clock = now;
 }
 
+/**
+ * The Calendar client (@googleapis/calendar, googleapis-common and the large generated v3 API) is
+ * loaded with the first Google session, not with the function: a push for a channel we do not
+ * know, Google's `sync` message, a page or a view served from busy data need none.
+ */
+function loadCalendarModule(): typeof import('../shared/google/calendar') {
+  // A plain require of a literal path: it works alike compiled, under tsx and jest, and a bundler follows it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../shared/google/calendar') as typeof import('../shared/google/calendar');
+}
+
+function onFirstUse<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 function build(settings: Config): Services {
   const db = firestore();
   const now = () => clock();
   const cipher = new TokenCipher(settings.tokenEncryptionKey);
-  const gateway = new CalendarGateway({ ...settings.google, ...GOOGLE_CALLS });
-  const calendarsOf = (through: CalendarGateway): HostCalendars => ({
-    sessionFor: (subscriberId, host) => (host.google ? through.session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined),
+  const gateway = onFirstUse(() => new (loadCalendarModule().CalendarGateway)({ ...settings.google, ...GOOGLE_CALLS }));
+  const calendarsOf = (through: () => CalendarGateway): HostCalendars => ({
+    sessionFor: (subscriberId, host) => (host.google ? through().session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined),
   });
   const calendars = calendarsOf(gateway);
-  const quickGateway = gateway.withRetry(PUSH_RETRY);
+  const quickGateway = onFirstUse(() => gateway().withRetry(PUSH_RETRY));
   const pushCalendars = calendarsOf(quickGateway);
   const slots = new SlotRepository(db);
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
@@ -114,7 +131,8 @@ function build(settings: Config): Services {
   const outbox = new MailOutboxRepository(db);
   const busyStore = new BusyStore(db);
   const mailer = new Mailer({
-    mailService: createMailService(settings.sendgrid),
+    // The Mailer calls only send; @sendgrid is loaded on the first mail, not on every cold start.
+    mailService: createMailServiceOnFirstSend(settings.sendgrid) as MailService,
     outbox,
     from: settings.mailFrom,
     now,
@@ -133,7 +151,7 @@ function build(settings: Config): Services {
     busyStore,
     busy: new BusyView(db, busyStore, new WatchRepository(db), new ChannelRepository(db), trustPolicy(settings.renewal.reconcileIntervalMs)),
     pushCalendars,
-    calendarsUntil: (deadline, forPush) => calendarsOf((forPush ? quickGateway : gateway).until(deadline)),
+    calendarsUntil: (deadline, forPush) => calendarsOf(() => (forPush ? quickGateway : gateway)().until(deadline)),
     links,
     manageLinks,
     notices: new BookingNotices({ mailer, links, slots, now, manageLinks }),
