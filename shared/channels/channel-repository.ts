@@ -4,6 +4,12 @@ import type { Firestore, Query, Transaction } from '@google-cloud/firestore';
 import { withDates } from '../store/firestore';
 import { channelSchema, type Channel } from './channels';
 
+/** Where a walk of expiringBefore's pages goes on: after the last channel read. */
+export interface ExpiryCursor {
+  expiration: Date;
+  id: string;
+}
+
 export class ChannelRepository {
   constructor(private readonly db: Firestore) {}
 
@@ -30,10 +36,18 @@ export class ChannelRepository {
   }
 
   /** Channels expiring before `time` (pending ones have no expiration yet), soonest first. */
-  async expiringBefore(time: Date, limit: number, after?: { expiration: Date; id: string }): Promise<{ id: string; channel: Channel }[]> {
-    let query = this.db.collection('googleCalendarChannels').where('expiration', '<', time).orderBy('expiration').orderBy('__name__').limit(limit);
-    if (after) query = query.startAfter(after.expiration, after.id);
-    return this.list(query);
+  async expiringBefore(time: Date, limit: number, after?: ExpiryCursor): Promise<{ id: string; channel: Channel }[]> {
+    return this.list(this.expiringQuery(time, after).limit(limit));
+  }
+
+  /** How many expiringBefore would list, counted by Firestore (no document is read into memory). */
+  async countExpiringBefore(time: Date, after?: ExpiryCursor): Promise<number> {
+    return (await this.expiringQuery(time, after).count().get()).data().count;
+  }
+
+  private expiringQuery(time: Date, after?: ExpiryCursor): Query {
+    const query = this.db.collection('googleCalendarChannels').where('expiration', '<', time).orderBy('expiration').orderBy('__name__');
+    return after ? query.startAfter(after.expiration, after.id) : query;
   }
 
   /** One page of every channel, in id order, after `after`. */

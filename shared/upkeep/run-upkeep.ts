@@ -11,8 +11,8 @@
 //              (./stalled-invites).
 // Renewal, reconciliation and the outbox resume by themselves: what was done leaves their queries.
 import { randomUUID } from 'node:crypto';
+import type { ExpiryCursor } from '../channels/channel-repository';
 import { NoGoogleConnection, type ChannelService } from '../channels/channel-service';
-import type { Channel } from '../channels/channels';
 import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
 import type { Mailer } from '../mail/mailer';
@@ -20,8 +20,8 @@ import { sendDueMail } from '../mail/outbox-job';
 import type { MailOutboxRepository } from '../store/mail-outbox';
 import type { SubscriberRepository } from '../store/subscribers';
 import type { SyncDeps } from '../sync/sync-channel';
-import { forEachWithin } from '../work-pool';
 import { needsRenewal } from './decisions';
+import { forEachPaged } from './paged-work';
 import { connectionLost, heal } from './heal';
 import { reconcile, SYNC_BUDGET_MS } from './reconcile';
 import { settleStalledInvites, type StalledInviteDeps } from './stalled-invites';
@@ -113,43 +113,61 @@ function add(into: Tally, part: Tally): void {
   for (const key of Object.keys(part) as (keyof Tally)[]) into[key] += part[key];
 }
 
-/** Every channel whose expiration falls within the window (or every channel, for ops `--all`). */
+/**
+ * Every channel whose expiration falls within the window (or every channel, for ops `--all`),
+ * read a page at a time as the renewals go (./paged-work): the run holds two pages, not them all.
+ */
 export async function renewDue(
   deps: UpkeepDeps,
   options: { windowMs: number; concurrency: number; deadline: number; onProgress?: (done: number, total: number) => void },
 ): Promise<Tally> {
   const now = deps.now();
-  const due: { id: string; channel: Channel }[] = [];
+  const repository = deps.channels.channels;
   // An infinite window (ops `channels renew --all`) ends at Firestore's latest timestamp.
   const horizon = new Date(Math.min(now.getTime() + options.windowMs, LATEST_TIMESTAMP_MS));
-  for (let page = await deps.channels.channels.expiringBefore(horizon, PAGE); ; ) {
-    due.push(...page.filter(({ channel }) => needsRenewal(channel, now, options.windowMs)));
-    const last = page.at(-1);
-    if (page.length < PAGE || !last) break;
-    page = await deps.channels.channels.expiringBefore(horizon, PAGE, { expiration: last.channel.expiration!, id: last.id });
-  }
+  // The channels this run makes: with a window longer than Google grants (`--all`), they come
+  // after the cursor and would be renewed again.
+  const made = new Set<string>();
+  const total = options.onProgress ? await repository.countExpiringBefore(horizon) : 0;
   const tally = emptyTally();
   let done = 0;
-  options.onProgress?.(done, due.length);
-  const started = await forEachWithin(due, options, async ({ id, channel }) => {
-    try {
-      if (await deps.channels.renewChannel(id)) tally.renewed += 1;
-    } catch (error) {
-      if (error instanceof NoGoogleConnection) {
-        // The host has no working grant: nothing to renew with; the channel goes.
-        await deps.channels.stopChannel(id).catch(() => undefined);
-        tally.healed += 1;
-      } else if (error instanceof ConnectionRevoked) {
-        await connectionLost(deps, channel.subscriberId, id, tally);
-      } else {
-        deps.log.warn({ err: error, channelId: id }, 'renewal failed; the old channel stays and the next run tries again');
-        tally.failed += 1;
+  options.onProgress?.(done, total);
+  const walk = await forEachPaged(
+    async (after: ExpiryCursor | undefined) => {
+      const page = await repository.expiringBefore(horizon, PAGE, after);
+      const last = page.at(-1);
+      return {
+        items: page.filter(({ id, channel }) => !made.has(id) && needsRenewal(channel, now, options.windowMs)),
+        next: page.length === PAGE && last ? { expiration: last.channel.expiration!, id: last.id } : undefined,
+      };
+    },
+    options,
+    async ({ id, channel }) => {
+      if (made.has(id)) return;
+      try {
+        const renewed = await deps.channels.renewChannel(id);
+        if (renewed) {
+          made.add(renewed.channelId);
+          tally.renewed += 1;
+        }
+      } catch (error) {
+        if (error instanceof NoGoogleConnection) {
+          // The host has no working grant: nothing to renew with; the channel goes.
+          await deps.channels.stopChannel(id).catch(() => undefined);
+          tally.healed += 1;
+        } else if (error instanceof ConnectionRevoked) {
+          await connectionLost(deps, channel.subscriberId, id, tally);
+        } else {
+          deps.log.warn({ err: error, channelId: id }, 'renewal failed; the old channel stays and the next run tries again');
+          tally.failed += 1;
+        }
       }
-    }
-    done += 1;
-    options.onProgress?.(done, due.length);
-  });
-  return { ...tally, remaining: due.length - started };
+      done += 1;
+      options.onProgress?.(done, total);
+    },
+  );
+  const unread = walk.more ? await repository.countExpiringBefore(horizon, walk.more) : 0;
+  return { ...tally, remaining: walk.left + unread };
 }
 
 /** Bookings whose request died while making the invite: completed, or their time freed. */
