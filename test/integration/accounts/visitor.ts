@@ -11,7 +11,8 @@ export interface Hop {
 export class Visitor {
   readonly cookies = new Map<string, string>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
+  /** `form` as pairs when a field repeats (a group of checkboxes). */
+  async request(url: string, init: { method?: string; form?: Record<string, string> | [string, string][] } = {}): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     if (init.form) headers['content-type'] = 'application/x-www-form-urlencoded';
