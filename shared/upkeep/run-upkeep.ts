@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExpiryCursor } from '../channels/channel-repository';
 import { NoGoogleConnection, type ChannelService } from '../channels/channel-service';
+import type { Channel } from '../channels/channels';
 import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
 import type { Mailer } from '../mail/mailer';
@@ -126,8 +127,10 @@ export async function renewDue(
   // An infinite window (ops `channels renew --all`) ends at Firestore's latest timestamp.
   const horizon = new Date(Math.min(now.getTime() + options.windowMs, LATEST_TIMESTAMP_MS));
   // The channels this run makes: with a window longer than Google grants (`--all`), they come
-  // after the cursor and would be renewed again.
+  // after the cursor and would be renewed again. Made after the run began (a page read ahead may
+  // hold one whose renewal has not returned yet), or named by a renewal that returned.
   const made = new Set<string>();
+  const madeByThisRun = (id: string, channel: Channel) => made.has(id) || channel.createdAt.getTime() > now.getTime();
   const total = options.onProgress ? await repository.countExpiringBefore(horizon) : 0;
   const tally = emptyTally();
   let done = 0;
@@ -137,7 +140,7 @@ export async function renewDue(
       const page = await repository.expiringBefore(horizon, PAGE, after);
       const last = page.at(-1);
       return {
-        items: page.filter(({ id, channel }) => !made.has(id) && needsRenewal(channel, now, options.windowMs)),
+        items: page.filter(({ id, channel }) => !madeByThisRun(id, channel) && needsRenewal(channel, now, options.windowMs)),
         next: page.length === PAGE && last ? { expiration: last.channel.expiration!, id: last.id } : undefined,
       };
     },

@@ -1,21 +1,25 @@
-// The scheduled renewal (renewDue) of every host's watch channel against the Google Calendar
-// emulator with 20 ms injected on every call, as Google's own latency: wall time, channels per
-// second, time per renewal and Calendar calls per channel by operation, at the configured
-// RENEWAL_CONCURRENCY and at 32. Firestore is the real emulator. At the end every host must have
-// exactly one live channel at Google, the one its Firestore pointer names, and a new one.
+// The scheduled renewal of every host's watch channel against the Google Calendar emulator with
+// 20 ms injected on every call, as Google's own latency, at concurrency 32: wall time, channels per
+// second, time per renewal, Calendar calls and Firestore round trips per channel, and the memory
+// of the process doing the renewal (./renewal-run.ts, a process of its own, as the function is).
+// Two strategies side by side on the same channels: every due channel read first (before), and
+// renewDue as deployed, a page at a time. Firestore is the real emulator. After each, every host
+// must have exactly one live channel at Google, the one its Firestore pointer names, and a new one.
 // BENCH_RENEWAL_CHANNELS sets the number of hosts (default 10,000) for a quick run.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { services, upkeepDeps } from '../../functions/services';
-import { ChannelService, newChannelId, REQUESTED_TTL_SECONDS } from '../../shared/channels/channel-service';
+import { join } from 'node:path';
+import { services } from '../../functions/services';
+import { newChannelId, REQUESTED_TTL_SECONDS } from '../../shared/channels/channel-service';
 import { FRESH_STATE } from '../../shared/channels/watches';
 import { channelSchema, hashChannelToken } from '../../shared/channels/channels';
 import { CalendarGateway } from '../../shared/google/calendar';
 import { subscriberSchema } from '../../shared/store/subscribers';
-import { renewDue } from '../../shared/upkeep/run-upkeep';
 import { forEachWithin } from '../../shared/work-pool';
 import type { TestSystem } from '../support/system';
 import { withLocalSystem } from './local-system';
-import { percentile, round } from './stats';
+import { percentile, ratio, round } from './stats';
+import { stopOnExit } from './stop-on-exit';
 
 const HOSTS = Number(process.env.BENCH_RENEWAL_CHANNELS ?? 10_000);
 const INJECTED_MS = 20;
@@ -23,43 +27,6 @@ const INJECTED_MS = 20;
 const SEED_CONCURRENCY = 16;
 /** Longer than the 30 days we ask Google for: every channel is due. */
 const EVERY_CHANNEL_MS = 31 * 24 * 3_600_000;
-/** The measured run is not cut short by a budget; its share of the configured budget is reported. */
-const NO_DEADLINE_MS = 3_600_000;
-
-/** Times each renewal; the run itself is renewDue, unchanged. */
-class TimedChannelService extends ChannelService {
-  readonly samples: number[] = [];
-
-  override async renewChannel(oldChannelId: string): Promise<{ channelId: string } | undefined> {
-    const started = performance.now();
-    try {
-      return await super.renewChannel(oldChannelId);
-    } finally {
-      this.samples.push(performance.now() - started);
-    }
-  }
-}
-
-/**
- * A channel service on a gateway of its own, as on a function instance the scheduler just woke:
- * no cached access tokens. Access tokens live an hour and a channel is renewed once a month, so a
- * real renewal needs a token per host too (the shared gateway's cache would only hide that on
- * quick runs: it keeps 500 hosts).
- */
-function channelServiceOnNewInstance(): TimedChannelService {
-  const s = services();
-  const gateway = new CalendarGateway(s.config.google);
-  return new TimedChannelService({
-    db: s.db,
-    subscribers: s.subscribers,
-    sessionFor: (id, host) => (host.google ? gateway.session({ id, refreshToken: s.cipher.decrypt(host.google.refreshToken) }) : undefined),
-    // The bench's hosts hold no slots: every watch starts from a token taken now, as in production.
-    holdsSlotsOn: async () => false,
-    webhookUrl: `${s.config.publicBaseUrl}/googleWebhook`,
-    now: s.now,
-    log: s.log,
-  });
-}
 
 const NINE_TO_FIVE = [{ start: '09:00', end: '17:00' }];
 /** Hosts per batch: three writes each (host, channel, pointer) within Firestore's 500 per batch. */
@@ -179,38 +146,74 @@ function perChannel(after: Counts, before: Counts, channels: number, operation: 
   return round(((after.byOperation[operation] ?? 0) - (before.byOperation[operation] ?? 0)) / channels, 2);
 }
 
-async function renewAll(sys: TestSystem, concurrency: number, before: Set<string>): Promise<{ row: Record<string, unknown>; current: Set<string> }> {
-  const channels = channelServiceOnNewInstance();
+interface ChildRun {
+  renewed: number;
+  failed: number;
+  ms: number;
+  samples: number[];
+  roundTrips: Record<string, number>;
+  rssAtStartMb: number;
+  peakRssMb: number;
+  heapAtStartMb: number;
+  peakHeapMb: number;
+}
+
+/** ./renewal-run.ts in a new process, on this system's settings; its JSON line. */
+function renewInChild(sys: TestSystem, strategy: 'load-all' | 'paged', concurrency: number): Promise<ChildRun> {
+  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', join(__dirname, 'renewal-run.ts')], {
+    env: { ...process.env, ...sys.env, LOG_LEVEL: 'silent', RENEW_STRATEGY: strategy, RENEW_CONCURRENCY: String(concurrency), RENEW_WINDOW_MS: String(EVERY_CHANNEL_MS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const forget = stopOnExit(async () => void child.kill('SIGKILL'), child.pid);
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      forget();
+      if (code !== 0) return reject(new Error(`renewal-run (${strategy}) exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as ChildRun);
+    });
+  });
+}
+
+const STRATEGIES = { 'load-all': 'before: every due channel read first', paged: 'now: a page at a time (renewDue)' } as const;
+
+async function renewAll(sys: TestSystem, strategy: keyof typeof STRATEGIES, concurrency: number, before: Set<string>): Promise<{ row: Record<string, unknown>; current: Set<string> }> {
   const callsBefore = await sys.control<Counts>('/requests');
-  const started = performance.now();
-  const tally = await renewDue({ ...upkeepDeps(), channels }, { windowMs: EVERY_CHANNEL_MS, concurrency, deadline: Date.now() + NO_DEADLINE_MS });
-  const ms = performance.now() - started;
+  const run = await renewInChild(sys, strategy, concurrency);
   const calls = await sys.control<Counts>('/requests');
   const current = await verifyRenewed(sys, before);
-  const renewed = tally.renewed;
+  const renewed = run.renewed;
   const ideal = 3 * INJECTED_MS;
+  const firestoreTotal = Object.values(run.roundTrips).reduce((sum, n) => sum + n, 0);
   return {
     current,
     row: {
       benchmark: `renewal, ${INJECTED_MS} ms per Google call`,
+      strategy: STRATEGIES[strategy],
       concurrency,
       channels: HOSTS,
       renewed,
-      failed: tally.failed,
-      totalS: round(ms / 1000),
-      channelsPerS: round(renewed / (ms / 1000)),
-      renewalP50Ms: round(percentile(channels.samples, 50)),
-      renewalP99Ms: round(percentile(channels.samples, 99)),
+      failed: run.failed,
+      totalS: round(run.ms / 1000),
+      channelsPerS: round(renewed / (run.ms / 1000)),
+      renewalP50Ms: round(percentile(run.samples, 50)),
+      renewalP99Ms: round(percentile(run.samples, 99)),
       // watch + stop + token: three calls' worth of injected latency is the floor of one renewal.
-      p50OverGoogleFloor: round(percentile(channels.samples, 50) / ideal, 2),
-      callsPerChannel: round((calls.total - callsBefore.total) / renewed, 2),
+      p50OverGoogleFloor: round(percentile(run.samples, 50) / ideal, 2),
+      googleCallsPerChannel: round((calls.total - callsBefore.total) / renewed, 2),
       watch: perChannel(calls, callsBefore, renewed, 'events.watch'),
       stop: perChannel(calls, callsBefore, renewed, 'channels.stop'),
       token: perChannel(calls, callsBefore, renewed, 'oauth.token'),
-      otherCalls: calls.total - callsBefore.total - ['events.watch', 'channels.stop', 'oauth.token'].reduce((sum, op) => sum + (calls.byOperation[op] ?? 0) - (callsBefore.byOperation[op] ?? 0), 0),
-      shareOfBudget: round(ms / services().config.renewal.budgetMs, 2),
-      // The whole process: functions, both emulators' Node side and this bench.
-      rssMb: round(process.memoryUsage().rss / 1024 / 1024),
+      firestoreRoundTripsPerChannel: round(firestoreTotal / renewed, 2),
+      firestoreByRpc: Object.entries(run.roundTrips)
+        .map(([rpc, n]) => `${rpc} ${round(n / renewed, 2)}`)
+        .join(', '),
+      shareOfBudget: round(run.ms / services().config.renewal.budgetMs, 2),
+      // The renewing process alone (as the function): peak RSS and heap, sampled every 20 ms.
+      peakRssMb: round(run.peakRssMb),
+      rssAtStartMb: round(run.rssAtStartMb),
+      peakHeapMb: round(run.peakHeapMb),
     },
   };
 }
@@ -226,12 +229,20 @@ export function run(): Promise<Record<string, unknown>[]> {
     // One fault without method or path matches every API call and the token endpoint alike
     // (the emulator applies faults to both; the real token endpoint is no faster than the API).
     await sys.control('/faults', { delayMs: INJECTED_MS, count: 1_000_000_000 });
-    const configured = services().config.renewal.concurrency;
-    for (const concurrency of [...new Set([configured, 32])]) {
-      const renewal = await renewAll(sys, concurrency, current);
+    const measured: Record<string, unknown>[] = [];
+    for (const strategy of ['load-all', 'paged'] as const) {
+      const renewal = await renewAll(sys, strategy, 32, current);
       current = renewal.current;
-      rows.push(renewal.row);
+      measured.push(renewal.row);
     }
+    const [before, now] = measured as [Record<string, number>, Record<string, number>];
+    rows.push(...measured, {
+      benchmark: 'renewal: before / now',
+      channelsPerS: ratio(now.channelsPerS!, before.channelsPerS!),
+      peakRssMb: ratio(before.peakRssMb!, now.peakRssMb!),
+      peakHeapMb: ratio(before.peakHeapMb!, now.peakHeapMb!),
+      firestoreRoundTripsPerChannel: ratio(before.firestoreRoundTripsPerChannel!, now.firestoreRoundTripsPerChannel!),
+    });
     return rows;
   });
 }
