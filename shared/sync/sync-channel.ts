@@ -195,21 +195,26 @@ async function runOnce(deps: SyncDeps, key: string, holder: string, deadline: nu
   const stillOurs = () => keepLease(deps, key, holder, deadline);
   const listedFrom = deps.now();
   const horizon = busyHorizon(listedFrom, host.schedule.maxDaysAhead);
-  // A calendar whose busy time was never built (watched before it was kept) is listed whole once.
-  if (!watch.syncToken || !busyCoverageOf(watch)) return fullResync(deps, key, watch, host, session, holder, stillOurs, horizon);
+  if (!watch.syncToken) return fullResync(deps, key, watch, host, session, holder, stillOurs, horizon);
+  const built = busyCoverageOf(watch);
   try {
-    const coverage = await moveBusyHorizon(deps, key, watch, horizon);
+    const coverage = built ? await moveBusyHorizon(deps, key, built, horizon) : horizon;
     let applied = 0;
     let nextToken: string | undefined;
     let timeZone = watch.busyTimeZone ?? host.timezone;
     for await (const page of session.changesSince(watch.calendarId, watch.syncToken)) {
       await stillOurs();
       timeZone = page.timeZone ?? timeZone;
-      await deps.busy.applyPage(key, page.events, timeZone, coverage);
+      if (built) await deps.busy.applyPage(key, page.events, timeZone, coverage);
       applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, watch.calendarId, event));
       nextToken = page.nextSyncToken ?? nextToken;
     }
-    if (nextToken) await saveSyncToken(deps, key, holder, nextToken, busyKept(coverage, listedFrom, timeZone));
+    if (nextToken) await saveSyncToken(deps, key, holder, nextToken, built ? busyKept(coverage, listedFrom, timeZone) : {});
+    // Busy time never built (a calendar watched before it was kept, or a rebuild cut short): built
+    // now from a full listing, after the changes to our slots are applied and their token saved,
+    // so its cost never holds them back. The listing comes after that token: what changes between
+    // the two is in both, and applying a change to busy time twice is harmless.
+    if (!built) await updateWhileHeld(deps, key, holder, (await rebuildBusy(deps, key, watch, host, session, holder, stillOurs, horizon)).kept);
     return applied;
   } catch (error) {
     if (!(error instanceof SyncTokenExpired)) throw error;
@@ -233,9 +238,7 @@ function busyKept(coverage: Coverage, listedFrom: Date, timeZone: string): Parti
  * Days passed since the busy time was last kept: the new days are expanded from the stored
  * sources (no Google call) before this sync's pages are applied to the whole new range.
  */
-async function moveBusyHorizon(deps: SyncDeps, key: string, watch: Watch, horizon: Coverage): Promise<Coverage> {
-  const covered = busyCoverageOf(watch);
-  if (!covered) return horizon;
+async function moveBusyHorizon(deps: SyncDeps, key: string, covered: Coverage, horizon: Coverage): Promise<Coverage> {
   await deps.busy.extend(key, covered, horizon);
   return horizon;
 }
