@@ -1,6 +1,7 @@
-// Watch channels live and die with a host's default Google calendar: created when it becomes the
-// default, stopped (channels.stop) when it stops being default, the account is disconnected or
-// the host is deleted. Each (host, calendar) has a watch (./watches) naming the channel that
+// Watch channels live and die with the Google calendars that make a host busy, the default and
+// those checked for conflicts (shared/accounts/default-calendar.ts): created when a calendar
+// becomes the default or is checked, stopped (channels.stop) when it stops being either, the
+// account is disconnected or the host is deleted. Each (host, calendar) has a watch (./watches) naming the channel that
 // should be live and holding the calendar's sync state, which outlives its channels.
 import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
