@@ -63,17 +63,16 @@ const deployStepOf = (name: string): Step | undefined =>
   build.steps.find((s) => s.lists.args?.[0] === 'functions' && s.lists.args[1] === 'deploy' && s.lists.args[2] === name);
 
 /** The functions functions/index.ts registers, each deployed with its own entry point. */
-const registered = (/httpFunctions[^=]*=\s*\{([^}]*)\}/.exec(readFileSync(join(root, 'functions/index.ts'), 'utf8'))?.[1] ?? '')
-  .split(',')
-  .map((name) => name.trim())
-  .filter(Boolean);
+const registered = [...(/httpFunctions[^=]*=\s*\{([\s\S]*?)\n\};/.exec(readFileSync(join(root, 'functions/index.ts'), 'utf8'))?.[1] ?? '').matchAll(/^\s*(\w+):/gm)].map(
+  (match) => match[1]!,
+);
 
 describe('cloudbuild.yaml', () => {
   it('is read as these tests expect (steps with their lists, and the substitutions)', () => {
     expect(build.steps.map((s) => s.id)).toEqual(expect.arrayContaining(['install', 'preflight', 'test', 'build', 'firestore', 'scheduler-job']));
     expect(step('install').lists.args).toEqual(['ci', '--no-audit', '--no-fund']);
     expect(Object.keys(build.substitutions)).toEqual(expect.arrayContaining(['_REGION', '_FUNCTION_ENV_VARS', '_FUNCTION_SECRETS']));
-    expect(registered).toEqual(expect.arrayContaining(['booking', 'renewChannels']));
+    expect(registered).toEqual(expect.arrayContaining(['accounts', 'booking', 'decision', 'googleWebhook', 'renewChannels']));
   });
 
   it('deploys every function functions/index.ts registers as a 2nd gen Node 24 HTTP function with the shared settings', () => {
