@@ -4,7 +4,8 @@
 // events, reconciled both ways, under a fresh token. One sync per calendar at a time, whichever of
 // its channels was pushed (./lease, on the calendar's watch: ../channels/watches); the lease is
 // checked and extended between pages, and a sync that lost it stops applying. Every Google call
-// of a sync ends by the sync's deadline, which is inside its lease.
+// of a sync ends by the sync's deadline, which is inside its lease. The same pages keep the
+// calendar's busy time (./keep-busy, ../store/busy-store.ts); a full resync rebuilds it.
 import { randomUUID } from 'node:crypto';
 import { inviteInFlight } from '../booking/invite-in-flight';
 import type { Coverage } from '../busy/busy-plan';
@@ -20,6 +21,7 @@ import type { BusyStore } from '../store/busy-store';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { forEachWithin } from '../work-pool';
 import { applyEventChange, type ApplyDeps } from './apply-change';
+import { busyCoverageOf, busyKept, rebuildBusy, type KeepBusyDeps } from './keep-busy';
 import { afterRun, requestLease } from './lease';
 
 /** Longer than any sync's budget (webhook 8 s, scheduled 30 s, ops 60 s), extended between pages. */
@@ -198,49 +200,30 @@ async function runOnce(deps: SyncDeps, key: string, holder: string, deadline: nu
   if (!watch.syncToken) return fullResync(deps, key, watch, host, session, holder, stillOurs, horizon);
   const built = busyCoverageOf(watch);
   try {
-    const coverage = built ? await moveBusyHorizon(deps, key, built, horizon) : horizon;
+    // Days passed since it was last kept: the new days come from the stored sources, no Google call.
+    if (built) await deps.busy.extend(key, built, horizon);
     let applied = 0;
     let nextToken: string | undefined;
     let timeZone = watch.busyTimeZone ?? host.timezone;
     for await (const page of session.changesSince(watch.calendarId, watch.syncToken)) {
       await stillOurs();
       timeZone = page.timeZone ?? timeZone;
-      if (built) await deps.busy.applyPage(key, page.events, timeZone, coverage);
+      if (built) await deps.busy.applyPage(key, page.events, timeZone, horizon);
       applied += await applyAll(page.events, (event) => applyEventChange(deps, session, host, watch.calendarId, event));
       nextToken = page.nextSyncToken ?? nextToken;
     }
-    if (nextToken) await saveSyncToken(deps, key, holder, nextToken, built ? busyKept(coverage, listedFrom, timeZone) : {});
+    if (nextToken) await saveSyncToken(deps, key, holder, nextToken, built ? busyKept(horizon, listedFrom, timeZone) : {});
     // Busy time never built (a calendar watched before it was kept, or a rebuild cut short): built
     // now from a full listing, after the changes to our slots are applied and their token saved,
     // so its cost never holds them back. The listing comes after that token: what changes between
     // the two is in both, and applying a change to busy time twice is harmless.
-    if (!built) await updateWhileHeld(deps, key, holder, (await rebuildBusy(deps, key, watch, host, session, holder, stillOurs, horizon)).kept);
+    if (!built) await updateWhileHeld(deps, key, holder, (await rebuildBusy(busyDeps(deps, key, holder), watch, host, session, stillOurs, horizon)).kept);
     return applied;
   } catch (error) {
     if (!(error instanceof SyncTokenExpired)) throw error;
     deps.log.info({ watch: key }, 'sync token expired (410): full resync');
     return fullResync(deps, key, watch, host, session, holder, stillOurs, horizon);
   }
-}
-
-/** The days the watch's busy time covers, if it was built. */
-function busyCoverageOf(watch: Watch): Coverage | undefined {
-  if (!watch.busyCoveredFrom || !watch.busyCoveredUntil) return undefined;
-  return { from: watch.busyCoveredFrom.getTime(), until: watch.busyCoveredUntil.getTime() };
-}
-
-/** What a sync that kept the busy time records on the watch (../busy/trust.ts reads it). */
-function busyKept(coverage: Coverage, listedFrom: Date, timeZone: string): Partial<Watch> {
-  return { busyCoveredFrom: new Date(coverage.from), busyCoveredUntil: new Date(coverage.until), busyCompleteAt: listedFrom, busyTimeZone: timeZone };
-}
-
-/**
- * Days passed since the busy time was last kept: the new days are expanded from the stored
- * sources (no Google call) before this sync's pages are applied to the whole new range.
- */
-async function moveBusyHorizon(deps: SyncDeps, key: string, covered: Coverage, horizon: Coverage): Promise<Coverage> {
-  await deps.busy.extend(key, covered, horizon);
-  return horizon;
 }
 
 /**
@@ -278,6 +261,11 @@ async function saveSyncToken(deps: SyncDeps, key: string, holder: string, syncTo
   await updateWhileHeld(deps, key, holder, { syncToken, updatedAt: deps.now(), ...busy });
 }
 
+/** What keeping the calendar's busy time needs of this sync: the store, and writes to its watch under its lease. */
+function busyDeps(deps: SyncDeps, key: string, holder: string): KeepBusyDeps {
+  return { busy: deps.busy, key, now: deps.now, recordOnWatch: (fields) => updateWhileHeld(deps, key, holder, fields) };
+}
+
 async function updateWhileHeld(deps: SyncDeps, key: string, holder: string, fields: Partial<Watch>): Promise<void> {
   await deps.db.runTransaction(async (tx) => {
     const watch = await deps.watches.getIn(tx, key);
@@ -287,33 +275,14 @@ async function updateWhileHeld(deps: SyncDeps, key: string, holder: string, fiel
 }
 
 /**
- * The calendar's busy time rebuilt from its full listing (the one that takes the fresh token):
- * first marked unbuilt (availability asks Google meanwhile), then emptied, then every page kept.
- */
-async function rebuildBusy(deps: SyncDeps, key: string, watch: Watch, host: Subscriber, session: CalendarSession, holder: string, stillOurs: () => Promise<void>, horizon: Coverage): Promise<{ token?: string; kept: Partial<Watch> }> {
-  const listedFrom = deps.now();
-  await updateWhileHeld(deps, key, holder, { busyCoveredFrom: null, busyCoveredUntil: null });
-  await deps.busy.reset(key);
-  let token: string | undefined;
-  let timeZone = host.timezone;
-  for await (const page of session.fullListing(watch.calendarId)) {
-    await stillOurs();
-    timeZone = page.timeZone ?? timeZone;
-    await deps.busy.applyPage(key, page.events, timeZone, horizon);
-    token = page.nextSyncToken ?? token;
-  }
-  return { token, kept: busyKept(horizon, listedFrom, timeZone) };
-}
-
-/**
  * 410 Gone, or no token yet: take a fresh token first (so changes made while we reconcile come
- * in the next incremental sync), then reconcile our tagged events from a bounded past to the end
- * of the booking window, and every slot we hold there whose event did not show up (deleted
- * events may come without our tag), then save the token. Changes made while the old token was
- * stale are applied, not skipped.
+ * in the next incremental sync), from the full listing that also rebuilds the busy time, then
+ * reconcile our tagged events from a bounded past to the end of the booking window, and every
+ * slot we hold there whose event did not show up (deleted events may come without our tag), then
+ * save the token. Changes made while the old token was stale are applied, not skipped.
  */
 async function fullResync(deps: SyncDeps, key: string, watch: Watch, host: Subscriber, session: CalendarSession, holder: string, stillOurs: () => Promise<void>, horizon: Coverage): Promise<number> {
-  const { token: freshToken, kept } = await rebuildBusy(deps, key, watch, host, session, holder, stillOurs, horizon);
+  const { token: freshToken, kept } = await rebuildBusy(busyDeps(deps, key, holder), watch, host, session, stillOurs, horizon);
 
   const now = deps.now();
   const timeMin = new Date(now.getTime() - RESYNC_PAST_MS);
