@@ -43,6 +43,8 @@ const dayDocumentSchema = z.object({ intervals: z.record(z.string(), z.array(z.o
 const FOREVER = 253_402_300_799_000;
 /** Days stay a little past their end: a view of "today" reads them until the horizon moves on. */
 const EXPIRE_AFTER_MS = 2 * DAY_MS;
+/** A page lists up to 2,500 events: their sources are read in parallel requests of this many. */
+const READ_LIMIT = 500;
 /** Firestore takes at most 500 writes in one batch. */
 const BATCH_LIMIT = 450;
 
@@ -93,8 +95,10 @@ export class BusyStore {
     }
     if (ids.size === 0) return;
     const stored = new Map<string, BusySource>();
-    const snaps = await this.db.getAll(...[...ids].map((id) => this.sourceRef(key, id)));
-    for (const snap of snaps) {
+    const refs = [...ids].map((id) => this.sourceRef(key, id));
+    const reads = [];
+    for (let first = 0; first < refs.length; first += READ_LIMIT) reads.push(this.db.getAll(...refs.slice(first, first + READ_LIMIT)));
+    for (const snap of (await Promise.all(reads)).flat()) {
       const parsed = snap.exists ? sourceDocumentSchema.safeParse(snap.data()) : undefined;
       if (parsed?.success) stored.set(parsed.data.eventId, parsed.data.source);
     }
