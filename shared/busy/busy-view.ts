@@ -1,10 +1,11 @@
 // Availability's read of stored busy time: for each of a host's calendars, its intervals in a
-// range if the trust rule (./trust.ts) holds, or why not. Two round trips for all calendars at
-// once: the watches with the range's day documents, then the channels the watches name.
+// range if the trust rule (./trust.ts) holds, or why not. One round trip's time for all calendars
+// at once: the watches with the range's day documents, and beside them the host's channels.
 import type { Firestore } from '@google-cloud/firestore';
+import { ZodError } from 'zod';
 import type { ChannelRepository } from '../channels/channel-repository';
-import { channelSchema, type Channel } from '../channels/channels';
-import { watchKey, watchSchema, type Watch, type WatchRepository } from '../channels/watches';
+import type { Channel } from '../channels/channels';
+import { watchKey, watchSchema, type WatchRepository } from '../channels/watches';
 import { withDates } from '../store/firestore';
 import { BusyStore } from '../store/busy-store';
 import type { Interval } from './busy-plan';
@@ -26,14 +27,13 @@ export class BusyView {
       const key = watchKey(hostId, calendarId);
       return { calendarId, watchRef: this.watches.ref(key), dayRefs: this.store.dayRefsFor(key, range.start, range.end) };
     });
-    const snaps = await this.db.getAll(...plans.flatMap((plan) => [plan.watchRef, ...plan.dayRefs]));
+    const [snaps, channels] = await Promise.all([this.db.getAll(...plans.flatMap((plan) => [plan.watchRef, ...plan.dayRefs])), this.channelsOf(hostId)]);
     let at = 0;
     const read = plans.map((plan) => {
       const [watchSnap, ...days] = snaps.slice(at, (at += 1 + plan.dayRefs.length));
       const parsed = watchSnap?.exists ? watchSchema.safeParse(withDates(watchSnap.data())) : undefined;
       return { ...plan, watch: parsed?.success ? parsed.data : undefined, days };
     });
-    const channels = await this.channelsOf(read.map((plan) => plan.watch));
     return read.map(({ calendarId, watch, days }): CalendarBusy => {
       const channel = watch?.channelId ? channels.get(watch.channelId) : undefined;
       const trust = trustBusyData({ watch, channel, range, now }, this.policy);
@@ -42,14 +42,17 @@ export class BusyView {
     });
   }
 
-  private async channelsOf(watches: (Watch | undefined)[]): Promise<Map<string, Channel>> {
-    const ids = [...new Set(watches.map((watch) => watch?.channelId).filter((id): id is string => !!id))];
-    const found = new Map<string, Channel>();
-    if (ids.length === 0) return found;
-    for (const snap of await this.db.getAll(...ids.map((id) => this.channels.ref(id)))) {
-      const parsed = snap.exists ? channelSchema.safeParse(withDates(snap.data())) : undefined;
-      if (parsed?.success) found.set(snap.id, parsed.data);
+  /**
+   * Every channel of the host, by id (a few: one per watched calendar, two while one renews). A
+   * query rather than a read of the ids the watches name, so it runs beside that read. A channel
+   * whose document does not parse leaves the host's calendars untrusted, never the view failed.
+   */
+  private async channelsOf(hostId: string): Promise<Map<string, Channel>> {
+    try {
+      return new Map((await this.channels.ofHost(hostId)).map(({ id, channel }) => [id, channel]));
+    } catch (error) {
+      if (!(error instanceof ZodError)) throw error;
+      return new Map();
     }
-    return found;
   }
 }
