@@ -61,11 +61,6 @@ function untilOf(source: BusySource): number {
   return source.kind === 'single' ? source.end : FOREVER;
 }
 
-/** The busy intervals one calendar's days hold in a range. */
-export interface StoredBusy {
-  intervals: Interval[];
-}
-
 export class BusyStore {
   constructor(private readonly db: Firestore) {}
 
