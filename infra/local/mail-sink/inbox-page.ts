@@ -1,7 +1,9 @@
 // The sink's web inbox. Every value shown comes from a request body anyone on the
 // machine could have posted, so every one goes through escape-html, and the HTML part
-// is only ever shown inside a sandboxed iframe (no scripts, no same-origin access).
+// is only ever framed from its own URL, where it may not run script (./html-part).
+// The page's own script (./inbox-client) shows each part whole and times in local time.
 import escapeHtml from 'escape-html';
+import { HTML_PART_SANDBOX } from './html-part';
 import type { StoredMessage } from './mailbox';
 import type { EmailAddress } from './validate';
 
@@ -14,9 +16,43 @@ const STYLE = `
   dt { color: #666; }
   dd { margin: 0; overflow-wrap: anywhere; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f6f6; padding: 0.5rem; margin: 0.5rem 0; }
-  iframe { width: 100%; height: 24rem; border: 1px solid #ddd; background: #fff; }
+  iframe { display: block; width: 100%; height: 24rem; border: 1px solid #ddd; background: #fff; }
   ul { padding-left: 1.25rem; }
+  a { color: #1d4ed8; }
 `;
+
+/** The inbox's own policy: its style, its one script, and frames of the sink's own URLs. */
+export const INBOX_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "script-src 'self'",
+  "frame-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const LINK = /\bhttps?:\/\/[^\s<>"']+/g;
+
+/** Escaped text with every http(s) URL in it a link that opens in a new tab. */
+export function linkedText(text: string): string {
+  let html = '';
+  let at = 0;
+  for (const match of text.matchAll(LINK)) {
+    // A sentence's closing punctuation is not part of the URL it ends with.
+    const url = match[0].replace(/[.,;:!?)\]]+$/, '');
+    html += escapeHtml(text.slice(at, match.index));
+    html += `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(url)}</a>`;
+    at = match.index + url.length;
+  }
+  return html + escapeHtml(text.slice(at));
+}
+
+/** "2026-11-26 16:34:31 UTC": what the page shows until its script puts it in the reader's zone. */
+function utcText(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
 
 function address({ email, name }: EmailAddress): string {
   return name ? `${name} <${email}>` : email;
@@ -36,6 +72,13 @@ function row(label: string, html: string): string {
   return html ? `<dt>${label}</dt><dd>${html}</dd>` : '';
 }
 
+function htmlPart(message: StoredMessage): string {
+  const url = `/messages/${encodeURIComponent(message.id)}/html`;
+  const title = `HTML part of "${subjectOf(message)}"`;
+  return `<iframe class="html-part" src="${url}" sandbox="${HTML_PART_SANDBOX}" referrerpolicy="no-referrer" title="${escapeHtml(title)}"></iframe>
+<p><a href="${url}" target="_blank" rel="noopener">Open the HTML part in a new tab</a></p>`;
+}
+
 function renderMessage(message: StoredMessage): string {
   const people = message.personalizations;
   const text = message.content?.find((c) => c.type.toLowerCase() === 'text/plain');
@@ -52,10 +95,10 @@ function renderMessage(message: StoredMessage): string {
     row('Cc', addresses(people.flatMap((p) => p.cc ?? []))),
     row('Bcc', addresses(people.flatMap((p) => p.bcc ?? []))),
     row('Template', escapeHtml(message.template_id ?? '')),
-    row('Received', `<time datetime="${escapeHtml(message.receivedAt)}">${escapeHtml(message.receivedAt)}</time>`),
+    row('Received', `<time datetime="${escapeHtml(message.receivedAt)}">${escapeHtml(utcText(message.receivedAt))}</time>`),
   ].join('')}</dl>
-${text ? `<pre>${escapeHtml(text.value)}</pre>` : ''}
-${html ? `<iframe sandbox="" referrerpolicy="no-referrer" title="HTML part" srcdoc="${escapeHtml(html.value)}"></iframe>` : ''}
+${text ? `<pre>${linkedText(text.value)}</pre>` : ''}
+${html ? htmlPart(message) : ''}
 ${templateData.length > 0 ? `<pre>${escapeHtml(JSON.stringify(templateData, null, 2))}</pre>` : ''}
 ${
   attachments.length > 0
@@ -80,6 +123,7 @@ export function renderInbox(messages: StoredMessage[]): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mail sink (${messages.length})</title>
 <style>${STYLE}</style>
+<script src="/inbox.js" defer></script>
 </head>
 <body>
 <h1>Mail sink: ${messages.length} message${messages.length === 1 ? '' : 's'}</h1>

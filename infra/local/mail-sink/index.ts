@@ -6,7 +6,9 @@
 //   GET    /messages[?to=ADDRESS]                [{id, receivedAt, ...request body}], oldest first
 //   DELETE /messages                             forget every message
 //   GET    /messages/{id}/attachments/{index}    one attachment, decoded, as a download
+//   GET    /messages/{id}/html                   the HTML part on its own, unable to run script
 //   GET    /                                     the inbox page, newest first
+//   GET    /inbox.js                             the inbox page's script
 //   POST   /faults {status?, count, delayMs?}    the next `count` sends wait `delayMs`, then fail
 //                                                with `status` (or are taken, when none is given)
 //   DELETE /faults                               cancel a pending fault
@@ -14,8 +16,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { z } from 'zod';
-import { BodyTooLarge, listen, readBody, sendHtml, sendJson } from '../http';
-import { renderInbox } from './inbox-page';
+import { BodyTooLarge, listen, readBody, sendJson } from '../http';
+import { HTML_PART_POLICY, htmlPartPage } from './html-part';
+import { INBOX_POLICY, renderInbox } from './inbox-page';
+import { inboxScript } from './inbox-script';
 import { Mailbox } from './mailbox';
 import { type SendGridError, validateMailSend } from './validate';
 
@@ -63,6 +67,17 @@ function sendGridError(res: ServerResponse, status: number, message: string): vo
 function authorizationProblem(header: string | undefined): string | undefined {
   if (header === undefined) return 'authorization required';
   return /^Bearer +\S+ *$/i.test(header) ? undefined : 'The provided authorization grant is invalid, expired, or revoked';
+}
+
+function sendPage(res: ServerResponse, body: string, contentType: string, policy: string): void {
+  res.writeHead(200, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'content-security-policy': policy,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  res.end(body);
 }
 
 function contentDisposition(filename: string): string {
@@ -148,12 +163,25 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
       'content-type': file.type ?? 'application/octet-stream',
       'content-disposition': contentDisposition(file.filename),
       'content-length': data.length,
+      // Whatever the type a mail claims, an attachment opened in the browser runs nothing here.
+      'content-security-policy': "sandbox; default-src 'none'",
+      'x-content-type-options': 'nosniff',
     });
     res.end(data);
   }
 
+  function htmlPart(_req: IncomingMessage, res: ServerResponse, _url: URL, [id]: Params): void {
+    const html = mailbox.find(id ?? '')?.content?.find((c) => c.type.toLowerCase() === 'text/html');
+    if (!html) return sendJson(res, 404, { message: 'No such message, or it has no HTML part' });
+    sendPage(res, htmlPartPage(html.value), 'text/html; charset=utf-8', HTML_PART_POLICY);
+  }
+
   function inbox(_req: IncomingMessage, res: ServerResponse): void {
-    sendHtml(res, 200, renderInbox(mailbox.list().reverse()));
+    sendPage(res, renderInbox(mailbox.list().reverse()), 'text/html; charset=utf-8', INBOX_POLICY);
+  }
+
+  async function inboxJs(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    sendPage(res, await inboxScript(), 'text/javascript; charset=utf-8', "default-src 'none'");
   }
 
   async function armFault(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -179,7 +207,9 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Runn
     { pattern: /^\/v3\/mail\/send$/, methods: { POST: mailSend } },
     { pattern: /^\/messages$/, methods: { GET: listMessages, DELETE: clearMessages } },
     { pattern: /^\/messages\/([^/]+)\/attachments\/(\d+)$/, methods: { GET: attachment } },
+    { pattern: /^\/messages\/([^/]+)\/html$/, methods: { GET: htmlPart } },
     { pattern: /^\/$/, methods: { GET: inbox } },
+    { pattern: /^\/inbox\.js$/, methods: { GET: inboxJs } },
     { pattern: /^\/faults$/, methods: { POST: armFault, DELETE: clearFault } },
   ];
 

@@ -36,19 +36,69 @@ describe('the mail sink inbox page', () => {
     expect(page).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">/);
   });
 
-  it('renders the html part only inside a sandboxed iframe that may not run scripts', async () => {
-    await under.mail.send(aMail({ html: '<p onclick="steal()">Hi "there" & <b>welcome</b></p><script>steal()</script>' }));
+  it('frames the html part from its own URL, sandboxed, with a link to open it in a new tab', async () => {
+    const [response] = await under.mail.send(aMail({ html: '<p onclick="steal()">Hi</p><script>steal()</script>' }));
+    const id = response.headers['x-message-id'] as string;
     const page = await inboxPage(under.sink.url);
 
     const iframe = /<iframe([^>]*)><\/iframe>/.exec(page);
-    expect(iframe).not.toBeNull();
-    const attributes = iframe?.[1] ?? '';
-    expect(attributes).toMatch(/ sandbox=""/);
-    expect(attributes).toContain(
-      'srcdoc="&lt;p onclick=&quot;steal()&quot;&gt;Hi &quot;there&quot; &amp; &lt;b&gt;welcome&lt;/b&gt;&lt;/p&gt;&lt;script&gt;steal()&lt;/script&gt;"',
-    );
+    expect(iframe?.[1]).toContain(` src="/messages/${id}/html"`);
+    expect(iframe?.[1]).toMatch(/ sandbox="[^"]*"/);
+    expect(iframe?.[1]).not.toContain('allow-scripts');
+    expect(page).toContain(`<a href="/messages/${id}/html" target="_blank" rel="noopener">`);
     expect(page).not.toContain('<script>');
     expect(page).not.toContain('onclick="');
+  });
+
+  it('serves the html part under a policy that runs no script, with links and forms sent to a new tab', async () => {
+    const [response] = await under.mail.send(aMail({ html: '<!doctype html><html><head><title>t</title></head><body><a href="https://example.com/">x</a></body></html>' }));
+    const id = response.headers['x-message-id'] as string;
+    const part = await fetch(`${under.sink.url}/messages/${id}/html`);
+
+    expect(part.status).toBe(200);
+    expect(part.headers.get('content-type')).toMatch(/^text\/html/);
+    const policy = part.headers.get('content-security-policy') ?? '';
+    expect(policy).toMatch(/(^|; )sandbox [^;]*allow-popups-to-escape-sandbox/);
+    expect(policy).not.toContain('allow-scripts');
+    expect(policy).toContain("script-src 'none'");
+    expect(await part.text()).toBe('<!doctype html><html><head><base target="_blank"><title>t</title></head><body><a href="https://example.com/">x</a></body></html>');
+  });
+
+  it('answers 404 for the html part of a mail that has none, or of no mail', async () => {
+    const [response] = await under.mail.send(aMail());
+    const id = response.headers['x-message-id'] as string;
+
+    for (const path of [`/messages/${id}/html`, '/messages/nobody/html']) {
+      const part = await fetch(`${under.sink.url}${path}`);
+      expect({ path, status: part.status }).toEqual({ path, status: 404 });
+      expect(((await part.json()) as { message: string }).message).toBe('No such message, or it has no HTML part');
+    }
+  });
+
+  it('makes the links of the text part clickable, escaped, without the sentence\'s full stop', async () => {
+    await under.mail.send(aMail({ text: 'Confirm: http://127.0.0.1:8080/decision?token=a.b&x=<1>. Thanks' }));
+    const page = await inboxPage(under.sink.url);
+
+    expect(page).toContain(
+      'Confirm: <a href="http://127.0.0.1:8080/decision?token=a.b&amp;x=" target="_blank" rel="noopener noreferrer">http://127.0.0.1:8080/decision?token=a.b&amp;x=</a>&lt;1&gt;. Thanks',
+    );
+  });
+
+  it('writes each time in UTC for the page\'s script to put in the reader\'s zone', async () => {
+    await under.mail.send(aMail());
+    const page = await inboxPage(under.sink.url);
+
+    expect(page).toMatch(/<time datetime="(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)\.\d+Z">\1 \2 UTC<\/time>/);
+    expect(page).toContain('<script src="/inbox.js" defer></script>');
+  });
+
+  it('is served under a policy that allows only its own script and frames', async () => {
+    const response = await fetch(`${under.sink.url}/`);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const script = await fetch(`${under.sink.url}/inbox.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await script.text()).toContain('scrollHeight');
   });
 
   it('links each attachment to its download URL', async () => {
