@@ -5,6 +5,7 @@ import { BodyTooLarge, readBody, sendJson } from '../http';
 import { matchApiRoute, receivedBodies } from './api';
 import { handleConsent } from './consent';
 import { handleControl } from './control';
+import { answerAsGuest, showGuestMail } from './guest-page';
 import { ControlInputError, GoogleApiError, OAuthError } from './errors';
 import { handleCerts, handleRevoke, handleToken } from './oauth-http';
 import type { EmulatorState } from './state';
@@ -71,6 +72,8 @@ export function requestHandler(state: EmulatorState): RequestListener {
         if (url.pathname.startsWith('/emulator/v1/')) {
           return await handleControl(state, req.method ?? 'GET', pathSegments(url.pathname, '/emulator/v1/'), url, req, res);
         }
+        if (req.method === 'GET' && url.pathname === '/emulator/mail') return showGuestMail(state, url, res);
+        if (req.method === 'POST' && url.pathname === '/emulator/mail/respond') return await answerAsGuest(state, req, res);
         const route = findRoute(state, req, res, url);
         if (!route) throw new GoogleApiError(404, 'notFound', `Not Found: ${req.method ?? 'GET'} ${url.pathname}`);
         state.requests.count(route.operation);
