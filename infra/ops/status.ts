@@ -1,0 +1,28 @@
+// `status`: the system's figures now (shared/ops/status.ts computes them; the local status page
+// shows the same), as lines to read or as one JSON value.
+import { services } from '../../functions/services';
+import { readOpsStatus, type OpsStatus } from '../../shared/ops/status';
+import { humanDuration } from './channels';
+
+export async function status(json: boolean): Promise<void> {
+  const s = services();
+  const figures = await readOpsStatus(s.db, s.now());
+  console.log(json ? JSON.stringify(figures) : statusText(figures));
+}
+
+/** The figures as an operator reads them at a terminal (pure). */
+export function statusText(figures: OpsStatus): string {
+  const now = Date.parse(figures.at);
+  const { channels, lastRun, outbox, bookings } = figures;
+  const soonest = channels.soonestExpiry ? `soonest expiry in ${humanDuration(Date.parse(channels.soonestExpiry) - now)}` : 'none expiring';
+  const run = lastRun
+    ? `${lastRun.running ? 'running now, started' : 'ended'} ${humanDuration(now - Date.parse(lastRun.at))} ago${lastRun.summary ? `: ${Object.entries(lastRun.summary).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}` : ''}`
+    : 'never ran';
+  return [
+    `channels      ${channels.total} (active ${channels.byState.active}, pending ${channels.byState.pending}); ${channels.expiringWithin24h} expiring within 24 h, ${channels.expired} expired; ${soonest}`,
+    `syncs         ${channels.dirty} calendars left dirty, ${channels.failing} failing`,
+    `last run      ${run}`,
+    `outbox        ${outbox.depth} mails waiting${outbox.oldestAgeSeconds === null ? '' : `, oldest ${humanDuration(outbox.oldestAgeSeconds * 1000)} old`}`,
+    `bookings 24h  ${Object.entries(bookings.byStatus).map(([status, n]) => `${status} ${n}`).join(', ')}`,
+  ].join('\n');
+}

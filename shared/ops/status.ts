@@ -1,0 +1,131 @@
+// What an operator sees at a glance (`npm run ops -- status`, the local status page): the figures
+// read from Firestore now. Each figure is an aggregation query (count()) or one document, never a
+// read of every document: an install may have 100,000 hosts. Composite indexes these queries need
+// are in infra/firestore/firestore.indexes.json (checked by test/unit/infra/firestore-indexes).
+import type { Firestore, Query } from '@google-cloud/firestore';
+import { z } from 'zod';
+import type { Channel } from '../channels/channels';
+import { withDates } from '../store/firestore';
+import { SLOT_STATUSES, type SlotStatus } from '../store/slots';
+
+type ChannelState = Channel['state'];
+
+const DAY_MS = 24 * 3_600_000;
+
+/** The figures as read, before they are shaped for a reader. */
+export interface StatusFigures {
+  now: Date;
+  channels: {
+    byState: Record<ChannelState, number>;
+    expiringWithin24h: number;
+    expired: number;
+    soonestExpiry: Date | null;
+    /** Watched calendars marked to sync again (a push came during a sync, or a sync did not finish). */
+    dirty: number;
+    /** Watched calendars whose last syncs failed (errorCount > 0). */
+    failing: number;
+  };
+  lastRun: { at: Date; running: boolean; summary: Record<string, unknown> | null } | null;
+  outbox: { depth: number; oldestCreatedAt: Date | null };
+  /** Slots created in the last 24 h, by the status they are in now. */
+  bookingsByStatus: Record<SlotStatus, number>;
+}
+
+/** `npm run ops -- status --json`: a fixed shape (test/unit/ops/status.test.ts pins it). */
+export interface OpsStatus {
+  at: string;
+  channels: {
+    total: number;
+    byState: Record<ChannelState, number>;
+    expiringWithin24h: number;
+    expired: number;
+    soonestExpiry: string | null;
+    dirty: number;
+    failing: number;
+  };
+  lastRun: { at: string; running: boolean; summary: Record<string, unknown> | null } | null;
+  outbox: { depth: number; oldestAgeSeconds: number | null };
+  bookings: { windowHours: 24; byStatus: Record<SlotStatus, number> };
+}
+
+/** Shapes the figures for --json and the page (pure). */
+export function opsStatus(figures: StatusFigures): OpsStatus {
+  const { now, channels, lastRun, outbox } = figures;
+  return {
+    at: now.toISOString(),
+    channels: {
+      total: channels.byState.pending + channels.byState.active,
+      byState: channels.byState,
+      expiringWithin24h: channels.expiringWithin24h,
+      expired: channels.expired,
+      soonestExpiry: channels.soonestExpiry?.toISOString() ?? null,
+      dirty: channels.dirty,
+      failing: channels.failing,
+    },
+    lastRun: lastRun && { at: lastRun.at.toISOString(), running: lastRun.running, summary: lastRun.summary },
+    outbox: {
+      depth: outbox.depth,
+      oldestAgeSeconds: outbox.oldestCreatedAt ? Math.max(0, Math.floor((now.getTime() - outbox.oldestCreatedAt.getTime()) / 1000)) : null,
+    },
+    bookings: { windowHours: 24, byStatus: figures.bookingsByStatus },
+  };
+}
+
+/** What upkeep/renewChannels keeps of the last scheduled run (shared/upkeep/upkeep-state.ts). */
+const upkeepStateSchema = z.object({
+  lease: z.object({ until: z.date() }).nullable(),
+  lastRun: z.record(z.string(), z.unknown()).nullable(),
+  updatedAt: z.date(),
+});
+
+const dateField = (value: unknown): Date | null => {
+  const converted = withDates(value);
+  return converted instanceof Date ? converted : null;
+};
+
+/** Reads the figures: about twenty aggregation queries and three single-document reads, side by side. */
+export async function readStatusFigures(db: Firestore, now: Date): Promise<StatusFigures> {
+  const channels = db.collection('googleCalendarChannels');
+  const watches = db.collection('googleCalendarWatches');
+  const outbox = db.collection('mailOutbox');
+  const slots = db.collection('slots');
+  const count = async (query: Query) => (await query.count().get()).data().count;
+  const dayAhead = new Date(now.getTime() + DAY_MS);
+  const dayAgo = new Date(now.getTime() - DAY_MS);
+
+  const [pending, active, expiringWithin24h, expired, soonest, dirty, failing, upkeep, depth, oldest, ...bookings] = await Promise.all([
+    count(channels.where('state', '==', 'pending')),
+    count(channels.where('state', '==', 'active')),
+    count(channels.where('expiration', '>=', now).where('expiration', '<', dayAhead)),
+    count(channels.where('expiration', '<', now)),
+    channels.where('expiration', '>=', now).orderBy('expiration').limit(1).get(),
+    count(watches.where('watched', '==', true).where('dirty', '==', true)),
+    count(watches.where('watched', '==', true).where('errorCount', '>', 0)),
+    db.collection('upkeep').doc('renewChannels').get(),
+    count(outbox.where('status', '==', 'pending')),
+    outbox.where('status', '==', 'pending').orderBy('createdAt').limit(1).get(),
+    ...SLOT_STATUSES.map((status) => count(slots.where('status', '==', status).where('createdAt', '>=', dayAgo))),
+  ]);
+
+  const state = upkeep.exists ? upkeepStateSchema.safeParse(withDates(upkeep.data())) : undefined;
+  return {
+    now,
+    channels: {
+      byState: { pending, active },
+      expiringWithin24h,
+      expired,
+      soonestExpiry: soonest.empty ? null : dateField(soonest.docs[0]?.get('expiration')),
+      dirty,
+      failing,
+    },
+    lastRun: state?.success
+      ? { at: state.data.updatedAt, running: state.data.lease !== null && state.data.lease.until > now, summary: state.data.lastRun }
+      : null,
+    outbox: { depth, oldestCreatedAt: oldest.empty ? null : dateField(oldest.docs[0]?.get('createdAt')) },
+    bookingsByStatus: Object.fromEntries(SLOT_STATUSES.map((status, i) => [status, bookings[i] ?? 0])) as Record<SlotStatus, number>,
+  };
+}
+
+export async function readOpsStatus(db: Firestore, now: Date): Promise<OpsStatus> {
+  return opsStatus(await readStatusFigures(db, now));
+}
