@@ -71,7 +71,7 @@ function mailArticle(state: EmulatorState, mail: Mail): string {
   const current = openAnswer(state, mail);
   return (
     `<article><h2>${escapeHtml(mail.subject)}</h2>` +
-    `<p>To ${escapeHtml(mail.to)}, from ${escapeHtml(mail.from)}, <time datetime="${escapeHtml(mail.sentAt)}">${escapeHtml(mail.sentAt)}</time></p>` +
+    `<p>To ${escapeHtml(mail.to)}, from ${escapeHtml(mail.from)}, <time datetime="${escapeHtml(mail.sentAt)}">${escapeHtml(`${mail.sentAt.slice(0, 10)} ${mail.sentAt.slice(11, 19)} UTC`)}</time></p>` +
     `<pre>${escapeHtml(mail.text)}</pre>${current === undefined ? '' : answerForm(mail, current)}</article>`
   );
 }
