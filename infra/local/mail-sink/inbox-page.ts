@@ -19,6 +19,7 @@ const STYLE = `
   iframe { display: block; width: 100%; height: 24rem; border: 1px solid #ddd; background: #fff; }
   ul { padding-left: 1.25rem; }
   a { color: #1d4ed8; }
+  summary { cursor: pointer; color: #444; }
 `;
 
 /** The inbox's own policy: its style, its one script, and frames of the sink's own URLs. */
@@ -79,6 +80,12 @@ function htmlPart(message: StoredMessage): string {
 <p><a href="${url}" target="_blank" rel="noopener">Open the HTML part in a new tab</a></p>`;
 }
 
+/** The text part; folded away under the HTML part, which is what most readers see of a mail. */
+function textPart(text: string, folded: boolean): string {
+  const pre = `<pre>${linkedText(text)}</pre>`;
+  return folded ? `<details><summary>Text part</summary>${pre}</details>` : pre;
+}
+
 function renderMessage(message: StoredMessage): string {
   const people = message.personalizations;
   const text = message.content?.find((c) => c.type.toLowerCase() === 'text/plain');
@@ -97,8 +104,8 @@ function renderMessage(message: StoredMessage): string {
     row('Template', escapeHtml(message.template_id ?? '')),
     row('Received', `<time datetime="${escapeHtml(message.receivedAt)}">${escapeHtml(utcText(message.receivedAt))}</time>`),
   ].join('')}</dl>
-${text ? `<pre>${linkedText(text.value)}</pre>` : ''}
 ${html ? htmlPart(message) : ''}
+${text ? textPart(text.value, html !== undefined) : ''}
 ${templateData.length > 0 ? `<pre>${escapeHtml(JSON.stringify(templateData, null, 2))}</pre>` : ''}
 ${
   attachments.length > 0

@@ -101,6 +101,19 @@ describe('the mail sink inbox page', () => {
     expect(await script.text()).toContain('scrollHeight');
   });
 
+  it('shows the html part first and folds the text part under it, open when there is no html part', async () => {
+    await under.mail.send(aMail({ subject: 'both', text: 'plain words', html: '<p>rich words</p>' }));
+    const both = await inboxPage(under.sink.url);
+    expect(both.indexOf('<iframe')).toBeLessThan(both.indexOf('plain words'));
+    expect(both).toContain('<details><summary>Text part</summary><pre>plain words</pre></details>');
+    await fetch(`${under.sink.url}/messages`, { method: 'DELETE' });
+
+    await under.mail.send(aMail({ text: 'only words' }));
+    const textOnly = await inboxPage(under.sink.url);
+    expect(textOnly).toContain('<pre>only words</pre>');
+    expect(textOnly).not.toContain('<details>');
+  });
+
   it('links each attachment to its download URL', async () => {
     const [response] = await under.mail.send(
       aMail({ attachments: [{ content: Buffer.from('BEGIN:VCALENDAR').toString('base64'), filename: 'invite "1".ics', type: 'text/calendar' }] }),
