@@ -85,6 +85,11 @@ export function logToStderr(): void {
   logDestination = process.stderr;
 }
 
+/** Sends the services' log lines to `destination` (a test reading the business events); call before the first services(). */
+export function logTo(destination: DestinationStream): void {
+  logDestination = destination;
+}
+
 /** The time every function reads; tests move it over simulated days (see useClock). */
 let clock: () => Date = () => new Date();
 
@@ -116,18 +121,18 @@ function build(settings: Config): Services {
   const db = firestore();
   const now = () => clock();
   const cipher = new TokenCipher(settings.tokenEncryptionKey);
-  const gateway = onFirstUse(() => new (loadCalendarModule().CalendarGateway)({ ...settings.google, ...GOOGLE_CALLS }));
+  const log = createLogger({ level: settings.logLevel, destination: logDestination });
+  const gateway = onFirstUse(() => new (loadCalendarModule().CalendarGateway)({ ...settings.google, ...GOOGLE_CALLS, log }));
   const calendarsOf = (through: () => CalendarGateway): HostCalendars => ({
     sessionFor: (subscriberId, host) => (host.google ? through().session({ id: subscriberId, refreshToken: cipher.decrypt(host.google.refreshToken) }) : undefined),
   });
   const calendars = calendarsOf(gateway);
   const quickGateway = onFirstUse(() => gateway().withRetry(PUSH_RETRY));
   const pushCalendars = calendarsOf(quickGateway);
-  const slots = new SlotRepository(db);
+  const slots = new SlotRepository(db, log);
   const links = new DecisionLinks(settings.linkSigningSecret, settings.publicBaseUrl);
   const manageLinks = new ManageLinks(settings.linkSigningSecret, settings.publicBaseUrl);
   const subscribers = new SubscriberRepository(db);
-  const log = createLogger({ level: settings.logLevel, destination: logDestination });
   const outbox = new MailOutboxRepository(db);
   const busyStore = new BusyStore(db);
   const mailer = new Mailer({

@@ -14,6 +14,7 @@ import { hostAvailability, findHost } from '../../shared/booking/availability-se
 import { HostCalendarUnavailable, IdempotencyKeyInUse, IdempotencyKeyReused, SlotUnavailable, UnknownHost } from '../../shared/booking/errors';
 import { GOOGLE_DEADLINE_MS } from '../../shared/booking/idempotency';
 import { requestBooking } from '../../shared/booking/request-booking';
+import { logEvent } from '../../shared/business-events';
 import { multiLineText } from '../../shared/input/plain-text';
 import { guestInput } from '../../shared/store/slots';
 import { hasContentType, httpFunction, invalidRequest, type RequestContext } from '../http-function';
@@ -68,11 +69,23 @@ async function book(req: Request, res: Response, { log }: RequestContext): Promi
   if (!key.success) return invalidRequest(res, key.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] })));
   const body = bookingBody.safeParse(req.body);
   if (!body.success) return invalidRequest(res, body.error.issues);
+  try {
+    await bookAdmitted(req, res, log, body.data, key.data);
+  } catch (error) {
+    // The guest's answer, by its error code; what is not a domain error is logged as unhandled.
+    const refusal = refusalOf(error);
+    if (refusal) logEvent(log, 'booking.refused', { host: body.data.host.slice(0, 200), ...refusal });
+    throw error;
+  }
+}
+
+/** A well-formed booking: through the abuse limits, then booked. */
+async function bookAdmitted(req: Request, res: Response, log: RequestContext['log'], booking: z.infer<typeof bookingBody>, key: string | undefined): Promise<void> {
   const s = services();
-  await admitBookingAttempt({ ...s, limits: s.config.limits }, { client: clientOf(req), host: body.data.host, guestEmail: body.data.guest.email, idempotencyKey: key.data });
+  await admitBookingAttempt({ ...s, limits: s.config.limits }, { client: clientOf(req), host: booking.host, guestEmail: booking.guest.email, idempotencyKey: key });
   // Every Google call of the request ends by the deadline, however many it makes.
   const calendars = s.calendarsUntil(Date.now() + GOOGLE_DEADLINE_MS, false);
-  const answer = await requestBooking({ ...s, calendars, googleInviteEnabled: s.config.googleInviteEnabled, log }, body.data, key.data);
+  const answer = await requestBooking({ ...s, calendars, googleInviteEnabled: s.config.googleInviteEnabled, log }, booking, key);
   if (answer.replayed) res.set('idempotent-replayed', 'true');
   res.status(answer.status).json(answer.body);
 }
@@ -98,8 +111,19 @@ function asset(res: Response, file: string): void {
   res.set('cache-control', ASSET_CACHE_CONTROL).type('text/javascript; charset=utf-8').send(body);
 }
 
+/** A domain error's code and status as the guest is answered (answerError), for `booking.refused`. */
+function refusalOf(error: unknown): { reason: string; httpStatus: number } | undefined {
+  if (error instanceof UnknownHost) return { reason: 'unknown_host', httpStatus: 404 };
+  if (error instanceof SlotUnavailable) return { reason: `slot_unavailable:${error.reason}`, httpStatus: 409 };
+  if (error instanceof IdempotencyKeyReused) return { reason: 'idempotency_key_reused', httpStatus: 422 };
+  if (error instanceof IdempotencyKeyInUse) return { reason: 'idempotency_key_in_use', httpStatus: 409 };
+  if (error instanceof RateLimited) return { reason: 'rate_limited', httpStatus: 429 };
+  if (error instanceof HostCalendarUnavailable) return { reason: `calendar_unavailable:${error.reason}`, httpStatus: 503 };
+  return undefined;
+}
+
 /** Every domain error of this function, as HTTP. */
-function answerError(res: Response, error: unknown): boolean {
+function answerError(res: Response, error: unknown, log: RequestContext['log']): boolean {
   if (error instanceof UnknownHost) res.status(404).json({ error: 'unknown_host', message: error.message });
   else if (error instanceof SlotUnavailable) res.status(409).json({ error: 'slot_unavailable', reason: error.reason, message: error.message });
   else if (error instanceof IdempotencyKeyReused) res.status(422).json({ error: 'idempotency_key_reused', message: error.message });
@@ -108,6 +132,7 @@ function answerError(res: Response, error: unknown): boolean {
   }
   else if (error instanceof InvalidDateRange) invalidRequest(res, [{ path: ['from'], message: error.message }]);
   else if (error instanceof RateLimited) {
+    logEvent(log, 'abuse.limited', { limit: error.limit, route: 'booking' });
     res.status(429).set('retry-after', String(error.retryAfterSeconds)).json({ error: 'rate_limited', limit: error.limit, retryAfterSeconds: error.retryAfterSeconds, message: error.message });
   }
   else if (error instanceof HostCalendarUnavailable) {
@@ -132,6 +157,6 @@ export const booking = httpFunction(async (req, res, context) => {
     }
     res.status(404).json({ error: 'not_found', message: 'no such endpoint' });
   } catch (error) {
-    if (!answerError(res, error)) throw error;
+    if (!answerError(res, error, context.log)) throw error;
   }
 }, BODY);

@@ -3,8 +3,10 @@
 // audience and email must match our settings, and, deployed public, its signature is verified
 // before any of that. Anything else → 401/403 and nothing runs; the answer says which of the two,
 // never why (that is in the log). The run's summary is the answer and one log line.
+import { logEvent } from '../../shared/business-events';
 import { SchedulerTokenVerifier } from '../../shared/google/scheduler-token';
 import { runUpkeep } from '../../shared/upkeep/run-upkeep';
+import { readRunGauges } from '../../shared/upkeep/run-gauges';
 import { httpFunction } from '../http-function';
 import type { BodyRule } from '../request-body';
 import { services, upkeepDeps } from '../services';
@@ -40,6 +42,15 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
       return void res.status(verdict.status).set(verdict.status === 401 ? { 'www-authenticate': 'Bearer' } : {}).json(REFUSALS[verdict.status]);
     }
   }
-  const summary = await runUpkeep({ ...upkeepDeps(), log }, services().config.renewal);
+  const summary = await runUpkeep({ ...upkeepDeps(), log }, services().config.renewal).catch((error: unknown) => {
+    logEvent(log, 'upkeep.run', { outcome: 'failed' });
+    throw error;
+  });
+  const gauges = await readRunGauges(services().db, services().now()).catch((error: unknown) => {
+    log.warn({ err: error }, 'the run\'s gauges could not be read; its summary goes without them');
+    return {};
+  });
+  const { skipped, ...counts } = summary;
+  logEvent(log, 'upkeep.run', { outcome: skipped ? 'skipped' : summary.failed > 0 ? 'done_with_failures' : 'done', ...counts, ...gauges });
   res.status(200).json(summary);
 }, BODY);

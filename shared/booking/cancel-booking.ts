@@ -12,7 +12,7 @@
 import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import { SlotMoved, SlotNotFound, type Slot } from '../store/slots';
 import type { SlotContext } from './booking-notices';
-import type { DecisionDeps } from './decide';
+import { logDecision, type DecisionDeps } from './decide';
 import { HostCalendarUnavailable } from './errors';
 import { calendarTarget } from './host-calendar';
 import { judgeCancel } from './slot-state';
@@ -36,7 +36,13 @@ export async function cancelAsGuest(deps: DecisionDeps, slotId: string): Promise
   return cancelBooking(deps, { slotId, slot, host }, { by: 'guest' });
 }
 
-export async function cancelBooking(deps: DecisionDeps, { slotId, host }: SlotContext, canceller: Canceller): Promise<CancelOutcome> {
+export async function cancelBooking(deps: DecisionDeps, context: SlotContext, canceller: Canceller): Promise<CancelOutcome> {
+  const outcome = await carryOutCancel(deps, context, canceller);
+  logDecision(deps.log, context.slotId, 'cancel', outcome, canceller.by);
+  return outcome;
+}
+
+async function carryOutCancel(deps: DecisionDeps, { slotId, host }: SlotContext, canceller: Canceller): Promise<CancelOutcome> {
   const message = canceller.by === 'host' ? canceller.message : null;
   // Another step under way (a confirm, a deny, another cancel, the invite still being made) is
   // waited for: two cancels at once make one Google delete, a cancel right after a confirm cancels.

@@ -5,6 +5,7 @@
 // deny and a cancel cannot both reach Google), then changes the event at Google, then records the
 // transition, then mails. A failure at Google releases the decision so the host can try again;
 // repeating a step is harmless, and a repeat sends the mail an earlier attempt may not have.
+import { logEvent, type EventLog } from '../business-events';
 import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import type { Logger } from '../log';
 import type { SlotRepository } from '../store/slot-repository';
@@ -56,7 +57,19 @@ export async function carryOutDecision(deps: DecisionDeps, token: string, action
 }
 
 /** The host's confirm or deny of one of their slots, whichever way they gave it. */
-export async function decideSlot(deps: DecisionDeps, { slotId, host }: SlotContext, action: DecisionAction): Promise<DecisionOutcome> {
+export async function decideSlot(deps: DecisionDeps, context: SlotContext, action: DecisionAction): Promise<DecisionOutcome> {
+  const outcome = await carryOut(deps, context, action);
+  logDecision(deps.log, context.slotId, action, outcome, 'host');
+  return outcome;
+}
+
+/** The `booking.decided` event of a decision or a cancel that reached an outcome (a failure throws instead). */
+export function logDecision(log: EventLog, slotId: string, action: string, outcome: { kind: 'done'; repeated: boolean; slot: Slot } | { kind: 'conflict'; slot: Slot }, by: 'host' | 'guest'): void {
+  const result = outcome.kind === 'conflict' ? 'conflict' : outcome.repeated ? 'repeated' : 'done';
+  logEvent(log, 'booking.decided', { slotId, hostId: outcome.slot.subscriberId, action, outcome: result, status: outcome.slot.status, by });
+}
+
+async function carryOut(deps: DecisionDeps, { slotId, host }: SlotContext, action: DecisionAction): Promise<DecisionOutcome> {
   const taken = await takeStep(deps, slotId, (slot, now) => {
     const verdict = judgeDecision(slot, action, now);
     return { verdict, claim: verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: now } } : undefined };

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { DateTime } from 'luxon';
+import { logEvent } from '../business-events';
 import { eventIdForSlot } from '../google/event-identity';
 import type { Logger } from '../log';
 import { requestHash, slotIdForKey, type BookingRequestRepository } from '../store/booking-requests';
@@ -193,6 +194,7 @@ async function finishBooking(deps: BookingDeps, hostId: string, host: Subscriber
       replayed: false,
     };
     if (keyed) await deps.requests.saveResponse(hostId, keyed.key, { status: answer.status, body: answer.body });
+    logEvent(deps.log, 'booking.created', { slotId, hostId, status: slot.status, inviteMode: slot.inviteMode });
     return answer;
   } catch (error) {
     // A request that failed (rather than stopped) gives its key back: its retry need not wait.

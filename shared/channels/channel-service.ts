@@ -5,6 +5,7 @@
 // should be live and holding the calendar's sync state, which outlives its channels.
 import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
+import { logEvent } from '../business-events';
 import type { CalendarSession } from '../google/calendar';
 import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
@@ -101,6 +102,7 @@ export class ChannelService {
       updatedAt: this.deps.now(),
     });
     this.deps.log.info({ channelId: claim.channelId, subscriberId, expiration: watched.expiration.toISOString(), start: claim.start }, 'watch channel created');
+    logEvent(this.deps.log, 'channel.created', { channelId: claim.channelId, hostId: subscriberId, watch: watchKey(subscriberId, calendarId), expiresAt: watched.expiration.toISOString() });
     return { channelId: claim.channelId, created: true };
   }
 
@@ -166,6 +168,7 @@ export class ChannelService {
     // What we read of the old channel still holds for stopping it: its id, resource and host.
     await this.stopChannel(oldChannelId, { channel: old, session });
     this.deps.log.info({ channelId, replaced: oldChannelId, expiration: watched.expiration.toISOString() }, 'watch channel renewed');
+    logEvent(this.deps.log, 'channel.renewed', { channelId, replaced: oldChannelId, expiresAt: watched.expiration.toISOString() });
     return { channelId };
   }
 
@@ -230,6 +233,7 @@ export class ChannelService {
       }
     }
     await this.forget(channelId);
+    logEvent(this.deps.log, 'channel.stopped', { channelId, hostId: channel.subscriberId, reason: session ? 'stopped_at_google' : 'forgotten_without_grant' });
     return 'stopped';
   }
 

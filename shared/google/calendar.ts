@@ -3,6 +3,7 @@
 // start). Every failure leaves here as a typed error from ./errors; retries with backoff happen
 // inside the client (./retry); access tokens are cached per connection (./connections).
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
+import { logEvent, type EventLog } from '../business-events';
 import { ConnectionCache, type GoogleConnection, type OAuthSettings } from './connections';
 import { ConnectionRevoked, CalendarNotFound, statusOf, toCalendarError, type Operation } from './errors';
 import { DEFAULT_RETRY_POLICY, retryConfigFor, type RetryPolicy } from './retry';
@@ -75,6 +76,8 @@ export interface CalendarGatewaySettings extends OAuthSettings {
   requestTimeoutMs?: number;
   /** Aborts every request of this gateway when it fires (see `until`). */
   signal?: AbortSignal;
+  /** Where each call that failed after its retries is written (`calendar.error`, by Google's status). */
+  log?: EventLog;
 }
 
 export class CalendarGateway {
@@ -126,7 +129,7 @@ export class CalendarGateway {
 
   /** The calendar operations of one host's Google connection. */
   session(connection: GoogleConnection): CalendarSession {
-    return new CalendarSession(this.api, this.connections, connection);
+    return new CalendarSession(this.api, this.connections, connection, this.settings.log);
   }
 }
 
@@ -135,6 +138,7 @@ export class CalendarSession {
     private readonly api: calendar_v3.Calendar,
     private readonly connections: ConnectionCache,
     private readonly connection: GoogleConnection,
+    private readonly log?: EventLog,
   ) {}
 
   private async call<T>(operation: Operation, request: (auth: ReturnType<ConnectionCache['clientFor']>) => Promise<{ data: T }>): Promise<T> {
@@ -151,6 +155,7 @@ export class CalendarSession {
       }
     } catch (error) {
       const failure = toCalendarError(error, operation);
+      if (this.log) logEvent(this.log, 'calendar.error', { operation, status: failure.status ?? 0, hostId: this.connection.id });
       if (failure instanceof ConnectionRevoked) this.connections.forget(this.connection.id);
       throw failure;
     }

@@ -12,6 +12,7 @@
 // mail's fault, and fixed by fixing the settings, so those mails wait in the outbox like any
 // other failure, but are logged at ERROR too.
 import type { MailService } from '@sendgrid/mail';
+import { logEvent } from '../business-events';
 import type { MailOutboxRepository, MailRequest, OutboxClaim, SendFailure } from '../store/mail-outbox';
 import type { MailAddress, OutgoingMail } from './outgoing-mail';
 
@@ -136,7 +137,7 @@ export class Mailer {
     try {
       claim = await this.options.outbox.claimNew(request, dedupeKey, this.options.now(), this.leaseMs);
     } catch (err) {
-      this.options.log?.error({ dedupeKey, to: request.to.email, subject: request.subject, error: String(err) }, 'mail not sent: the outbox could not claim it');
+      this.options.log?.error({ dedupeKey, error: String(err) }, 'mail not sent: the outbox could not claim it');
       throw new MailNotQueued(dedupeKey, { cause: err });
     }
     if (!claim.claimed) return claim.status === 'pending' ? 'queued' : claim.status;
@@ -165,10 +166,13 @@ export class Mailer {
       if (!failure) {
         await outbox.markSent(id, now());
         if (attempt > 1) log?.info({ dedupeKey, outboxId: id, attempts: attempt }, 'queued mail sent');
+        if (log) logEvent(log, 'mail.sent', { outboxId: id, attempts: attempt });
         return 'sent';
       }
       const status = await outbox.markAttemptFailed(id, failure, now(), this.maxAttempts);
       this.logFailure(failure, { dedupeKey, outboxId: id, attempts: attempt, givenUp: status === 'failed' });
+      if (log && status === 'failed') logEvent(log, 'mail.given_up', { outboxId: id, attempts: attempt, sendgridStatus: failure.status, permanent: failure.permanent });
+      else if (log) logEvent(log, 'mail.queued', { outboxId: id, attempts: attempt, sendgridStatus: failure.status });
       return status === 'pending' ? 'queued' : status;
     } catch (err) {
       log?.warn({ dedupeKey, outboxId: id, sent: !failure, error: String(err) }, 'mail outcome not recorded: the retry job tries it when its lease runs out');

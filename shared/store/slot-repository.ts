@@ -1,6 +1,7 @@
 // Firestore access for slots and the claim cells that hold their time.
 import { FieldPath, FieldValue, type DocumentReference, type Firestore, type Transaction } from '@google-cloud/firestore';
 import { heldSpan } from '../booking/buffers';
+import { logEvent, type EventLog } from '../business-events';
 import { canTransition, holdsTime } from '../booking/slot-state';
 import { heldCells, planCells, slotsToRead, waitersToRead, wantedByOthers, type CellView, type SlotView } from './claim-handover';
 import { isAlreadyExists, withDates } from './firestore';
@@ -33,7 +34,22 @@ export interface RescheduleRequest {
 }
 
 export class SlotRepository {
-  constructor(private readonly db: Firestore) {}
+  /**
+   * `log`: where each committed change of status or time is written as a `slot.transition`
+   * event. This class is the only writer of a slot's status and time, so the event is written
+   * here, once, after the transaction commits (its body may run again on contention).
+   */
+  constructor(
+    private readonly db: Firestore,
+    private readonly log?: EventLog,
+  ) {}
+
+  private changed(slotId: string, before: Slot, after: Slot): void {
+    const moved = before.start.getTime() !== after.start.getTime() || before.end.getTime() !== after.end.getTime();
+    if (!this.log || (!moved && before.status === after.status)) return;
+    const cause = after.history.at(-1)?.cause ?? 'unrecorded';
+    logEvent(this.log, 'slot.transition', { slotId, hostId: after.subscriberId, from: before.status, to: after.status, cause, moved });
+  }
 
   private slotRef(slotId: string) {
     return this.db.collection('slots').doc(slotId);
@@ -119,7 +135,9 @@ export class SlotRepository {
 
   /** Reads a slot in a transaction, lets `change` decide, and writes what it returns. */
   async update<T>(slotId: string, change: (slot: Slot, tx: Transaction) => { slot?: Slot; result: T }): Promise<T> {
-    return this.db.runTransaction(async (tx) => {
+    let written: { before: Slot; after: Slot } | undefined;
+    const result = await this.db.runTransaction(async (tx) => {
+      written = undefined;
       const snap = await tx.get(this.slotRef(slotId));
       if (!snap.exists) throw new SlotNotFound(slotId);
       const before = slotSchema.parse(withDates(snap.data()));
@@ -134,9 +152,12 @@ export class SlotRepository {
           after.claimIds = [];
         }
         tx.set(this.slotRef(slotId), after);
+        written = { before, after };
       }
       return result;
     });
+    if (written) this.changed(slotId, written.before, written.after);
+    return result;
   }
 
   /**
@@ -148,10 +169,12 @@ export class SlotRepository {
    * (unchanged if it was there already).
    */
   async move(slotId: string, start: Date, end: Date, cause: string, at: Date): Promise<Slot> {
-    return this.db.runTransaction(async (tx) => {
+    let before: Slot | undefined;
+    const after = await this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.slotRef(slotId));
       if (!snap.exists) throw new SlotNotFound(slotId);
       const slot = slotSchema.parse(withDates(snap.data()));
+      before = slot;
       if (slot.start.getTime() === start.getTime() && slot.end.getTime() === end.getTime()) return slot;
       const wanted = holdsTime(slot.status) ? heldCells({ ...slot, start, end }) : [];
       const settle = await this.readSettlement(
@@ -173,6 +196,8 @@ export class SlotRepository {
       tx.set(this.slotRef(slotId), moved);
       return moved;
     });
+    if (before) this.changed(slotId, before, after);
+    return after;
   }
 
   /**
@@ -186,11 +211,13 @@ export class SlotRepository {
    */
   async reschedule(slotId: string, change: RescheduleRequest): Promise<Slot> {
     if (!holdsTime(change.to)) throw new RangeError(`a reschedule keeps the time held; "${change.to}" does not`);
-    return this.db.runTransaction(async (tx) => {
+    let before: Slot | undefined;
+    const after = await this.db.runTransaction(async (tx) => {
       const snap = await tx.get(this.slotRef(slotId));
       if (!snap.exists) throw new SlotNotFound(slotId);
       const slot = slotSchema.parse(withDates(snap.data()));
       if (!change.from.includes(slot.status) || !holdsTime(slot.status)) throw new SlotMoved(slotId, slot.status);
+      before = slot;
       const span = heldSpan(slot, change.start, change.end);
       const wanted = claimIdsFor(slot.subscriberId, span.start, span.end);
       const settle = await this.readSettlement(tx, slotId, slot.subscriberId, wanted, slot.claimIds.filter((id) => !wanted.includes(id)), { onlyFree: true });
@@ -208,6 +235,8 @@ export class SlotRepository {
       tx.set(this.slotRef(slotId), moved);
       return moved;
     });
+    if (before) this.changed(slotId, before, after);
+    return after;
   }
 
   /**

@@ -7,6 +7,7 @@
 // of a sync ends by the sync's deadline, which is inside its lease. The same pages keep the
 // calendar's busy time (./keep-busy, ../store/busy-store.ts); a full resync rebuilds it.
 import { randomUUID } from 'node:crypto';
+import { logEvent } from '../business-events';
 import { inviteInFlight } from '../booking/invite-in-flight';
 import type { Coverage } from '../busy/busy-plan';
 import { busyHorizon } from '../busy/horizon';
@@ -87,6 +88,13 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
  * scheduler's reconciliation.
  */
 export async function syncCalendar(deps: SyncDeps, key: string, budgetMs: number): Promise<SyncReport> {
+  const report = await syncUnderLease(deps, key, budgetMs);
+  logEvent(deps.log, 'sync.result', { watch: key, outcome: report.outcome, runs: report.runs, changes: report.changes, failed: report.failed === true, failuresInARow: report.failuresInARow ?? 0 });
+  return { outcome: report.outcome, runs: report.runs, changes: report.changes };
+}
+
+/** `failed`: the last run ended on an error; `failuresInARow`: the watch's error count after it. */
+async function syncUnderLease(deps: SyncDeps, key: string, budgetMs: number): Promise<SyncReport & { failed?: boolean; failuresInARow?: number }> {
   const holder = randomUUID();
   const started = Date.now();
   const deadline = started + budgetMs;
@@ -96,6 +104,7 @@ export async function syncCalendar(deps: SyncDeps, key: string, budgetMs: number
 
   let runs = 0;
   let changes = 0;
+  let failuresInARow = 0;
   for (;;) {
     runs += 1;
     // The watermark the reconcile trusts: changes made before this moment are in this run's list.
@@ -127,6 +136,7 @@ export async function syncCalendar(deps: SyncDeps, key: string, budgetMs: number
       const watch = await deps.watches.getIn(tx, key);
       if (!watch) return 'lost' as const;
       const state = ended === 'done' ? watch : { ...watch, dirty: true };
+      failuresInARow = ended === 'failed' ? watch.errorCount + 1 : ended === 'done' ? 0 : watch.errorCount;
       const timeLeft = ended === 'done' && Date.now() < deadline;
       const verdict = afterRun(state, holder, deps.now(), LEASE_MS, timeLeft);
       if (verdict.kind === 'lost') return 'lost' as const;
@@ -138,7 +148,7 @@ export async function syncCalendar(deps: SyncDeps, key: string, budgetMs: number
       return verdict.kind === 'again' ? ('again' as const) : verdict.next.dirty ? ('left_dirty' as const) : ('synced' as const);
     });
     if (next === 'again') continue;
-    return { outcome: next === 'lost' ? 'left_dirty' : next, runs, changes };
+    return { outcome: next === 'lost' ? 'left_dirty' : next, runs, changes, failed: ended === 'failed', failuresInARow };
   }
 }
 
@@ -221,7 +231,7 @@ async function runOnce(deps: SyncDeps, key: string, holder: string, deadline: nu
     return applied;
   } catch (error) {
     if (!(error instanceof SyncTokenExpired)) throw error;
-    deps.log.info({ watch: key }, 'sync token expired (410): full resync');
+    logEvent(deps.log, 'sync.resync', { watch: key });
     return fullResync(deps, key, watch, host, session, holder, stillOurs, horizon);
   }
 }

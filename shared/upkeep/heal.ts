@@ -1,5 +1,6 @@
 // The run's heal (step 2): a watched calendar with no live channel gets one; a channel nobody wants
 // is stopped. It walks hosts, then channels, from a cursor, so a run out of time resumes there.
+import { logEvent } from '../business-events';
 import { isUsable } from '../channels/channel-service';
 import type { Channel } from '../channels/channels';
 import { watchKey } from '../channels/watches';
@@ -85,6 +86,7 @@ async function healCalendar(deps: UpkeepDeps, id: string, subscriber: Subscriber
     if (error instanceof CalendarNotFound) await calendarGone(deps, id, subscriber, calendarId);
     else {
       deps.log.warn({ err: error, subscriberId: id, calendarId }, 'heal: could not create the missing channel');
+      logEvent(deps.log, 'channel.upkeep_failed', { step: 'heal', hostId: id });
       tally.failed += 1;
     }
   }
@@ -104,6 +106,7 @@ async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Chan
     try {
       if (verdict.kind === 'forget') await deps.channels.forget(id);
       else if ((await deps.channels.stopChannel(id)) === 'kept') {
+        logEvent(deps.log, 'channel.upkeep_failed', { step: 'heal', channelId: id, hostId: channel.subscriberId });
         tally.failed += 1;
         return;
       }
@@ -111,6 +114,7 @@ async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Chan
       tally.healed += 1;
     } catch (error) {
       deps.log.warn({ err: error, channelId: id }, 'heal: could not stop the channel');
+      logEvent(deps.log, 'channel.upkeep_failed', { step: 'heal', channelId: id, hostId: channel.subscriberId });
       tally.failed += 1;
     }
   };

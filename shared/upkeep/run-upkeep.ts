@@ -11,6 +11,7 @@
 //              (./stalled-invites).
 // Renewal, reconciliation and the outbox resume by themselves: what was done leaves their queries.
 import { randomUUID } from 'node:crypto';
+import { logEvent } from '../business-events';
 import type { ExpiryCursor } from '../channels/channel-repository';
 import { NoGoogleConnection, type ChannelService } from '../channels/channel-service';
 import type { Channel } from '../channels/channels';
@@ -162,6 +163,7 @@ export async function renewDue(
           await connectionLost(deps, channel.subscriberId, id, tally);
         } else {
           deps.log.warn({ err: error, channelId: id }, 'renewal failed; the old channel stays and the next run tries again');
+          logEvent(deps.log, 'channel.upkeep_failed', { step: 'renew', channelId: id, hostId: channel.subscriberId });
           tally.failed += 1;
         }
       }

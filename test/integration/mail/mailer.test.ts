@@ -36,14 +36,12 @@ const view: BookingView = {
   end: new Date('2030-05-06T09:30:00Z'),
 };
 
-function recordingLog(): MailLog & { lines: { level: string; fields: object; message: string }[] } {
+/** `lines`: the mailer's own lines; `events`: its business events (mail.sent, mail.queued, mail.given_up). */
+function recordingLog(): MailLog & { lines: { level: string; fields: object; message: string }[]; events: object[] } {
   const lines: { level: string; fields: object; message: string }[] = [];
-  return {
-    lines,
-    info: (fields, message) => lines.push({ level: 'info', fields, message }),
-    warn: (fields, message) => lines.push({ level: 'warn', fields, message }),
-    error: (fields, message) => lines.push({ level: 'error', fields, message }),
-  };
+  const events: object[] = [];
+  const record = (level: string) => (fields: object, message: string) => void ('event' in fields ? events.push(fields) : lines.push({ level, fields, message }));
+  return { lines, events, info: record('info'), warn: record('warn'), error: record('error') };
 }
 
 describe('the mailer', () => {
@@ -232,6 +230,7 @@ describe('the mailer', () => {
 
     expect(await outbox.get(id)).toMatchObject({ status: 'failed', attempts: 3, lastError: { status: 500 } });
     expect(log.lines.at(-1)).toMatchObject({ level: 'error', message: 'mail given up after its last attempt' });
+    expect(log.events.at(-1)).toMatchObject({ event: 'mail.given_up', permanent: false });
     await fetch(`${sink.url}/faults`, { method: 'DELETE' });
     expect(await messages()).toEqual([]);
   });
