@@ -2,6 +2,7 @@
 // Missing or malformed headers → 400; a push that is not from our channel → 404, nothing written;
 // `sync` → 200; a change → sync now, within a time budget, then 200. Only when the need to sync
 // could not even be recorded do we answer 5xx (then Google's retry is what we want).
+import { logEvent } from '../../shared/business-events';
 import { parsePushHeaders } from '../../shared/sync/push-headers';
 import { receivePush } from '../../shared/sync/receive-push';
 import { syncChannel } from '../../shared/sync/sync-channel';
@@ -21,19 +22,33 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
   if (!headers.success) return invalidRequest(res, headers.error.issues);
   const push = headers.data;
   const s = services();
+  const arrived = Date.now();
   const verdict = await receivePush({ channels: s.channels.channels, watches: s.channels.watches, now: s.now }, push);
   if (verdict.kind === 'refused') {
     // Cut to a channel id's length: the header is the sender's to fill.
     log.warn({ channelId: push.channelId.slice(0, 64) }, 'push refused: unknown channel, token or resource');
+    logEvent(log, 'push.received', { channelId: push.channelId.slice(0, 64), outcome: 'refused' });
     return void res.status(404).end();
   }
-  if (verdict.kind !== 'changed') return void res.status(200).end();
+  if (verdict.kind !== 'changed') {
+    logEvent(log, 'push.received', { channelId: push.channelId, outcome: verdict.kind === 'sync_message' ? 'ignored' : 'coalesced', messageNumber: push.messageNumber });
+    return void res.status(200).end();
+  }
   try {
     const report = await syncChannel({ ...syncDeps({ forPush: true }), log }, push.channelId, SYNC_BUDGET_MS, push.messageNumber);
-    log.info({ channelId: push.channelId, messageNumber: push.messageNumber, ...report }, 'push handled');
+    logEvent(log, 'push.received', {
+      channelId: push.channelId,
+      // Queued: a sync already holding the calendar runs again for this change.
+      outcome: report.outcome === 'queued' ? 'coalesced' : 'handled',
+      messageNumber: push.messageNumber,
+      syncOutcome: report.outcome,
+      changes: report.changes,
+      lagMs: Date.now() - arrived,
+    });
   } catch (error) {
     // The lease transaction failed: the need to sync is not recorded anywhere. Let Google retry.
     log.error({ err: error, channelId: push.channelId }, 'could not record or run the sync');
+    logEvent(log, 'push.received', { channelId: push.channelId, outcome: 'failed', messageNumber: push.messageNumber });
     return void res.status(503).end();
   }
   res.status(200).end();
