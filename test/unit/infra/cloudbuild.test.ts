@@ -156,6 +156,17 @@ describe('cloudbuild.yaml', () => {
     expect(step('firestore').lists.waitFor).toContain('preflight');
   });
 
+  it('deploys the monitoring (metrics, dashboard, alert policies) to the build\'s project once the tests have passed', () => {
+    expect(step('monitoring').lists.args).toEqual(['infra/monitoring/deploy.sh', '${PROJECT_ID}']);
+    expect(step('monitoring').lists.waitFor).toEqual(['build']);
+    const script = readFileSync(join(root, 'infra/monitoring/deploy.sh'), 'utf8');
+    // Created or updated: running the build again changes them in place.
+    for (const command of ['logging metrics', 'monitoring dashboards', 'alpha monitoring policies']) {
+      expect(script).toContain(`gcloud ${command} update`);
+      expect(script).toContain(`gcloud ${command} create`);
+    }
+  });
+
   it('with the two required substitutions given, its defaults deploy settings every function starts with', () => {
     const values = { ...build.substitutions, PROJECT_ID: 'acme-bookings', _MAIL_FROM: 'Acme <bookings@acme.example>', _GOOGLE_OAUTH_CLIENT_ID: 'id.apps.googleusercontent.com' };
     const settings = (given: Record<string, string>) => ({
