@@ -12,19 +12,14 @@
 // - per-function bundle + compile cache.
 // BENCH_COLD_SAMPLES sets the samples per build and function (default 15).
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { DateTime } from 'luxon';
 import { freePort } from '../../infra/local/ports';
 import { services } from '../../functions/services';
-import { newChannelId, REQUESTED_TTL_SECONDS } from '../../shared/channels/channel-service';
-import { channelSchema, hashChannelToken } from '../../shared/channels/channels';
-import { FRESH_STATE } from '../../shared/channels/watches';
-import { CalendarGateway } from '../../shared/google/calendar';
-import type { TestHost } from '../support/system';
 import { withLocalSystem } from './local-system';
+import { watchTo } from './seed-webhook';
 import { percentile, ratio, round } from './stats';
 import { stopOnExit } from './stop-on-exit';
 
@@ -123,43 +118,6 @@ async function buildBundles(): Promise<Record<FunctionName, string>> {
   return out;
 }
 
-interface Push {
-  channelId: string;
-  token: string;
-  resourceId: string;
-}
-
-/**
- * A watch channel on the host's calendar whose token we know (ensureChannel keeps it to itself),
- * its documents as ensureChannel leaves them: the pushes below are Google's, header for header.
- */
-async function watchedCalendar(host: TestHost): Promise<Push> {
-  const s = services();
-  const session = new CalendarGateway(s.config.google).session({ id: host.id, refreshToken: host.refreshToken });
-  const channelId = newChannelId();
-  const token = randomBytes(32).toString('base64url');
-  const watched = await session.watchEvents(host.calendarId, { channelId, address: `${s.config.publicBaseUrl}/googleWebhook`, token, ttlSeconds: REQUESTED_TTL_SECONDS });
-  const syncToken = (await session.syncToken(host.calendarId)) ?? null;
-  const now = s.now();
-  const channel = channelSchema.parse({
-    subscriberId: host.id,
-    calendarId: host.calendarId,
-    state: 'active',
-    resourceId: watched.resourceId,
-    resourceUri: watched.resourceUri,
-    expiration: watched.expiration,
-    tokenHash: hashChannelToken(token),
-    lastMessageNumber: 0,
-    createdAt: now,
-    updatedAt: now,
-  });
-  await s.channels.channels.ref(channelId).set(channel);
-  await s.channels.watches
-    .refOf(host.id, host.calendarId)
-    .set({ ...FRESH_STATE, syncToken, lastSyncedAt: now, subscriberId: host.id, calendarId: host.calendarId, channelId, watched: true, updatedAt: now });
-  return { channelId, token, resourceId: watched.resourceId ?? '' };
-}
-
 interface Started {
   ms: number;
   status: number;
@@ -220,7 +178,8 @@ export function run(): Promise<Record<string, unknown>[]> {
     ];
 
     const host = await sys.createHost();
-    const push = await watchedCalendar(host);
+    // A channel whose token we know (ensureChannel keeps it to itself): the pushes are Google's, header for header.
+    const push = await watchTo(host, `${services().config.publicBaseUrl}/googleWebhook`);
     let messageNumber = 1;
     const from = DateTime.utc().plus({ days: 2 }).toISODate();
     const to = DateTime.utc().plus({ days: 3 }).toISODate();

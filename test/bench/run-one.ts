@@ -10,6 +10,12 @@ interface Benchmark {
 
 async function main(name: string): Promise<void> {
   stopOnSignals();
+  // A late rejection (a request still in flight when the bench closed its clients) must not end
+  // the process before the bench's own error is printed and what it started is stopped.
+  process.on('unhandledRejection', (reason) => {
+    console.error('bench: unhandled rejection', reason instanceof Error ? reason.message : reason);
+    process.exitCode = 1;
+  });
   console.log(`\n## ${name}`);
   const bench = (await import(join(__dirname, `${name}.bench.ts`))) as Benchmark;
   const rows = await bench.run();
