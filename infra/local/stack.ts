@@ -1,7 +1,7 @@
 // The whole system on one machine: the Firestore emulator, the Google Calendar emulator, the
 // mail sink, and every function behind one dev server, with a seeded demo host. `npm start` runs
 // it; tests can too. Settings point the functions at these servers before any function runs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { DEMO_HOST, seedDemoHost, type DemoHost } from './demo-host';
 import { startFirestoreEmulator } from './firestore-emulator';
 import { startGoogleCalendarEmulator } from './google-calendar-emulator';
 import { startMailSink } from './mail-sink';
+import { startStatusPage } from './status-page-server';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -24,6 +25,7 @@ export const stackSettingsSchema = z.object({
   FIRESTORE_PORT: port.default(8090),
   GOOGLE_EMULATOR_PORT: port.default(8085),
   MAIL_SINK_PORT: port.default(8025),
+  STATUS_PORT: port.default(8026),
   STACK_FILE: z.string().default('.local/stack.json'),
 });
 
@@ -37,6 +39,10 @@ export interface StackDescription {
   googleTokenUrl: string;
   mailUrl: string;
   demoHost: DemoHost;
+  /** The status page (figures of `npm run ops -- status`, pushes and lag of the last hour). */
+  statusUrl: string;
+  /** The Firestore project the stack's data is in (the ops CLI talks to it). */
+  projectId: string;
 }
 
 export interface RunningStack {
@@ -83,6 +89,8 @@ export async function startLocalStack(settings: StackSettings, env: NodeJS.Proce
 
     const devServer = await startDevServer({ port: settings.FUNCTIONS_PORT, host, functions: httpFunctions });
     stops.push(devServer.close);
+    const statusPage = await startStatusPage({ db, now: () => new Date(), port: settings.STATUS_PORT, host });
+    stops.push(statusPage.close);
     // The demo host's watch channel, made as a host's first-time setup makes it (Google's first
     // `sync` message reaches the webhook on the dev server, now listening).
     const s = services();
@@ -96,12 +104,22 @@ export async function startLocalStack(settings: StackSettings, env: NodeJS.Proce
       googleTokenUrl: google.tokenUrl,
       mailUrl: mail.url,
       demoHost,
+      statusUrl: statusPage.url,
+      projectId: settingsOfFunctions.projectId,
     };
     mkdirSync(dirname(settings.STACK_FILE), { recursive: true });
     writeFileSync(settings.STACK_FILE, `${JSON.stringify(description, null, 2)}\n`);
+    // A stopped stack leaves no description behind (removed first, before its servers go): tools that
+    // find the stack by it (the ops CLI) would talk to nothing.
+    stops.push(async () => removeStackFile(settings.STACK_FILE));
     return { description, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Removes the stack's description; synchronous, so a process's `exit` handler can call it too. */
+export function removeStackFile(path: string): void {
+  rmSync(path, { force: true });
 }

@@ -1,7 +1,7 @@
 // `npm start`: the local stack in the foreground. Ctrl-C stops every part of it. The pages'
 // browser code is bundled first, from the sources as they are (restart after changing it).
 import { buildClient } from '../build/client';
-import { startLocalStack, stackSettingsSchema } from './stack';
+import { removeStackFile, startLocalStack, stackSettingsSchema } from './stack';
 
 async function main(): Promise<void> {
   const settings = stackSettingsSchema.parse(process.env);
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       `  demo booking page   ${d.demoHost.bookingUrl}`,
       `  Google emulator     ${d.googleUrl}  (control API: ${d.googleUrl}/emulator/v1/)`,
       `  mail sink inbox     ${d.mailUrl}/`,
+      `  status page         ${d.statusUrl}/`,
       `  Firestore emulator  ${d.firestoreHost}`,
       'Press Ctrl-C to stop.',
     ].join('\n'),
@@ -29,6 +30,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
+  // However the process ends (a crash included; not SIGKILL, which nothing can catch), the
+  // description of a stack that is gone goes with it.
+  process.on('exit', () => removeStackFile(settings.STACK_FILE));
+  process.on('uncaughtException', (error) => {
+    console.error(error);
+    void stack.stop().finally(() => process.exit(1));
+  });
 }
 
 main().catch((error: unknown) => {
