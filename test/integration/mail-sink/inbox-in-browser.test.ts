@@ -47,6 +47,7 @@ it('shows a long HTML part whole, lets no script in it run, and shows times in t
   const mail = createMailService({ apiKey: API_KEY, apiRoot: sys.mail.url });
   await mail.send(aMail({ subject: 'A long mail', html: `<html><head><title>Long</title></head><body>${paragraphs}<p id="last">The end</p><script>document.title = 'ran'</script><img src="x" onerror="document.title = 'ran'"></body></html>` }));
   const page = await openInbox('America/New_York');
+  expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['A long mail']);
 
   await eventually(async () => {
     const { frame, content } = await frameHeights(page);

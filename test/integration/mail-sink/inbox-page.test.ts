@@ -64,6 +64,13 @@ describe('the mail sink inbox page', () => {
     expect(await part.text()).toBe('<!doctype html><html><head><base target="_blank"><title>t</title></head><body><a href="https://example.com/">x</a></body></html>');
   });
 
+  it('sends the links of an html part that is only a fragment to a new tab too', async () => {
+    const [response] = await under.mail.send(aMail({ html: '<p><a href="https://example.com/">x</a></p>' }));
+    const part = await fetch(`${under.sink.url}/messages/${response.headers['x-message-id'] as string}/html`);
+
+    expect(await part.text()).toBe('<base target="_blank"><p><a href="https://example.com/">x</a></p>');
+  });
+
   it('answers 404 for the html part of a mail that has none, or of no mail', async () => {
     const [response] = await under.mail.send(aMail());
     const id = response.headers['x-message-id'] as string;
