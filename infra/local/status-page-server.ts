@@ -1,5 +1,5 @@
 // The local status page's server, started by `npm start` beside the mail sink:
-//   GET /             the page (./status-page.ts)
+//   GET /             the page (./status-page.ts); `?reload=auto`: reloading itself every 30 s
 //   GET /status.json  the figures, as `npm run ops -- status --json` prints them
 // It reads the stack's Firestore on every request; the pushes this process received and has not
 // written yet (shared/ops/push-metrics.ts batches them) are added, so a push shows at once.
@@ -18,14 +18,15 @@ function sendPage(res: ServerResponse, html: string): void {
 export function startStatusPage(options: { db: Firestore; now: () => Date; port: number; host?: string }): Promise<RunningServer> {
   return listen(
     (req, res) => {
-      const path = new URL(req.url ?? '/', 'http://status').pathname;
+      const url = new URL(req.url ?? '/', 'http://status');
+      const path = url.pathname;
       if (req.method !== 'GET' || (path !== '/' && path !== '/status.json')) return sendJson(res, req.method === 'GET' ? 404 : 405, { error: req.method === 'GET' ? 'not_found' : 'method_not_allowed' });
       const now = options.now();
       void (async () => {
         try {
           const status = await readOpsStatus(options.db, now);
           if (path === '/status.json') return sendJson(res, 200, status);
-          sendPage(res, renderStatusPage(status, await readPushMinutes(options.db, now, 60, unwrittenPushCounts())));
+          sendPage(res, renderStatusPage(status, await readPushMinutes(options.db, now, 60, unwrittenPushCounts()), { reloading: url.searchParams.get('reload') === 'auto' }));
         } catch (error) {
           sendJson(res, 500, { error: 'firestore_unavailable', message: (error as Error).message });
         }

@@ -1,7 +1,9 @@
 // The local status page: the figures of `npm run ops -- status` (shared/ops/status.ts) and a chart
 // of the last hour's pushes and push→slot lag (shared/ops/push-metrics.ts). Server-rendered, no
 // script: the charts are SVG with a title and a description, and their numbers are in a table too.
-// It reloads itself every 30 s (meta refresh) and has a link to reload now.
+// It reloads by a link; reloading by itself (a meta refresh) is what the reader turns on with
+// another link, never the default: a page that changes under its reader is a barrier (WCAG 2.2.1,
+// axe's meta-refresh rule).
 import escapeHtml from 'escape-html';
 import type { MinuteCounts } from '../../shared/ops/push-metrics';
 import type { OpsStatus } from '../../shared/ops/status';
@@ -97,7 +99,7 @@ function pushTable(series: MinuteCounts[]): string {
 <tbody>${rows.join('')}</tbody></table>`;
 }
 
-export function renderStatusPage(status: OpsStatus, series: MinuteCounts[]): string {
+export function renderStatusPage(status: OpsStatus, series: MinuteCounts[], options: { reloading: boolean }): string {
   const { channels, lastRun, outbox, bookings } = status;
   const minutes = series.map((m) => m.minute);
   const summary = describe(series);
@@ -129,14 +131,15 @@ export function renderStatusPage(status: OpsStatus, series: MinuteCounts[]): str
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${REFRESH_SECONDS}">
-<title>Status · local stack</title>
+${options.reloading ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">\n` : ''}<title>Status · local stack</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
 <h1>Status of the local stack</h1>
-<p>Read from Firestore at ${escapeHtml(status.at)} (UTC); this page reloads every ${REFRESH_SECONDS} s. <a href="/">Reload now</a> · <a href="/status.json">as JSON</a> (what <code>npm run ops -- status --json</code> prints)</p>
+<p>Read from Firestore at ${escapeHtml(status.at)} (UTC). <a href="${options.reloading ? '/?reload=auto' : '/'}">Reload now</a> · ${
+    options.reloading ? `reloading every ${REFRESH_SECONDS} s: <a href="/">stop reloading</a>` : `<a href="/?reload=auto">reload every ${REFRESH_SECONDS} s</a>`
+  } · <a href="/status.json">as JSON</a> (what <code>npm run ops -- status --json</code> prints)</p>
 <h2>Pushes and push→slot lag</h2>
 <p>Lag: from a push reaching the webhook to the end of the sync it ran.</p>
 ${pushChart}
