@@ -28,7 +28,7 @@ import { TokenCipher } from '../shared/store/token-cipher';
 import type { SyncDeps } from '../shared/sync/sync-channel';
 import type { UpkeepDeps } from '../shared/upkeep/run-upkeep';
 import { UpkeepStateRepository } from '../shared/upkeep/upkeep-state';
-import { createLogger, type Logger } from '../shared/log';
+import { createLogger, setLogDestination, type Logger } from '../shared/log';
 
 export interface Services {
   config: Config;
@@ -85,9 +85,10 @@ export function logToStderr(): void {
   logDestination = process.stderr;
 }
 
-/** Sends the services' log lines to `destination` (a test reading the business events); call before the first services(). */
+/** Sends every line the functions write, the services' and the requests', to `destination` (a test reading the business events); call before the first services(). */
 export function logTo(destination: DestinationStream): void {
   logDestination = destination;
+  setLogDestination(destination);
 }
 
 /** The time every function reads; tests move it over simulated days (see useClock). */

@@ -17,6 +17,17 @@ const SEVERITY: Record<string, string> = {
   fatal: 'CRITICAL',
 };
 
+/** Where loggers made without a destination write; stdout (pino's default) unless set. */
+let processDestination: DestinationStream | undefined;
+
+/**
+ * Sends every logger made from now on without its own destination there: a test reading what the
+ * functions log (their request loggers included), before their first request.
+ */
+export function setLogDestination(destination: DestinationStream): void {
+  processDestination = destination;
+}
+
 export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
   return pino(
     {
@@ -28,7 +39,7 @@ export function createLogger(options: { level: string; destination?: Destination
         level: (label) => ({ severity: SEVERITY[label] ?? 'DEFAULT' }),
       },
     },
-    options.destination,
+    options.destination ?? processDestination,
   );
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { EVENTS, logEvent, type EventFields, type EventName } from '../../../shared/business-events';
 import { createLogger } from '../../../shared/log';
+import { asLogEntry, clausesOf, matchesFilter, valueAt } from '../../support/logging-filter';
 
 const dir = join(__dirname, '../../../infra/monitoring');
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -85,37 +86,8 @@ function sampleLines(): Record<string, unknown>[] {
     }),
   });
   for (const [name, samples] of Object.entries(SAMPLES)) for (const fields of samples) logEvent(log, name as EventName, fields as never);
-  // As Cloud Logging stores them: the JSON line under jsonPayload, on a Cloud Run revision.
-  return chunks.join('').trim().split('\n').map((line) => ({ resource: { type: 'cloud_run_revision' }, jsonPayload: JSON.parse(line) as unknown }));
+  return chunks.join('').trim().split('\n').map((line) => asLogEntry(JSON.parse(line) as Record<string, unknown>));
 }
-
-function valueAt(entry: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), entry);
-}
-
-/**
- * The part of the Logging query language our filters use: clauses joined by AND, each
- * `path="text"`, `path=("a" OR "b")`, `path=true|false`, or `path>=number`. Anything else throws,
- * so a filter written outside this subset fails here rather than being trusted unchecked.
- */
-function clausesOf(filter: string): { path: string; test: (value: unknown) => boolean }[] {
-  return filter.split(' AND ').map((clause) => {
-    const text = /^([\w.]+)="([^"]*)"$/.exec(clause);
-    if (text) return { path: text[1]!, test: (value) => String(value) === text[2] };
-    const anyOf = /^([\w.]+)=\(("[^"]*"(?: OR "[^"]*")*)\)$/.exec(clause);
-    if (anyOf) {
-      const options = [...anyOf[2]!.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
-      return { path: anyOf[1]!, test: (value) => options.includes(String(value)) };
-    }
-    const flag = /^([\w.]+)=(true|false)$/.exec(clause);
-    if (flag) return { path: flag[1]!, test: (value) => value === (flag[2] === 'true') };
-    const atLeast = /^([\w.]+)>=(\d+)$/.exec(clause);
-    if (atLeast) return { path: atLeast[1]!, test: (value) => typeof value === 'number' && value >= Number(atLeast[2]) };
-    throw new Error(`a filter clause outside the checked subset: ${clause}`);
-  });
-}
-
-const matches = (filter: string, entry: Record<string, unknown>) => clausesOf(filter).every(({ path, test }) => test(valueAt(entry, path)));
 
 /** The events a filter selects, by its `jsonPayload.event` clause. */
 function eventsOf(filter: string): EventName[] {
@@ -180,7 +152,7 @@ describe('the log-based metrics (infra/monitoring/metrics)', () => {
   });
 
   it.each(metrics)('$file counts at least one line the code writes, and its extractors find their values there', ({ metric }) => {
-    const counted = lines.filter((entry) => matches(metric.filter, entry));
+    const counted = lines.filter((entry) => matchesFilter(metric.filter, entry));
     expect(counted.length).toBeGreaterThan(0);
     for (const entry of counted) {
       for (const extractor of [...Object.values(metric.labelExtractors ?? {}), ...(metric.valueExtractor ? [metric.valueExtractor] : [])]) {
@@ -191,9 +163,9 @@ describe('the log-based metrics (infra/monitoring/metrics)', () => {
   });
 
   it('the push lag reads only handled pushes, and the failing-in-a-row count only a third failure', () => {
-    const lag = lines.filter((entry) => matches(metricByName.get('invites_push_lag')!.filter, entry));
+    const lag = lines.filter((entry) => matchesFilter(metricByName.get('invites_push_lag')!.filter, entry));
     expect(lag.map((entry) => valueAt(entry, 'jsonPayload.lagMs'))).toEqual([420]);
-    const inARow = lines.filter((entry) => matches(metricByName.get('invites_sync_failing_in_a_row')!.filter, entry));
+    const inARow = lines.filter((entry) => matchesFilter(metricByName.get('invites_sync_failing_in_a_row')!.filter, entry));
     expect(inARow.map((entry) => valueAt(entry, 'jsonPayload.failuresInARow'))).toEqual([3]);
   });
 
