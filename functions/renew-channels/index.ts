@@ -2,7 +2,8 @@
 // scheduler's service account as its only invoker; here, defence in depth: the OIDC token's
 // audience and email must match our settings, and, deployed public, its signature is verified
 // before any of that. Anything else → 401/403 and nothing runs; the answer says which of the two,
-// never why (that is in the log). The run's summary is the answer and one log line.
+// never why (that is in the log). The run's summary is the answer and one log line; its
+// `upkeep.run` event adds the gauges the alerts watch (shared/upkeep/run-gauges.ts).
 import { logEvent } from '../../shared/business-events';
 import { SchedulerTokenVerifier } from '../../shared/google/scheduler-token';
 import { runUpkeep } from '../../shared/upkeep/run-upkeep';
