@@ -58,7 +58,7 @@ export interface OwnTime {
 export async function busyTime(deps: BusyTimeDeps, hostId: string, host: Subscriber, range: TimeRange, own?: OwnTime): Promise<TimeRange[]> {
   const target = calendarTarget(deps.calendars, hostId, host);
   if (target.kind === 'none') return deps.slots.heldTime(hostId, range.start, range.end, own?.slotId);
-  if (target.kind === 'google_broken') throw new HostCalendarUnavailable('connection_broken');
+  if (target.kind === 'google_broken') throw brokenGrant(deps.log, hostId);
   const calendarIds = busyCalendarIdsOf(host);
   try {
     const [ours, stored] = await Promise.all([
@@ -76,10 +76,26 @@ export async function busyTime(deps: BusyTimeDeps, hostId: string, host: Subscri
     });
     return [...ours, ...busy];
   } catch (error) {
-    if (error instanceof ConnectionRevoked) throw new HostCalendarUnavailable('connection_broken', { cause: error });
+    if (error instanceof ConnectionRevoked) throw brokenGrant(deps.log, hostId, error);
     if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
     throw error;
   }
+}
+
+/** Hosts whose broken grant this instance has logged (instances are reused): kept small, it only quiets repeats. */
+const brokenGrantsLogged = new Set<string>();
+
+/**
+ * A host's page offers no time while its grant is broken: said at ERROR once per host and
+ * instance, so an operator hears of it without a line per page view.
+ */
+function brokenGrant(log: Logger | undefined, hostId: string, cause?: unknown): HostCalendarUnavailable {
+  if (log && !brokenGrantsLogged.has(hostId)) {
+    if (brokenGrantsLogged.size >= 10_000) brokenGrantsLogged.clear();
+    brokenGrantsLogged.add(hostId);
+    log.error({ hostId }, "host's Google grant is broken: its booking page offers no time until the host connects Google again");
+  }
+  return new HostCalendarUnavailable('connection_broken', cause === undefined ? undefined : { cause });
 }
 
 /** Each calendar's stored busy time, or why Google must be asked (everything, without a busy view). */
