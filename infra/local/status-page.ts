@@ -15,7 +15,7 @@ export const STATUS_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'
 
 const STYLE = `
 body{font:16px/1.5 system-ui,sans-serif;margin:1.5rem auto;max-width:60rem;padding:0 1rem;color:#1a1a1a;background:#fff}
-h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1rem;margin:1rem 0 .25rem}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #bbb;padding:.25rem .6rem;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 svg{max-width:100%;height:auto;border:1px solid #bbb}
@@ -60,7 +60,12 @@ export function barChart(options: { id: string; title: string; description: stri
     })
     .join('');
   const labels = minutes
-    .map((m, i) => (i % 10 === 0 || i === minutes.length - 1 ? `<text x="${(PAD.left + i * step).toFixed(1)}" y="${HEIGHT - 8}">${hhmm(m)}</text>` : ''))
+    .map((m, i) => {
+      const last = i === minutes.length - 1;
+      if (i % 10 !== 0 && !last) return '';
+      const x = last ? WIDTH - PAD.right : PAD.left + i * step;
+      return `<text x="${x.toFixed(1)}" y="${HEIGHT - 8}"${last ? ' text-anchor="end"' : ''}>${hhmm(m)}</text>`;
+    })
     .join('');
   return `<svg id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}">
 <title id="${id}-title">${escapeHtml(options.title)}</title>
@@ -141,10 +146,12 @@ ${options.reloading ? `<meta http-equiv="refresh" content="${REFRESH_SECONDS}">\
     options.reloading ? `reloading every ${REFRESH_SECONDS} s: <a href="/">stop reloading</a>` : `<a href="/?reload=auto">reload every ${REFRESH_SECONDS} s</a>`
   } · <a href="/status.json">as JSON</a> (what <code>npm run ops -- status --json</code> prints)</p>
 <h2>Pushes and push→slot lag</h2>
-<p>Lag: from a push reaching the webhook to the end of the sync it ran.</p>
+<h3>Pushes per minute</h3>
 ${pushChart}
+<h3>Push→slot lag, average per minute</h3>
+<p>From a push reaching the webhook to the end of the sync it ran (the slot updated).</p>
 ${lagChart}
-${pushTable(series)}
+<p><a href="#by-minute">The numbers by minute</a> are below the figures.</p>
 <h2>Channels</h2>
 <table><tbody>
 ${row('Channels', channels.total)}${row('Active', channels.byState.active)}${row('Pending', channels.byState.pending)}
@@ -158,6 +165,8 @@ ${runSummary ? `<table><tbody>${runSummary}</tbody></table>` : ''}
 <table><tbody>${row('Mails waiting', outbox.depth)}${row('Oldest waiting (s)', outbox.oldestAgeSeconds ?? '–')}</tbody></table>
 <h2>Bookings made in the last 24 h, by status now</h2>
 <table><tbody>${Object.entries(bookings.byStatus).map(([s, n]) => row(s, n)).join('')}</tbody></table>
+<h2 id="by-minute">Pushes by minute, last hour</h2>
+${pushTable(series)}
 </main>
 </body>
 </html>`;
