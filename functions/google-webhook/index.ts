@@ -3,6 +3,7 @@
 // `sync` → 200; a change → sync now, within a time budget, then 200. Only when the need to sync
 // could not even be recorded do we answer 5xx (then Google's retry is what we want).
 import { logEvent } from '../../shared/business-events';
+import { countPush } from '../../shared/ops/push-metrics';
 import { parsePushHeaders } from '../../shared/sync/push-headers';
 import { receivePush } from '../../shared/sync/receive-push';
 import { syncChannel } from '../../shared/sync/sync-channel';
@@ -28,10 +29,12 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
     // Cut to a channel id's length: the header is the sender's to fill.
     log.warn({ channelId: push.channelId.slice(0, 64) }, 'push refused: unknown channel, token or resource');
     logEvent(log, 'push.received', { channelId: push.channelId.slice(0, 64), outcome: 'refused' });
+    await countPush(s.db, log, 'refused', s.now());
     return void res.status(404).end();
   }
   if (verdict.kind !== 'changed') {
     logEvent(log, 'push.received', { channelId: push.channelId, outcome: verdict.kind === 'sync_message' ? 'ignored' : 'coalesced', messageNumber: push.messageNumber });
+    if (verdict.kind !== 'sync_message') await countPush(s.db, log, 'coalesced', s.now());
     return void res.status(200).end();
   }
   try {
@@ -45,6 +48,7 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
       changes: report.changes,
       lagMs: Date.now() - arrived,
     });
+    await countPush(s.db, log, report.outcome === 'queued' ? 'coalesced' : 'handled', s.now(), report.outcome === 'synced' ? Date.now() - arrived : undefined);
   } catch (error) {
     // The lease transaction failed: the need to sync is not recorded anywhere. Let Google retry.
     log.error({ err: error, channelId: push.channelId }, 'could not record or run the sync');
