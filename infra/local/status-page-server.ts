@@ -5,8 +5,8 @@
 // written yet (shared/ops/push-metrics.ts batches them) are added, so a push shows at once.
 import type { Firestore } from '@google-cloud/firestore';
 import type { ServerResponse } from 'node:http';
-import { readPushMinutes, unwrittenPushCounts } from '../../shared/ops/push-metrics';
-import { readOpsStatus } from '../../shared/ops/status';
+import { unwrittenPushCounts } from '../../shared/ops/push-metrics';
+import { opsStatus, readStatusFigures } from '../../shared/ops/status';
 import { listen, sendJson, type RunningServer } from './http';
 import { renderStatusPage, STATUS_PAGE_POLICY } from './status-page';
 
@@ -24,9 +24,9 @@ export function startStatusPage(options: { db: Firestore; now: () => Date; port:
       const now = options.now();
       void (async () => {
         try {
-          const status = await readOpsStatus(options.db, now);
-          if (path === '/status.json') return sendJson(res, 200, status);
-          sendPage(res, renderStatusPage(status, await readPushMinutes(options.db, now, 60, unwrittenPushCounts()), { reloading: url.searchParams.get('reload') === 'auto' }));
+          const figures = await readStatusFigures(options.db, now, unwrittenPushCounts());
+          if (path === '/status.json') return sendJson(res, 200, opsStatus(figures));
+          sendPage(res, renderStatusPage(opsStatus(figures), figures.pushMinutes, { reloading: url.searchParams.get('reload') === 'auto' }));
         } catch (error) {
           sendJson(res, 500, { error: 'firestore_unavailable', message: (error as Error).message });
         }

@@ -13,7 +13,7 @@ export async function status(json: boolean): Promise<void> {
 /** The figures as an operator reads them at a terminal (pure). */
 export function statusText(figures: OpsStatus): string {
   const now = Date.parse(figures.at);
-  const { channels, lastRun, outbox, bookings } = figures;
+  const { channels, lastRun, outbox, bookings, pushes } = figures;
   const soonest = channels.soonestExpiry ? `soonest expiry in ${humanDuration(Date.parse(channels.soonestExpiry) - now)}` : 'none expiring';
   const run = lastRun
     ? `${lastRun.running ? 'running now, started' : 'ended'} ${humanDuration(now - Date.parse(lastRun.at))} ago${lastRun.summary ? `: ${Object.entries(lastRun.summary).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}` : ''}`
@@ -24,5 +24,6 @@ export function statusText(figures: OpsStatus): string {
     `last run      ${run}`,
     `outbox        ${outbox.depth} mails waiting${outbox.oldestAgeSeconds === null ? '' : `, oldest ${humanDuration(outbox.oldestAgeSeconds * 1000)} old`}`,
     `bookings 24h  ${Object.entries(bookings.byStatus).map(([status, n]) => `${status} ${n}`).join(', ')}`,
+    `pushes 1h     ${Object.entries(pushes.byOutcome).map(([outcome, n]) => `${outcome} ${n}`).join(', ')}; push→slot lag ${pushes.averageLagMs === null ? '-' : `${pushes.averageLagMs} ms`} on average`,
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Channel } from '../channels/channels';
 import { withDates } from '../store/firestore';
 import { SLOT_STATUSES, type SlotStatus } from '../store/slots';
+import { PUSH_OUTCOMES, readPushMinutes, type MinuteCounts, type PushOutcome } from './push-metrics';
 
 type ChannelState = Channel['state'];
 
@@ -29,6 +30,8 @@ export interface StatusFigures {
   outbox: { depth: number; oldestCreatedAt: Date | null };
   /** Slots created in the last 24 h, by the status they are in now. */
   bookingsByStatus: Record<SlotStatus, number>;
+  /** The last hour's pushes by minute, as the webhooks have written them (./push-metrics.ts). */
+  pushMinutes: MinuteCounts[];
 }
 
 /** `npm run ops -- status --json`: a fixed shape (test/unit/ops/status.test.ts pins it). */
@@ -46,6 +49,8 @@ export interface OpsStatus {
   lastRun: { at: string; running: boolean; summary: Record<string, unknown> | null } | null;
   outbox: { depth: number; oldestAgeSeconds: number | null };
   bookings: { windowHours: 24; byStatus: Record<SlotStatus, number> };
+  /** Pushes the webhooks counted in the last hour (each instance writes its counts every 10 s or so). */
+  pushes: { windowMinutes: number; byOutcome: Record<PushOutcome, number>; averageLagMs: number | null };
 }
 
 /** Shapes the figures for --json and the page (pure). */
@@ -68,7 +73,15 @@ export function opsStatus(figures: StatusFigures): OpsStatus {
       oldestAgeSeconds: outbox.oldestCreatedAt ? Math.max(0, Math.floor((now.getTime() - outbox.oldestCreatedAt.getTime()) / 1000)) : null,
     },
     bookings: { windowHours: 24, byStatus: figures.bookingsByStatus },
+    pushes: pushSummary(figures.pushMinutes),
   };
+}
+
+function pushSummary(minutes: MinuteCounts[]): OpsStatus['pushes'] {
+  const byOutcome = Object.fromEntries(PUSH_OUTCOMES.map((outcome) => [outcome, minutes.reduce((n, m) => n + m.pushes[outcome], 0)])) as Record<PushOutcome, number>;
+  const lagCount = minutes.reduce((n, m) => n + m.lagCount, 0);
+  const averageLagMs = lagCount > 0 ? Math.round(minutes.reduce((n, m) => n + m.lagMsSum, 0) / lagCount) : null;
+  return { windowMinutes: minutes.length, byOutcome, averageLagMs };
 }
 
 /** What upkeep/renewChannels keeps of the last scheduled run (shared/upkeep/upkeep-state.ts). */
@@ -83,8 +96,8 @@ const dateField = (value: unknown): Date | null => {
   return converted instanceof Date ? converted : null;
 };
 
-/** Reads the figures: about twenty aggregation queries and three single-document reads, side by side. */
-export async function readStatusFigures(db: Firestore, now: Date): Promise<StatusFigures> {
+/** Reads the figures side by side: fifteen aggregation queries, three single-document reads, the last hour's minutes (at most 60 small documents). */
+export async function readStatusFigures(db: Firestore, now: Date, unwrittenPushes: MinuteCounts[] = []): Promise<StatusFigures> {
   const channels = db.collection('googleCalendarChannels');
   const watches = db.collection('googleCalendarWatches');
   const outbox = db.collection('mailOutbox');
@@ -93,7 +106,8 @@ export async function readStatusFigures(db: Firestore, now: Date): Promise<Statu
   const dayAhead = new Date(now.getTime() + DAY_MS);
   const dayAgo = new Date(now.getTime() - DAY_MS);
 
-  const [pending, active, expiringWithin24h, expired, soonest, dirty, failing, upkeep, depth, oldest, ...bookings] = await Promise.all([
+  const [pushMinutes, pending, active, expiringWithin24h, expired, soonest, dirty, failing, upkeep, depth, oldest, ...bookings] = await Promise.all([
+    readPushMinutes(db, now, 60, unwrittenPushes),
     count(channels.where('state', '==', 'pending')),
     count(channels.where('state', '==', 'active')),
     count(channels.where('expiration', '>=', now).where('expiration', '<', dayAhead)),
@@ -123,9 +137,11 @@ export async function readStatusFigures(db: Firestore, now: Date): Promise<Statu
       : null,
     outbox: { depth, oldestCreatedAt: oldest.empty ? null : dateField(oldest.docs[0]?.get('createdAt')) },
     bookingsByStatus: Object.fromEntries(SLOT_STATUSES.map((status, i) => [status, bookings[i] ?? 0])) as Record<SlotStatus, number>,
+    pushMinutes,
   };
 }
 
-export async function readOpsStatus(db: Firestore, now: Date): Promise<OpsStatus> {
-  return opsStatus(await readStatusFigures(db, now));
+/** `unwrittenPushes`: counts this process holds and has not written yet (the local stack's page adds them). */
+export async function readOpsStatus(db: Firestore, now: Date, unwrittenPushes: MinuteCounts[] = []): Promise<OpsStatus> {
+  return opsStatus(await readStatusFigures(db, now, unwrittenPushes));
 }

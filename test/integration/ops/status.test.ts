@@ -22,6 +22,7 @@ interface Status {
   lastRun: { at: string; running: boolean; summary: Record<string, unknown> | null } | null;
   outbox: { depth: number; oldestAgeSeconds: number | null };
   bookings: { byStatus: Record<string, number> };
+  pushes: { windowMinutes: number; byOutcome: Record<string, number>; averageLagMs: number | null };
 }
 
 it('counts channels by state and expiry, dirty and failing calendars, the last run, the outbox and the day\'s bookings', async () => {
@@ -57,6 +58,8 @@ it('counts channels by state and expiry, dirty and failing calendars, the last r
   expect(status.outbox.depth).toBe(1);
   expect(status.outbox.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
   expect(status.bookings.byStatus).toEqual({ requested: 1, booked: 0, declined: 0, cancelled: 0 });
+  // The pushes the webhooks have written (this process's own wait in memory for their batch).
+  expect(status.pushes).toMatchObject({ windowMinutes: 60, byOutcome: { handled: expect.any(Number), coalesced: expect.any(Number), refused: expect.any(Number) } });
 
   const text = await runOps(['status'], sys.env);
   expect(text.status).toBe(0);
@@ -64,4 +67,5 @@ it('counts channels by state and expiry, dirty and failing calendars, the last r
   expect(text.stdout).toMatch(/^syncs +1 calendars left dirty, 1 failing$/m);
   expect(text.stdout).toMatch(/^outbox +1 mails waiting/m);
   expect(text.stdout).toMatch(/^bookings 24h +requested 1, booked 0, declined 0, cancelled 0$/m);
+  expect(text.stdout).toMatch(/^pushes 1h +handled \d+, coalesced \d+, refused \d+; push→slot lag .* on average$/m);
 });
