@@ -1,5 +1,6 @@
 // Pushes and their push→slot lag per minute, for the status page's chart: `opsMetrics/{minute}`,
-// one small document a minute, counters only (FieldValue.increment, no read, no transaction).
+// one small document a minute, counters only (FieldValue.increment, no read, no transaction),
+// deleted by Firestore's TTL a week later.
 //
 // Cheap for the webhook: an instance counts its pushes in memory and writes them in one batch at
 // most every FLUSH_EVERY_MS, during a push it is answering anyway (there is no work after the
@@ -19,6 +20,9 @@ export const PUSH_OUTCOMES = ['handled', 'coalesced', 'refused'] as const;
 export type PushOutcome = (typeof PUSH_OUTCOMES)[number];
 
 export const FLUSH_EVERY_MS = 10_000;
+
+/** Firestore's TTL policy on `expireAt` (infra/firestore/firestore.indexes.json) deletes a minute after a week. */
+const KEEP_MS = 7 * 24 * 3_600_000;
 
 const MINUTE_MS = 60_000;
 
@@ -96,6 +100,7 @@ export class PushMetrics {
         this.db.collection('opsMetrics').doc(counts.minute.toISOString()),
         {
           minute: counts.minute,
+          expireAt: new Date(counts.minute.getTime() + KEEP_MS),
           pushes: Object.fromEntries(PUSH_OUTCOMES.map((outcome) => [outcome, FieldValue.increment(counts.pushes[outcome])])),
           lagMsSum: FieldValue.increment(counts.lagMsSum),
           lagCount: FieldValue.increment(counts.lagCount),
