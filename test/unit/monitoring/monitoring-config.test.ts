@@ -55,6 +55,7 @@ const SAMPLES: { [N in EventName]: EventFields<N>[] } = {
   'upkeep.run': [
     {
       outcome: 'done',
+      shard: '0/2',
       renewed: 2,
       healed: 0,
       reconciled: 1,
@@ -70,7 +71,7 @@ const SAMPLES: { [N in EventName]: EventFields<N>[] } = {
       outboxDepth: 0,
       oldestMailAgeSeconds: 0,
     },
-    { outcome: 'failed' },
+    { outcome: 'failed', shard: '1/2' },
   ],
 };
 
