@@ -20,7 +20,7 @@ export const EVENTS = {
   'booking.created': { level: 'info', fields: z.object({ slotId: id, hostId: id, status, inviteMode: z.string().optional() }).strict() },
   /** A guest's booking was not made: `reason` is the error code the guest was answered with. */
   'booking.refused': { level: 'info', fields: z.object({ host: id, reason: z.string(), httpStatus: z.number().int() }).strict() },
-  /** A host (or a guest, for `cancel`/`decline`) acted on a booking. */
+  /** A host's confirm or deny, or a cancel by the host or the guest (a guest's decline in Google is a slot.transition). */
   'booking.decided': {
     level: 'info',
     fields: z.object({ slotId: id, hostId: id, action: z.string(), outcome: z.enum(['done', 'repeated', 'conflict']), status, by: z.enum(['host', 'guest']) }).strict(),
