@@ -4,6 +4,7 @@
 // its sync keeps in Firestore while that can be trusted (../busy/trust.ts), else from Google's
 // freeBusy, for that calendar only.
 import { DateTime } from 'luxon';
+import { watchKey } from '../channels/watches';
 import type { BusyView, CalendarBusy } from '../busy/busy-view';
 import type { BusyInterval } from '../google/calendar';
 import { CalendarError, ConnectionRevoked } from '../google/errors';
@@ -66,7 +67,7 @@ export async function busyTime(deps: BusyTimeDeps, hostId: string, host: Subscri
       storedBusy(deps, hostId, calendarIds, range, own ? eventIdForSlot(own.slotId) : undefined),
     ]);
     const asked = stored.filter((calendar) => calendar.source === 'google');
-    for (const calendar of asked) deps.log?.info({ hostId, calendarId: calendar.calendarId, busySource: 'google', reason: calendar.reason }, 'busy time asked of Google');
+    for (const calendar of asked) deps.log?.info({ hostId, watch: watchKey(hostId, calendar.calendarId), busySource: 'google', reason: calendar.reason }, 'busy time asked of Google');
     const google = asked.length > 0 ? await target.session.freeBusy(asked.map((calendar) => calendar.calendarId), range.start, range.end) : new Map<string, BusyInterval[]>();
     const busy = stored.flatMap((calendar) => {
       if (calendar.source === 'stored') return calendar.intervals.map((b) => ({ start: new Date(b.start), end: new Date(b.end) }));
