@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deploys the monitoring defined in this folder (README, "Operations"): the log-based metrics
+# Deploys the monitoring defined in this folder (docs/operations.md): the log-based metrics
 # (metrics/*.json, one file per metric, named as the metric), then the dashboard and the alert
 # policies that read them. Each is updated if it exists, else created, so running it again after a
 # change updates in place. Run by cloudbuild.yaml's `monitoring` step; by hand:
