@@ -52,6 +52,8 @@ const COMMON_DEFAULTS = {
   RECONCILE_INTERVAL_MINUTES: '0',
   RENEWAL_BUDGET_SECONDS: '240',
   RENEWAL_CONCURRENCY: '8',
+  // One scheduled run covers the whole install; more shards split it (shared/upkeep/shards.ts).
+  UPKEEP_SHARDS: '1',
   // Abuse limits (shared/abuse): far above what a person booking a time does, far below what a
   // script needs to spam invites through Google or spend the host's Calendar quota.
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: '30',
@@ -123,6 +125,8 @@ const schema = z.object({
   RECONCILE_INTERVAL_MINUTES: wholeNumber(0, 24 * 60),
   RENEWAL_BUDGET_SECONDS: wholeNumber(10, 1700),
   RENEWAL_CONCURRENCY: wholeNumber(1, 50),
+  /** How many scheduler jobs share the upkeep, each a range of buckets (shared/upkeep/shards.ts). */
+  UPKEEP_SHARDS: wholeNumber(1, 256),
   /** Booking requests one client address may send a minute. */
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: wholeNumber(1, 100_000),
   /** Availability views (each a Google freeBusy call) one client address may ask for a minute. */
@@ -163,6 +167,10 @@ export interface Config {
     reconcileIntervalMs: number;
     budgetMs: number;
     concurrency: number;
+  };
+  upkeep: {
+    /** The deploy makes one scheduler job per shard (infra/deploy/renewal-job.ts). */
+    shards: number;
   };
   limits: AbuseLimits;
 }
@@ -225,6 +233,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       budgetMs: s.RENEWAL_BUDGET_SECONDS * 1000,
       concurrency: s.RENEWAL_CONCURRENCY,
     },
+    upkeep: { shards: s.UPKEEP_SHARDS },
     limits: {
       bookingAttemptsPerMinute: s.LIMIT_BOOKING_ATTEMPTS_PER_MINUTE,
       availabilityViewsPerMinute: s.LIMIT_AVAILABILITY_VIEWS_PER_MINUTE,

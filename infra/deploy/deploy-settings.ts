@@ -102,6 +102,7 @@ export function deployProblems(settings: DeploySettings): string[] {
     audience: envVars.get('SCHEDULER_AUDIENCE') || undefined,
     serviceAccount: config.scheduler.serviceAccount,
     budgetSeconds: String(config.renewal.budgetMs / 1000),
+    shards: String(config.upkeep.shards),
   });
   return job.success ? [] : job.error.issues.map((issue) => `${JOB_SETTING_NAMES[issue.path[0] as keyof typeof JOB_SETTING_NAMES]} ${issue.message}`);
 }
@@ -114,4 +115,5 @@ const JOB_SETTING_NAMES = {
   audience: 'SCHEDULER_AUDIENCE',
   serviceAccount: 'SCHEDULER_SERVICE_ACCOUNT',
   budgetSeconds: 'RENEWAL_BUDGET_SECONDS',
+  shards: 'UPKEEP_SHARDS',
 } as const;

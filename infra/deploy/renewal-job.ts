@@ -3,10 +3,17 @@
 // job is tested as a value; infra/deploy/scheduler-job.ts does the calls.
 import type { protos } from '@google-cloud/scheduler';
 import { z } from 'zod';
+import { MAX_SHARDS } from '../../shared/upkeep/shards';
 
 type Job = protos.google.cloud.scheduler.v1.IJob;
 
 export const JOB_ID = 'renew-channels';
+
+/**
+ * Shard 0 keeps the job from before shards (JOB_ID); shard i > 0 is `renew-channels-shard-i`, so
+ * the jobs of shards a smaller count no longer has are found by name and deleted.
+ */
+export const SHARD_JOB_PREFIX = `${JOB_ID}-shard-`;
 
 /** Hourly, at minute 7: the renewal window is 48 h, and off the top of the hour most jobs crowd. */
 export const SCHEDULE = '7 * * * *';
@@ -51,6 +58,13 @@ export const renewalJobSettingsSchema = z.object({
   serviceAccount: z.email({ error: "must be the email of the scheduler's service account" }),
   /** RENEWAL_BUDGET_SECONDS: checked here only, the job does not carry it. */
   budgetSeconds,
+  /** UPKEEP_SHARDS: one job per shard (shared/upkeep/shards.ts). */
+  shards: z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().min(1, { error: 'must be at least 1' }).max(MAX_SHARDS, { error: `must be at most ${MAX_SHARDS}` }))
+    .default(1),
 });
 
 export type RenewalJobSettings = z.output<typeof renewalJobSettingsSchema>;
@@ -74,15 +88,33 @@ export function renewalTarget(settings: Pick<RenewalJobSettings, 'publicBaseUrl'
   return { uri, audience: settings.audience ?? uri };
 }
 
-export function renewalJob(settings: RenewalJobSettings): RenewalJob {
+/** The jobs UPKEEP_SHARDS asks for: one, calling the whole install, or one per shard. */
+export function renewalJobs(settings: RenewalJobSettings): RenewalJob[] {
+  return Array.from({ length: settings.shards }, (_, index) => renewalJob(settings, index));
+}
+
+/** Of the jobs in the location, those of shards beyond the count: they are deleted after the upsert. */
+export function staleJobNames(existing: string[], settings: RenewalJobSettings, parent: string): string[] {
+  return existing.filter((name) => {
+    const match = new RegExp(`^${parent}/jobs/${SHARD_JOB_PREFIX}(\\d+)$`).exec(name);
+    return match !== null && Number(match[1]) >= settings.shards;
+  });
+}
+
+export function renewalJob(settings: RenewalJobSettings, shard = 0): RenewalJob {
   const parent = `projects/${settings.project}/locations/${settings.region}`;
   const { uri, audience } = renewalTarget(settings);
+  const count = settings.shards;
   const fields = {
-    description: 'Renews Google Calendar watch channels, heals missing ones, reconciles every calendar and resends queued mail',
+    description:
+      count === 1
+        ? 'Renews Google Calendar watch channels, heals missing ones, reconciles every calendar and resends queued mail'
+        : `Shard ${shard} of ${count} of the upkeep: renews, heals and reconciles its calendars' channels${shard === 0 ? ', and resends queued mail' : ''}`,
     schedule: SCHEDULE,
     timeZone: TIME_ZONE,
     httpTarget: {
-      uri,
+      // The shard is in the URL (functions/renew-channels); the token's audience stays the bare URL.
+      uri: count === 1 ? uri : `${uri}?shard=${shard}&of=${count}`,
       httpMethod: 'POST' as const,
       // Cloud Run checks this token (IAM: the scheduler's account is the only invoker), and the
       // function checks its audience and email again.
@@ -97,7 +129,7 @@ export function renewalJob(settings: RenewalJobSettings): RenewalJob {
   } satisfies Job;
   return {
     parent,
-    job: { name: `${parent}/jobs/${JOB_ID}`, ...fields },
+    job: { name: `${parent}/jobs/${shard === 0 ? JOB_ID : `${SHARD_JOB_PREFIX}${shard}`}`, ...fields },
     // Field masks name the proto fields (snake_case), and are derived from what is set so that a
     // field added above is also updated on existing jobs.
     updateMask: { paths: Object.keys(fields).map((key) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)) },

@@ -1,5 +1,6 @@
-// `npm run scheduler -- [flags]`: creates the Cloud Scheduler job that calls `renewChannels`, or
-// brings an existing one up to date; running it again changes nothing. Cloud Build runs it after the
+// `npm run scheduler -- [flags]`: creates the Cloud Scheduler jobs that call `renewChannels` (one per
+// upkeep shard), or brings existing ones up to date, then deletes the jobs of shards beyond the
+// count; running it again changes nothing. Cloud Build runs it after the
 // deploy (cloudbuild.yaml); an operator can run it too, with Application Default Credentials.
 //
 // Each setting comes from a flag or else from the variable the functions themselves read, so the
@@ -10,14 +11,15 @@
 //   --audience          SCHEDULER_AUDIENCE          the OIDC audience; by default that same URL
 //   --service-account   SCHEDULER_SERVICE_ACCOUNT   the account the scheduler's token is for
 //   --budget-seconds    RENEWAL_BUDGET_SECONDS      checked against the attempt deadline (default 240)
+//   --shards            UPKEEP_SHARDS               how many jobs share the upkeep (default 1)
 //   --dry-run           print the job and the update mask; call nothing
 import { parseArgs } from 'node:util';
 import { CloudSchedulerClient } from '@google-cloud/scheduler';
-import { upsertJob } from './job-upsert';
-import { renewalJob, renewalJobSettingsSchema } from './renewal-job';
+import { deleteStaleJobs, upsertJob } from './job-upsert';
+import { renewalJobs, renewalJobSettingsSchema, staleJobNames } from './renewal-job';
 
 const USAGE =
-  'usage: npm run scheduler -- --project ID --region REGION --public-base-url URL --service-account EMAIL [--audience URL] [--budget-seconds N] [--dry-run]';
+  'usage: npm run scheduler -- --project ID --region REGION --public-base-url URL --service-account EMAIL [--audience URL] [--budget-seconds N] [--shards N] [--dry-run]';
 
 class UsageError extends Error {}
 
@@ -35,6 +37,7 @@ const SOURCES = {
   audience: ['--audience', 'SCHEDULER_AUDIENCE'],
   serviceAccount: ['--service-account', 'SCHEDULER_SERVICE_ACCOUNT'],
   budgetSeconds: ['--budget-seconds', 'RENEWAL_BUDGET_SECONDS'],
+  shards: ['--shards', 'UPKEEP_SHARDS'],
 } as const;
 
 function settingsFrom(argv: string[], env: NodeJS.ProcessEnv) {
@@ -49,6 +52,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv) {
         audience: { type: 'string' },
         'service-account': { type: 'string' },
         'budget-seconds': { type: 'string' },
+        shards: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
       },
     });
@@ -69,6 +73,7 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv) {
     audience: given('audience'),
     serviceAccount: given('serviceAccount'),
     budgetSeconds: given('budgetSeconds') ?? '240',
+    shards: given('shards') ?? '1',
   };
   const parsed = renewalJobSettingsSchema.safeParse(raw);
   if (!parsed.success) {
@@ -85,16 +90,24 @@ function settingsFrom(argv: string[], env: NodeJS.ProcessEnv) {
 
 async function main(argv: string[]): Promise<void> {
   const { settings, dryRun } = settingsFrom(argv, process.env);
-  const plan = renewalJob(settings);
+  const plans = renewalJobs(settings);
   if (dryRun) {
-    console.log(JSON.stringify(plan, null, 2));
+    console.log(JSON.stringify(plans, null, 2));
     return;
   }
   const client = new CloudSchedulerClient();
   try {
-    const outcome = await upsertJob(client, plan);
-    const { uri, oidcToken } = plan.job.httpTarget;
-    console.log(`${outcome} ${plan.job.name}: POST ${uri} (${plan.job.schedule} ${plan.job.timeZone}) as ${oidcToken.serviceAccountEmail}, audience ${oidcToken.audience}`);
+    // Every job of the new count first, then the old count's extra jobs go: no shard is left
+    // without a job in between.
+    for (const plan of plans) {
+      const outcome = await upsertJob(client, plan);
+      const { uri, oidcToken } = plan.job.httpTarget;
+      console.log(`${outcome} ${plan.job.name}: POST ${uri} (${plan.job.schedule} ${plan.job.timeZone}) as ${oidcToken.serviceAccountEmail}, audience ${oidcToken.audience}`);
+    }
+    const parent = plans[0]!.parent;
+    for (const name of await deleteStaleJobs(client, parent, (names) => staleJobNames(names, settings, parent))) {
+      console.log(`deleted ${name}: its shard is beyond UPKEEP_SHARDS=${settings.shards}`);
+    }
   } finally {
     await client.close();
   }

@@ -3,10 +3,16 @@
 import type { Firestore, Query, Transaction } from '@google-cloud/firestore';
 import { withDates } from '../store/firestore';
 import { channelSchema, type Channel } from './channels';
+import { bucketOf, watchKey, withBucket, type BucketRange } from './watches';
 
 /** Where a walk of expiringBefore's pages goes on: after the last channel read. */
 export interface ExpiryCursor {
   expiration: Date;
+  /**
+   * The channel's bucket (./watches: bucketOf its watch key), for a query kept to a range of them;
+   * without it such a walk reads the channels of that same expiration again (none is skipped).
+   */
+  bucket?: number;
   id: string;
 }
 
@@ -14,7 +20,7 @@ export class ChannelRepository {
   constructor(private readonly db: Firestore) {}
 
   ref(channelId: string) {
-    return this.db.collection('googleCalendarChannels').doc(channelId);
+    return this.db.collection('googleCalendarChannels').doc(channelId).withConverter(withBucket);
   }
 
   async get(channelId: string): Promise<Channel | undefined> {
@@ -36,18 +42,31 @@ export class ChannelRepository {
   }
 
   /** Channels expiring before `time` (pending ones have no expiration yet), soonest first. */
-  async expiringBefore(time: Date, limit: number, after?: ExpiryCursor): Promise<{ id: string; channel: Channel }[]> {
-    return this.list(this.expiringQuery(time, after).limit(limit));
+  async expiringBefore(time: Date, limit: number, after?: ExpiryCursor, range?: BucketRange): Promise<{ id: string; channel: Channel }[]> {
+    return this.list(this.expiringQuery(time, after, range).limit(limit));
   }
 
   /** How many expiringBefore would list, counted by Firestore (no document is read into memory). */
-  async countExpiringBefore(time: Date, after?: ExpiryCursor): Promise<number> {
-    return (await this.expiringQuery(time, after).count().get()).data().count;
+  async countExpiringBefore(time: Date, after?: ExpiryCursor, range?: BucketRange): Promise<number> {
+    return (await this.expiringQuery(time, after, range).count().get()).data().count;
   }
 
-  private expiringQuery(time: Date, after?: ExpiryCursor): Query {
-    const query = this.db.collection('googleCalendarChannels').where('expiration', '<', time).orderBy('expiration').orderBy('__name__');
-    return after ? query.startAfter(after.expiration, after.id) : query;
+  private expiringQuery(time: Date, after?: ExpiryCursor, range?: BucketRange): Query {
+    // Soonest expiring first. With a bucket range the query has two inequalities, and Firestore
+    // wants both fields ordered before the document name: so the cursor carries the bucket too.
+    if (!range) {
+      const query = this.db.collection('googleCalendarChannels').where('expiration', '<', time).orderBy('expiration').orderBy('__name__');
+      return after ? query.startAfter(after.expiration, after.id) : query;
+    }
+    const query = this.db
+      .collection('googleCalendarChannels')
+      .where('expiration', '<', time)
+      .where('bucket', '>=', range.from)
+      .where('bucket', '<', range.to)
+      .orderBy('expiration')
+      .orderBy('bucket')
+      .orderBy('__name__');
+    return after ? query.startAfter(after.expiration, after.bucket ?? -1, after.id) : query;
   }
 
   /** One page of every channel, in id order, after `after`. */
@@ -65,6 +84,23 @@ export class ChannelRepository {
       if (snap.exists) found.set(snap.id, channelSchema.parse(withDates(snap.data())));
     }
     return found;
+  }
+
+  /**
+   * Writes the bucket of these channels where it is missing (documents from before buckets): the
+   * heal's pass over every channel does it, so a sharded query finds them all after one heal cycle.
+   */
+  async writeMissingBuckets(channelIds: string[]): Promise<number> {
+    if (channelIds.length === 0) return 0;
+    const snaps = await this.db.getAll(...channelIds.map((id) => this.db.collection('googleCalendarChannels').doc(id)));
+    const missing = snaps.filter((snap) => snap.exists && snap.get('bucket') === undefined);
+    await Promise.all(
+      missing.map((snap) => {
+        const bucket = bucketOf(watchKey(String(snap.get('subscriberId')), String(snap.get('calendarId'))));
+        return snap.ref.update({ bucket }, { lastUpdateTime: snap.updateTime! }).catch(() => undefined);
+      }),
+    );
+    return missing.length;
   }
 
   private async list(query: Query): Promise<{ id: string; channel: Channel }[]> {

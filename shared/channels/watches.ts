@@ -11,7 +11,7 @@
 // channel on first use (a sync, a renewal, a re-watch or the heal's pass over the host), in the
 // same transaction as the read, so no token is lost at deploy.
 import { createHash } from 'node:crypto';
-import type { Firestore, Query, Timestamp, Transaction } from '@google-cloud/firestore';
+import type { DocumentData, Firestore, FirestoreDataConverter, Query, Timestamp, Transaction } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { withDates } from '../store/firestore';
 
@@ -67,6 +67,42 @@ export interface WatchSnapshot {
 
 export const FRESH_STATE: SyncState = { syncToken: null, lastSyncedAt: null, lease: null, dirty: false, errorCount: 0 };
 
+/**
+ * How many buckets watches and channels are spread over (../upkeep/shards: a shard is a range of
+ * them). Far more than there will ever be shards, so a range of them is close to an even share.
+ */
+export const BUCKETS = 4096;
+
+/**
+ * The bucket of a watch key (and of its channels) or of a host id: a stable hash, the same in
+ * every process and every release, so a document's bucket never has to be rewritten.
+ */
+export function bucketOf(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % BUCKETS;
+}
+
+/**
+ * Buckets [from, to) a query keeps to (../upkeep/shards); none: every document. A document written
+ * before buckets were (one the heal has not yet reached) is found only by the unfiltered query.
+ */
+export type BucketRange = { from: number; to: number } | undefined;
+
+/**
+ * Every whole write (create, set) of a watch or channel document carries its bucket, from the
+ * (host, calendar) it is about: a channel is in its watch's bucket, so one shard renews the channel
+ * and reconciles the calendar. Reads give the document as stored. (Updates leave the field as is.)
+ */
+export const withBucket: FirestoreDataConverter<DocumentData, DocumentData> = {
+  toFirestore(data: DocumentData): DocumentData {
+    const { subscriberId, calendarId } = data as { subscriberId?: unknown; calendarId?: unknown };
+    if (typeof subscriberId !== 'string' || typeof calendarId !== 'string') return data;
+    return { ...data, bucket: bucketOf(watchKey(subscriberId, calendarId)) };
+  },
+  fromFirestore(snap) {
+    return snap.data();
+  },
+};
+
 /** The document id of a (host, calendar); calendar ids may contain characters ids may not. */
 export function watchKey(subscriberId: string, calendarId: string): string {
   return `${subscriberId}_${createHash('sha256').update(calendarId).digest('hex').slice(0, 32)}`;
@@ -80,7 +116,7 @@ export class WatchRepository {
   }
 
   ref(key: string) {
-    return this.collection.doc(key);
+    return this.collection.doc(key).withConverter(withBucket);
   }
 
   refOf(subscriberId: string, calendarId: string) {
@@ -157,17 +193,45 @@ export class WatchRepository {
   }
 
   /** Watched calendars last synced before `time`, longest ago first. */
-  async syncedBefore(time: Date, limit: number): Promise<{ key: string; watch: Watch }[]> {
-    return this.list(this.collection.where('watched', '==', true).where('lastSyncedAt', '<', time).orderBy('lastSyncedAt').limit(limit));
+  async syncedBefore(time: Date, limit: number, range?: BucketRange): Promise<{ key: string; watch: Watch }[]> {
+    if (!range) return this.list(this.collection.where('watched', '==', true).where('lastSyncedAt', '<', time).orderBy('lastSyncedAt').limit(limit));
+    return this.list(
+      this.collection
+        .where('watched', '==', true)
+        .where('lastSyncedAt', '<', time)
+        .where('bucket', '>=', range.from)
+        .where('bucket', '<', range.to)
+        .orderBy('lastSyncedAt')
+        .orderBy('bucket')
+        .limit(limit),
+    );
   }
 
   /** Watched calendars never synced, or marked to sync again. */
-  async awaitingSync(limit: number): Promise<{ key: string; watch: Watch }[]> {
-    const [never, dirty] = await Promise.all([
-      this.list(this.collection.where('watched', '==', true).where('lastSyncedAt', '==', null).limit(limit)),
-      this.list(this.collection.where('watched', '==', true).where('dirty', '==', true).limit(limit)),
-    ]);
+  async awaitingSync(limit: number, range?: BucketRange): Promise<{ key: string; watch: Watch }[]> {
+    const [never, dirty] = await Promise.all(
+      range
+        ? [
+            this.list(this.collection.where('watched', '==', true).where('lastSyncedAt', '==', null).where('bucket', '>=', range.from).where('bucket', '<', range.to).limit(limit)),
+            this.list(this.collection.where('watched', '==', true).where('dirty', '==', true).where('bucket', '>=', range.from).where('bucket', '<', range.to).limit(limit)),
+          ]
+        : [
+            this.list(this.collection.where('watched', '==', true).where('lastSyncedAt', '==', null).limit(limit)),
+            this.list(this.collection.where('watched', '==', true).where('dirty', '==', true).limit(limit)),
+          ],
+    );
     return [...never, ...dirty];
+  }
+
+  /**
+   * Writes the bucket of these watches where it is missing (documents from before buckets): the
+   * heal's pass over every host does it, so a sharded query finds them all after one heal cycle.
+   */
+  async writeMissingBuckets(keys: string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const missing = (await this.db.getAll(...keys.map((key) => this.collection.doc(key)))).filter((snap) => snap.exists && snap.get('bucket') === undefined);
+    await Promise.all(missing.map((snap) => snap.ref.update({ bucket: bucketOf(snap.id) }, { lastUpdateTime: snap.updateTime! }).catch(() => undefined)));
+    return missing.length;
   }
 
   private async list(query: Query): Promise<{ key: string; watch: Watch }[]> {

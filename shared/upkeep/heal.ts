@@ -3,7 +3,7 @@
 import { logEvent } from '../business-events';
 import { isUsable } from '../channels/channel-service';
 import type { Channel } from '../channels/channels';
-import { watchKey } from '../channels/watches';
+import { bucketOf, watchKey } from '../channels/watches';
 import { CalendarNotFound, ConnectionRevoked } from '../google/errors';
 import type { Subscriber } from '../store/subscribers';
 import { forEachWithin } from '../work-pool';
@@ -11,6 +11,7 @@ import { channelVerdict, watchedCalendarsOf } from './decisions';
 import { calendarGone } from './gone-calendars';
 import type { UpkeepDeps } from './run-upkeep';
 import { emptyTally, PAGE, type Pool, type Tally } from './tally';
+import { inShard, WHOLE, type Shard } from './shards';
 import { START, type HealCursor } from './upkeep-state';
 
 /** From the cursor to the end of the cycle (hosts, then channels); returns where to resume. */
@@ -18,34 +19,41 @@ export async function heal(deps: UpkeepDeps, pool: Pool, from: HealCursor): Prom
   const tally = emptyTally();
   let after = from.after;
   if (from.phase === 'hosts') {
-    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, (hosts) => hostHealer(deps, hosts, tally));
+    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, () => true, (hosts) => hostHealer(deps, hosts, pool.shard ?? WHOLE, tally));
     if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'hosts', after: walked.after } };
     after = null;
   }
-  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, (channels) => channelHealer(deps, channels, tally));
+  const ours = ({ channel }: { id: string; channel: Channel }) => inShard(bucketOf(watchKey(channel.subscriberId, channel.calendarId)), pool.shard ?? WHOLE);
+  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, ours, (channels) => channelHealer(deps, channels, tally));
   if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'channels', after: walked.after } };
   return { tally, cursor: START };
 }
 
 /**
  * Pages through a collection in id order from `after`, reading what a page needs in a few round
- * trips (`prepare`), then working on its items a few at a time, until done or out of time; then
- * says where to resume (after the last item started).
+ * trips (`prepare`), then working on its items in this run's shard (`ours`) a few at a time, until
+ * done or out of time; then says where to resume (after the last item started). Hosts carry no
+ * bucket to query by (their calendars may be in several): each shard's heal reads every page and
+ * works on its own calendars and channels, by the bucket of their watch key, so a calendar, its
+ * watch and its channels are one shard's (reads are cheap beside Calendar calls, and the heal
+ * resumes at its cursor over as many runs as it needs).
  */
 async function walk<T extends { id: string }>(
   page: (after: string | null) => Promise<T[]>,
   from: string | null,
   pool: Pool,
+  ours: (item: T) => boolean,
   prepare: (items: T[]) => Promise<(item: T) => Promise<void>>,
 ): Promise<{ done: true } | { done: false; after: string | null }> {
   let after = from;
   for (;;) {
     if (Date.now() >= pool.deadline) return { done: false, after };
-    const items = await page(after);
+    const read = await page(after);
+    const items = read.filter(ours);
     const started = await forEachWithin(items, pool, await prepare(items));
     if (started < items.length) return { done: false, after: items[started - 1]?.id ?? after };
-    const last = items.at(-1);
-    if (items.length < PAGE || !last) return { done: true };
+    const last = read.at(-1);
+    if (read.length < PAGE || !last) return { done: true };
     after = last.id;
   }
 }
@@ -54,14 +62,18 @@ async function walk<T extends { id: string }>(
  * A watched calendar with no live channel gets one. A watch still in its pre-deploy shape (the
  * sync state on its channel) is migrated on the way, so the reconcile's queries find it.
  */
-async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], tally: Tally) {
-  const keys = hosts.flatMap(({ id, subscriber }) => watchedCalendarsOf(subscriber).map((calendarId) => watchKey(id, calendarId)));
+async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], shard: Shard, tally: Tally) {
+  // A host's calendars may be in several shards: each shard heals those in its buckets.
+  const ours = (id: string) => (calendarId: string) => inShard(bucketOf(watchKey(id, calendarId)), shard);
+  const keys = hosts.flatMap(({ id, subscriber }) => watchedCalendarsOf(subscriber).filter(ours(id)).map((calendarId) => watchKey(id, calendarId)));
   for (const key of await deps.channels.watches.unmigrated(keys)) await deps.channels.watches.get(key);
+  // Watches from before buckets get theirs here: after one heal cycle every sharded query finds them.
+  await deps.channels.watches.writeMissingBuckets(keys);
   const current = await deps.channels.watches.currentOf(keys);
   const channels = await deps.channels.channels.getMany([...new Set(current.values())]);
   const now = deps.now();
   return async ({ id, subscriber }: { id: string; subscriber: Subscriber }): Promise<void> => {
-    for (const calendarId of watchedCalendarsOf(subscriber)) {
+    for (const calendarId of watchedCalendarsOf(subscriber).filter(ours(id))) {
       const channel = channels.get(current.get(watchKey(id, calendarId)) ?? '');
       if (channel && isUsable(channel, now)) continue;
       // A revoked grant ends the host's every watch: no use trying their other calendars.
@@ -95,6 +107,8 @@ async function healCalendar(deps: UpkeepDeps, id: string, subscriber: Subscriber
 
 /** A channel whose host or calendar is gone, or that an interrupted step left behind, is stopped. */
 async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Channel }[], tally: Tally) {
+  // Channels from before buckets get theirs here, as the watches do in hostHealer.
+  await deps.channels.channels.writeMissingBuckets(page.map(({ id }) => id));
   const [hosts, current] = await Promise.all([
     deps.subscribers.getMany([...new Set(page.map(({ channel }) => channel.subscriberId))]),
     deps.channels.watches.currentOf(page.map(({ channel }) => watchKey(channel.subscriberId, channel.calendarId))),

@@ -5,7 +5,7 @@ import { syncCalendar } from '../sync/sync-channel';
 import { forEachWithin } from '../work-pool';
 import { needsReconcile } from './decisions';
 import { healIfCalendarGone } from './gone-calendars';
-import type { UpkeepDeps } from './run-upkeep';
+import { rangeOf, type UpkeepDeps } from './run-upkeep';
 import { emptyTally, PAGE, type Pool, type Tally } from './tally';
 
 /** The most one reconciliation sync may take; its own budget stops it (it stays dirty). */
@@ -47,7 +47,11 @@ export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: 
   // have left the query, so later pages are larger: the run reads each calendar once, plus the
   // failing ones once a page.)
   const seen = new Set<string>();
-  const queries = [(limit: number) => deps.channels.watches.awaitingSync(limit), (limit: number) => deps.channels.watches.syncedBefore(cutoff, limit)] as const;
+  const range = rangeOf(options.shard);
+  const queries = [
+    (limit: number) => deps.channels.watches.awaitingSync(limit, range),
+    (limit: number) => deps.channels.watches.syncedBefore(cutoff, limit, range),
+  ] as const;
   for (const query of queries) {
     for (;;) {
       const fresh = new Map((await query(pageSize + seen.size)).filter(({ key }) => !seen.has(key)).map((item) => [item.key, item]));

@@ -22,12 +22,14 @@ import { sendDueMail } from '../mail/outbox-job';
 import type { MailOutboxRepository } from '../store/mail-outbox';
 import type { SubscriberRepository } from '../store/subscribers';
 import type { SyncDeps } from '../sync/sync-channel';
+import { bucketOf, watchKey } from '../channels/watches';
 import { needsRenewal } from './decisions';
 import { forEachPaged } from './paged-work';
 import { connectionLost, heal } from './heal';
 import { reconcile, SYNC_BUDGET_MS } from './reconcile';
 import { settleStalledInvites, type StalledInviteDeps } from './stalled-invites';
 import { emptyTally, PAGE, type Pool, type Tally } from './tally';
+import { bucketRange, isWhole, shardName, WHOLE, type Shard } from './shards';
 import type { HealCursor, UpkeepStateRepository } from './upkeep-state';
 
 export { reconcile } from './reconcile';
@@ -53,6 +55,8 @@ export interface UpkeepOptions {
   /** Wall-clock time the run may start work in; in-flight work then finishes. */
   budgetMs: number;
   concurrency: number;
+  /** The part of the install this run works on (./shards); by default the whole. */
+  shard?: Shard;
 }
 
 export interface UpkeepSummary {
@@ -78,14 +82,15 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
   const deadline = started + options.budgetMs;
   const holder = randomUUID();
   // The lease outlives the budget by the time in-flight work may still take.
-  const cursor = await deps.state.begin(holder, deps.now(), options.budgetMs + 2 * SYNC_BUDGET_MS);
+  const shard = options.shard ?? WHOLE;
+  const cursor = await deps.state.begin(holder, deps.now(), options.budgetMs + 2 * SYNC_BUDGET_MS, shard);
   if (!cursor) {
     const summary = { ...emptyTally(), skipped: true, durationMs: Date.now() - started };
-    deps.log.info({ upkeep: summary }, 'renewal run skipped: another run holds the lease');
+    deps.log.info({ upkeep: summary, shard: shardName(shard) }, 'renewal run skipped: another run holds the lease');
     return summary;
   }
   const tally = emptyTally();
-  const pool: Pool = { concurrency: options.concurrency, deadline };
+  const pool: Pool = { concurrency: options.concurrency, deadline, shard };
   let next: HealCursor = cursor;
   // The channel steps go in order (a heal after the renewals sees their result; a reconcile after
   // the heal syncs what it made). Mail has nothing to do with channels: it goes alongside. Both
@@ -97,18 +102,24 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
     next = healed.cursor;
     add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs }));
   };
+  // The outbox and the stalled invites are not sharded (they are few, and two runs on the same
+  // mail would send it twice): shard 0 of any count does them.
   const outcomes = await Promise.allSettled([
     channelSteps(),
-    retryMail(deps, deadline).then((mailed) => add(tally, mailed)),
-    settleInvites(deps, pool).then((settled) => add(tally, settled)),
+    ...(shard.index === 0 ? [retryMail(deps, deadline).then((mailed) => add(tally, mailed)), settleInvites(deps, pool).then((settled) => add(tally, settled))] : []),
   ]);
-  await deps.state.end(holder, next, { ...tally }, deps.now());
+  await deps.state.end(holder, next, { ...tally }, deps.now(), shard);
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
   const summary = { ...tally, skipped: false, durationMs: Date.now() - started };
-  const line = { upkeep: summary };
+  const line = { upkeep: summary, shard: shardName(shard) };
   if (summary.failed > 0) deps.log.warn(line, 'renewal run done, with failures');
   else deps.log.info(line, 'renewal run done');
   return summary;
+}
+
+/** The buckets a shard's queries keep to; none for the whole install (documents without one too). */
+export function rangeOf(shard: Shard | undefined): { from: number; to: number } | undefined {
+  return shard && !isWhole(shard) ? bucketRange(shard) : undefined;
 }
 
 function add(into: Tally, part: Tally): void {
@@ -121,7 +132,7 @@ function add(into: Tally, part: Tally): void {
  */
 export async function renewDue(
   deps: UpkeepDeps,
-  options: { windowMs: number; concurrency: number; deadline: number; onProgress?: (done: number, total: number) => void },
+  options: { windowMs: number; concurrency: number; deadline: number; shard?: Shard; onProgress?: (done: number, total: number) => void },
 ): Promise<Tally> {
   const now = deps.now();
   const repository = deps.channels.channels;
@@ -132,17 +143,18 @@ export async function renewDue(
   // hold one whose renewal has not returned yet), or named by a renewal that returned.
   const made = new Set<string>();
   const madeByThisRun = (id: string, channel: Channel) => made.has(id) || channel.createdAt.getTime() > now.getTime();
-  const total = options.onProgress ? await repository.countExpiringBefore(horizon) : 0;
+  const range = rangeOf(options.shard);
+  const total = options.onProgress ? await repository.countExpiringBefore(horizon, undefined, range) : 0;
   const tally = emptyTally();
   let done = 0;
   options.onProgress?.(done, total);
   const walk = await forEachPaged(
     async (after: ExpiryCursor | undefined) => {
-      const page = await repository.expiringBefore(horizon, PAGE, after);
+      const page = await repository.expiringBefore(horizon, PAGE, after, range);
       const last = page.at(-1);
       return {
         items: page.filter(({ id, channel }) => !madeByThisRun(id, channel) && needsRenewal(channel, now, options.windowMs)),
-        next: page.length === PAGE && last ? { expiration: last.channel.expiration!, id: last.id } : undefined,
+        next: page.length === PAGE && last ? { expiration: last.channel.expiration!, bucket: bucketOf(watchKey(last.channel.subscriberId, last.channel.calendarId)), id: last.id } : undefined,
       };
     },
     options,
@@ -171,7 +183,7 @@ export async function renewDue(
       options.onProgress?.(done, total);
     },
   );
-  const unread = walk.more ? await repository.countExpiringBefore(horizon, walk.more) : 0;
+  const unread = walk.more ? await repository.countExpiringBefore(horizon, walk.more, range) : 0;
   return { ...tally, remaining: walk.left + unread };
 }
 

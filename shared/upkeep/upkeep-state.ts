@@ -4,6 +4,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { isAlreadyExists, isChangedSinceRead, withDates } from '../store/firestore';
+import { isWhole, shardName, WHOLE, type Shard } from './shards';
 
 export const healCursorSchema = z.object({
   phase: z.enum(['hosts', 'channels']),
@@ -25,8 +26,13 @@ export const START: HealCursor = { phase: 'hosts', after: null };
 export class UpkeepStateRepository {
   constructor(private readonly db: Firestore) {}
 
-  private get ref() {
-    return this.db.collection('upkeep').doc('renewChannels');
+  /**
+   * One document per shard: the shards' runs go at once, each with its lease and heal cursor. The
+   * whole install keeps the document it had before shards (`renewChannels`); shard 3 of 8 has
+   * `renewChannels-3of8`, so a run of the old count and one of the new never share a lease.
+   */
+  private ref(shard: Shard) {
+    return this.db.collection('upkeep').doc(isWhole(shard) ? 'renewChannels' : `renewChannels-${shardName(shard)}`);
   }
 
   /**
@@ -34,16 +40,17 @@ export class UpkeepStateRepository {
    * A write conditioned on the document being unchanged since we read it (or not existing), so
    * of two runs starting together exactly one wins, whatever the transaction isolation.
    */
-  async begin(holder: string, now: Date, leaseMs: number): Promise<HealCursor | undefined> {
+  async begin(holder: string, now: Date, leaseMs: number, shard: Shard = WHOLE): Promise<HealCursor | undefined> {
+    const ref = this.ref(shard);
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      const snap = await this.ref.get();
+      const snap = await ref.get();
       const state: UpkeepState | undefined = snap.exists ? upkeepStateSchema.parse(withDates(snap.data())) : undefined;
       if (state?.lease && state.lease.until > now && state.lease.holder !== holder) return undefined;
       const cursor = state?.cursor ?? START;
       const next = { lease: { holder, until: new Date(now.getTime() + leaseMs) }, cursor, lastRun: state?.lastRun ?? null, updatedAt: now };
       try {
-        if (snap.exists) await this.ref.update(next, { lastUpdateTime: snap.updateTime! });
-        else await this.ref.create(next);
+        if (snap.exists) await ref.update(next, { lastUpdateTime: snap.updateTime! });
+        else await ref.create(next);
         return cursor;
       } catch (error) {
         if (!isChangedSinceRead(error) && !isAlreadyExists(error)) throw error;
@@ -53,12 +60,13 @@ export class UpkeepStateRepository {
   }
 
   /** Saves the cursor and the run's summary and releases the lease (if still ours). */
-  async end(holder: string, cursor: HealCursor, summary: Record<string, unknown>, now: Date): Promise<void> {
-    const snap = await this.ref.get();
+  async end(holder: string, cursor: HealCursor, summary: Record<string, unknown>, now: Date, shard: Shard = WHOLE): Promise<void> {
+    const ref = this.ref(shard);
+    const snap = await ref.get();
     const state = snap.exists ? upkeepStateSchema.parse(withDates(snap.data())) : undefined;
     if (state?.lease?.holder !== holder) return;
     try {
-      await this.ref.update({ lease: null, cursor, lastRun: summary, updatedAt: now }, { lastUpdateTime: snap.updateTime! });
+      await ref.update({ lease: null, cursor, lastRun: summary, updatedAt: now }, { lastUpdateTime: snap.updateTime! });
     } catch (error) {
       // Our lease ran out and another run took it meanwhile: its cursor wins.
       if (!isChangedSinceRead(error)) throw error;
