@@ -54,6 +54,8 @@ const COMMON_DEFAULTS = {
   RENEWAL_CONCURRENCY: '8',
   // One scheduled run covers the whole install; more shards split it (shared/upkeep/shards.ts).
   UPKEEP_SHARDS: '1',
+  // Google allows 10,000 Calendar requests a minute per project; the booking path spends the rest.
+  CALENDAR_CALLS_PER_MINUTE: '6000',
   // Abuse limits (shared/abuse): far above what a person booking a time does, far below what a
   // script needs to spam invites through Google or spend the host's Calendar quota.
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: '30',
@@ -127,6 +129,8 @@ const schema = z.object({
   RENEWAL_CONCURRENCY: wholeNumber(1, 50),
   /** How many scheduler jobs share the upkeep, each a range of buckets (shared/upkeep/shards.ts). */
   UPKEEP_SHARDS: wholeNumber(1, 256),
+  /** Calendar calls all the scheduled runs of the project together may make a minute (shared/upkeep/call-budget.ts). */
+  CALENDAR_CALLS_PER_MINUTE: wholeNumber(1, 10_000),
   /** Booking requests one client address may send a minute. */
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: wholeNumber(1, 100_000),
   /** Availability views (each a Google freeBusy call) one client address may ask for a minute. */
@@ -171,6 +175,8 @@ export interface Config {
   upkeep: {
     /** The deploy makes one scheduler job per shard (infra/deploy/renewal-job.ts). */
     shards: number;
+    /** Calendar calls every shard's run together may make a minute. */
+    callsPerMinute: number;
   };
   limits: AbuseLimits;
 }
@@ -233,7 +239,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       budgetMs: s.RENEWAL_BUDGET_SECONDS * 1000,
       concurrency: s.RENEWAL_CONCURRENCY,
     },
-    upkeep: { shards: s.UPKEEP_SHARDS },
+    upkeep: { shards: s.UPKEEP_SHARDS, callsPerMinute: s.CALENDAR_CALLS_PER_MINUTE },
     limits: {
       bookingAttemptsPerMinute: s.LIMIT_BOOKING_ATTEMPTS_PER_MINUTE,
       availabilityViewsPerMinute: s.LIMIT_AVAILABILITY_VIEWS_PER_MINUTE,

@@ -10,6 +10,8 @@
 // → 400, checked after the caller, so only the scheduler learns what a valid shard is.
 import { logEvent } from '../../shared/business-events';
 import { SchedulerTokenVerifier } from '../../shared/google/scheduler-token';
+import { BLOCK, CallPacer } from '../../shared/upkeep/call-budget';
+import { firestoreReserve } from '../../shared/upkeep/call-budget-store';
 import { runUpkeep } from '../../shared/upkeep/run-upkeep';
 import { shardName, shardSchema, WHOLE, type Shard } from '../../shared/upkeep/shards';
 import { readRunGauges } from '../../shared/upkeep/run-gauges';
@@ -61,7 +63,10 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
   const asked = shardOf(req.query as Record<string, unknown>);
   if (!asked.ok) return void res.status(400).json({ error: 'invalid_shard', message: asked.message });
   const shard = shardName(asked.shard);
-  const summary = await runUpkeep({ ...upkeepDeps(), log }, { ...services().config.renewal, shard: asked.shard }).catch((error: unknown) => {
+  const { db, config } = services();
+  const limit = config.upkeep.callsPerMinute;
+  const pacer = new CallPacer(firestoreReserve(db, limit), { limit, windowMs: 60_000, block: BLOCK, now: Date.now, sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)) });
+  const summary = await runUpkeep({ ...upkeepDeps(), log, pacer }, { ...config.renewal, shard: asked.shard }).catch((error: unknown) => {
     logEvent(log, 'upkeep.run', { outcome: 'failed' });
     throw error;
   });

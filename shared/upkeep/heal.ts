@@ -9,8 +9,9 @@ import type { Subscriber } from '../store/subscribers';
 import { forEachWithin } from '../work-pool';
 import { channelVerdict, watchedCalendarsOf } from './decisions';
 import { calendarGone } from './gone-calendars';
+import { COSTS } from './call-budget';
 import type { UpkeepDeps } from './run-upkeep';
-import { emptyTally, PAGE, type Pool, type Tally } from './tally';
+import { emptyTally, mayCall, PAGE, type Pool, type Tally } from './tally';
 import { inShard, WHOLE, type Shard } from './shards';
 import { START, type HealCursor } from './upkeep-state';
 
@@ -19,12 +20,12 @@ export async function heal(deps: UpkeepDeps, pool: Pool, from: HealCursor): Prom
   const tally = emptyTally();
   let after = from.after;
   if (from.phase === 'hosts') {
-    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, () => true, (hosts) => hostHealer(deps, hosts, pool.shard ?? WHOLE, tally));
+    const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, () => true, (hosts) => hostHealer(deps, hosts, pool.shard ?? WHOLE, tally, pool.deadline));
     if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'hosts', after: walked.after } };
     after = null;
   }
   const ours = ({ channel }: { id: string; channel: Channel }) => inShard(bucketOf(watchKey(channel.subscriberId, channel.calendarId)), pool.shard ?? WHOLE);
-  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, ours, (channels) => channelHealer(deps, channels, tally));
+  const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, ours, (channels) => channelHealer(deps, channels, tally, pool.deadline));
   if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'channels', after: walked.after } };
   return { tally, cursor: START };
 }
@@ -62,7 +63,7 @@ async function walk<T extends { id: string }>(
  * A watched calendar with no live channel gets one. A watch still in its pre-deploy shape (the
  * sync state on its channel) is migrated on the way, so the reconcile's queries find it.
  */
-async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], shard: Shard, tally: Tally) {
+async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Subscriber }[], shard: Shard, tally: Tally, deadline: number) {
   // A host's calendars may be in several shards: each shard heals those in its buckets.
   const ours = (id: string) => (calendarId: string) => inShard(bucketOf(watchKey(id, calendarId)), shard);
   const keys = hosts.flatMap(({ id, subscriber }) => watchedCalendarsOf(subscriber).filter(ours(id)).map((calendarId) => watchKey(id, calendarId)));
@@ -77,13 +78,15 @@ async function hostHealer(deps: UpkeepDeps, hosts: { id: string; subscriber: Sub
       const channel = channels.get(current.get(watchKey(id, calendarId)) ?? '');
       if (channel && isUsable(channel, now)) continue;
       // A revoked grant ends the host's every watch: no use trying their other calendars.
-      if ((await healCalendar(deps, id, subscriber, calendarId, tally)) === 'connection_lost') return;
+      if ((await healCalendar(deps, id, subscriber, calendarId, tally, deadline)) === 'connection_lost') return;
     }
   };
 }
 
 /** A watched calendar of the host with no live channel gets one. */
-async function healCalendar(deps: UpkeepDeps, id: string, subscriber: Subscriber, calendarId: string, tally: Tally): Promise<'done' | 'connection_lost'> {
+async function healCalendar(deps: UpkeepDeps, id: string, subscriber: Subscriber, calendarId: string, tally: Tally, deadline: number): Promise<'done' | 'connection_lost'> {
+  // Out of calls for this run: the next heal pass finds the calendar still without a channel.
+  if (!(await mayCall(deps, COSTS.heal, deadline))) return 'done';
   try {
     const { created } = await deps.channels.ensureChannel(id, subscriber, calendarId);
     if (!created) return 'done';
@@ -106,7 +109,7 @@ async function healCalendar(deps: UpkeepDeps, id: string, subscriber: Subscriber
 }
 
 /** A channel whose host or calendar is gone, or that an interrupted step left behind, is stopped. */
-async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Channel }[], tally: Tally) {
+async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Channel }[], tally: Tally, deadline: number) {
   // Channels from before buckets get theirs here, as the watches do in hostHealer.
   await deps.channels.channels.writeMissingBuckets(page.map(({ id }) => id));
   const [hosts, current] = await Promise.all([
@@ -117,6 +120,7 @@ async function channelHealer(deps: UpkeepDeps, page: { id: string; channel: Chan
   return async ({ id, channel }: { id: string; channel: Channel }): Promise<void> => {
     const verdict = channelVerdict(id, channel, hosts.get(channel.subscriberId), current.get(watchKey(channel.subscriberId, channel.calendarId)), now);
     if (verdict.kind === 'keep') return;
+    if (verdict.kind !== 'forget' && !(await mayCall(deps, COSTS.stop, deadline))) return;
     try {
       if (verdict.kind === 'forget') await deps.channels.forget(id);
       else if ((await deps.channels.stopChannel(id)) === 'kept') {

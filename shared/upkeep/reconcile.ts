@@ -5,8 +5,9 @@ import { syncCalendar } from '../sync/sync-channel';
 import { forEachWithin } from '../work-pool';
 import { needsReconcile } from './decisions';
 import { healIfCalendarGone } from './gone-calendars';
-import { rangeOf, type UpkeepDeps } from './run-upkeep';
-import { emptyTally, PAGE, type Pool, type Tally } from './tally';
+import { COSTS } from './call-budget';
+import type { UpkeepDeps } from './run-upkeep';
+import { emptyTally, mayCall, PAGE, rangeOf, type Pool, type Tally } from './tally';
 
 /** The most one reconciliation sync may take; its own budget stops it (it stays dirty). */
 export const SYNC_BUDGET_MS = 30_000;
@@ -25,6 +26,10 @@ export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: 
   const pageSize = options.pageSize ?? PAGE;
   const tally = emptyTally();
   const one = async ({ key, watch }: { key: string; watch: Watch }): Promise<void> => {
+    if (!(await mayCall(deps, COSTS.reconcile, options.deadline))) {
+      tally.remaining += 1;
+      return;
+    }
     try {
       const budget = Math.max(1_000, Math.min(SYNC_BUDGET_MS, options.deadline - Date.now()));
       const report = await syncCalendar(deps.sync, key, budget);

@@ -23,13 +23,14 @@ import type { MailOutboxRepository } from '../store/mail-outbox';
 import type { SubscriberRepository } from '../store/subscribers';
 import type { SyncDeps } from '../sync/sync-channel';
 import { bucketOf, watchKey } from '../channels/watches';
+import { COSTS, type CallPacer } from './call-budget';
 import { needsRenewal } from './decisions';
 import { forEachPaged } from './paged-work';
 import { connectionLost, heal } from './heal';
 import { reconcile, SYNC_BUDGET_MS } from './reconcile';
 import { settleStalledInvites, type StalledInviteDeps } from './stalled-invites';
-import { emptyTally, PAGE, type Pool, type Tally } from './tally';
-import { bucketRange, isWhole, shardName, WHOLE, type Shard } from './shards';
+import { emptyTally, mayCall, PAGE, rangeOf, type Pool, type Tally } from './tally';
+import { shardName, WHOLE, type Shard } from './shards';
 import type { HealCursor, UpkeepStateRepository } from './upkeep-state';
 
 export { reconcile } from './reconcile';
@@ -45,6 +46,8 @@ export interface UpkeepDeps {
   invites: StalledInviteDeps;
   now: () => Date;
   log: Logger;
+  /** Paces the run's Calendar calls under the project's rate (./call-budget); none: unpaced. */
+  pacer?: CallPacer;
 }
 
 export interface UpkeepOptions {
@@ -117,11 +120,6 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
   return summary;
 }
 
-/** The buckets a shard's queries keep to; none for the whole install (documents without one too). */
-export function rangeOf(shard: Shard | undefined): { from: number; to: number } | undefined {
-  return shard && !isWhole(shard) ? bucketRange(shard) : undefined;
-}
-
 function add(into: Tally, part: Tally): void {
   for (const key of Object.keys(part) as (keyof Tally)[]) into[key] += part[key];
 }
@@ -160,6 +158,10 @@ export async function renewDue(
     options,
     async ({ id, channel }) => {
       if (made.has(id)) return;
+      if (!(await mayCall(deps, COSTS.renew, options.deadline))) {
+        tally.remaining += 1;
+        return;
+      }
       try {
         const renewed = await deps.channels.renewChannel(id);
         if (renewed) {
