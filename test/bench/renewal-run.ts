@@ -12,6 +12,7 @@ import { needsRenewal } from '../../shared/upkeep/decisions';
 import { renewDue } from '../../shared/upkeep/run-upkeep';
 import { PAGE } from '../../shared/upkeep/tally';
 import { forEachWithin } from '../../shared/work-pool';
+import { percentile } from './stats';
 
 const strategy = process.env.RENEW_STRATEGY ?? 'paged';
 const concurrency = Number(process.env.RENEW_CONCURRENCY ?? 32);
@@ -105,19 +106,20 @@ async function main(): Promise<void> {
       : await renewDue({ ...upkeepDeps(), channels }, { windowMs, concurrency, deadline: Number.POSITIVE_INFINITY });
   const ms = performance.now() - started;
   clearInterval(sampler);
-  console.log(
-    JSON.stringify({
+  const line = JSON.stringify({
       renewed: tally.renewed,
       failed: tally.failed,
       ms,
-      samples: channels.samples,
+      renewalP50Ms: percentile(channels.samples, 50),
+      renewalP99Ms: percentile(channels.samples, 99),
       roundTrips,
       rssAtStartMb: atStart.rss / 1048576,
       peakRssMb: peak.rss / 1048576,
       heapAtStartMb: atStart.heapUsed / 1048576,
       peakHeapMb: peak.heapUsed / 1048576,
-    }),
-  );
+    });
+  // Written out before the process ends (process.exit does not wait for a piped stdout).
+  await new Promise<void>((resolve) => process.stdout.write(`${line}\n`, () => resolve()));
 }
 
 main()
