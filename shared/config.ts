@@ -56,6 +56,9 @@ const COMMON_DEFAULTS = {
   UPKEEP_SHARDS: '1',
   // Google allows 10,000 Calendar requests a minute per project; the booking path spends the rest.
   CALENDAR_CALLS_PER_MINUTE: '6000',
+  // 0: calendars without live bookings are reconciled every run too (as before). At scale, 24: they
+  // are reconciled within a day, those with live bookings every run (shared/upkeep/live-bookings.ts).
+  RECONCILE_IDLE_HOURS: '0',
   // Abuse limits (shared/abuse): far above what a person booking a time does, far below what a
   // script needs to spam invites through Google or spend the host's Calendar quota.
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: '30',
@@ -131,6 +134,8 @@ const schema = z.object({
   UPKEEP_SHARDS: wholeNumber(1, 256),
   /** Calendar calls all the scheduled runs of the project together may make a minute (shared/upkeep/call-budget.ts). */
   CALENDAR_CALLS_PER_MINUTE: wholeNumber(1, 10_000),
+  /** Calendars without live bookings are reconciled within this many hours (0: every run). */
+  RECONCILE_IDLE_HOURS: wholeNumber(0, 24 * 7),
   /** Booking requests one client address may send a minute. */
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: wholeNumber(1, 100_000),
   /** Availability views (each a Google freeBusy call) one client address may ask for a minute. */
@@ -177,6 +182,8 @@ export interface Config {
     shards: number;
     /** Calendar calls every shard's run together may make a minute. */
     callsPerMinute: number;
+    /** Calendars without live bookings are reconciled within this; 0: every run. */
+    idleReconcileIntervalMs: number;
   };
   limits: AbuseLimits;
 }
@@ -239,7 +246,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       budgetMs: s.RENEWAL_BUDGET_SECONDS * 1000,
       concurrency: s.RENEWAL_CONCURRENCY,
     },
-    upkeep: { shards: s.UPKEEP_SHARDS, callsPerMinute: s.CALENDAR_CALLS_PER_MINUTE },
+    upkeep: { shards: s.UPKEEP_SHARDS, callsPerMinute: s.CALENDAR_CALLS_PER_MINUTE, idleReconcileIntervalMs: s.RECONCILE_IDLE_HOURS * 3_600_000 },
     limits: {
       bookingAttemptsPerMinute: s.LIMIT_BOOKING_ATTEMPTS_PER_MINUTE,
       availabilityViewsPerMinute: s.LIMIT_AVAILABILITY_VIEWS_PER_MINUTE,

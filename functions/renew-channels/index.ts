@@ -12,6 +12,7 @@ import { logEvent } from '../../shared/business-events';
 import { SchedulerTokenVerifier } from '../../shared/google/scheduler-token';
 import { BLOCK, CallPacer } from '../../shared/upkeep/call-budget';
 import { firestoreReserve } from '../../shared/upkeep/call-budget-store';
+import { LiveBookings } from '../../shared/upkeep/live-bookings';
 import { runUpkeep } from '../../shared/upkeep/run-upkeep';
 import { shardName, shardSchema, WHOLE, type Shard } from '../../shared/upkeep/shards';
 import { readRunGauges } from '../../shared/upkeep/run-gauges';
@@ -66,7 +67,10 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
   const { db, config } = services();
   const limit = config.upkeep.callsPerMinute;
   const pacer = new CallPacer(firestoreReserve(db, limit), { limit, windowMs: 60_000, block: BLOCK, now: Date.now, sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)) });
-  const summary = await runUpkeep({ ...upkeepDeps(), log, pacer }, { ...config.renewal, shard: asked.shard }).catch((error: unknown) => {
+  // The idle interval is never shorter than the live one: a calendar with bookings is never behind one without.
+  const idleReconcileIntervalMs = Math.max(config.renewal.reconcileIntervalMs, config.upkeep.idleReconcileIntervalMs);
+  const options = { ...config.renewal, idleReconcileIntervalMs, shard: asked.shard };
+  const summary = await runUpkeep({ ...upkeepDeps(), log, pacer, live: new LiveBookings(db) }, options).catch((error: unknown) => {
     logEvent(log, 'upkeep.run', { outcome: 'failed' });
     throw error;
   });

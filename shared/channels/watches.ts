@@ -48,6 +48,11 @@ export const watchSchema = syncStateSchema.extend({
   busyTimeZone: z.string().nullable().optional(),
   /** The channel that should be live; null while the calendar is not watched. */
   channelId: z.string().nullable(),
+  /**
+   * The end of the calendar's latest live booking (requested or booked), written by the scheduled
+   * run (../upkeep/live-bookings): until then it is reconciled at the shorter interval.
+   */
+  liveUntil: z.date().nullable().optional(),
   /** A channel is wanted (channelId set): only these are reconciled. */
   watched: z.boolean(),
   updatedAt: z.date(),
@@ -198,6 +203,24 @@ export class WatchRepository {
     return this.list(
       this.collection
         .where('watched', '==', true)
+        .where('lastSyncedAt', '<', time)
+        .where('bucket', '>=', range.from)
+        .where('bucket', '<', range.to)
+        .orderBy('lastSyncedAt')
+        .orderBy('bucket')
+        .limit(limit),
+    );
+  }
+
+  /** Watched calendars with live bookings (liveUntil after `now`) last synced before `time`. */
+  async liveSyncedBefore(now: Date, time: Date, limit: number, range?: BucketRange): Promise<{ key: string; watch: Watch }[]> {
+    if (!range) {
+      return this.list(this.collection.where('watched', '==', true).where('liveUntil', '>', now).where('lastSyncedAt', '<', time).orderBy('lastSyncedAt').limit(limit));
+    }
+    return this.list(
+      this.collection
+        .where('watched', '==', true)
+        .where('liveUntil', '>', now)
         .where('lastSyncedAt', '<', time)
         .where('bucket', '>=', range.from)
         .where('bucket', '<', range.to)

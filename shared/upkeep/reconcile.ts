@@ -6,6 +6,7 @@ import { forEachWithin } from '../work-pool';
 import { needsReconcile } from './decisions';
 import { healIfCalendarGone } from './gone-calendars';
 import { COSTS } from './call-budget';
+import { reconcileIntervalFor } from './live-bookings';
 import type { UpkeepDeps } from './run-upkeep';
 import { emptyTally, mayCall, PAGE, rangeOf, type Pool, type Tally } from './tally';
 
@@ -20,9 +21,12 @@ export const SYNC_BUDGET_MS = 30_000;
  * the holder dies, the next run finds it dirty with the lease run out. One whose sync fails stays
  * in the queries; Google is then asked whether its calendar is still there (./gone-calendars).
  */
-export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: number; pageSize?: number }): Promise<Tally> {
+export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: number; idleIntervalMs?: number; pageSize?: number }): Promise<Tally> {
   const now = deps.now();
-  const cutoff = new Date(now.getTime() - options.intervalMs);
+  // Calendars with live bookings at `intervalMs`, first; the others at `idleIntervalMs` (./live-bookings).
+  const intervals = { liveMs: options.intervalMs, idleMs: options.idleIntervalMs ?? options.intervalMs };
+  const cutoff = new Date(now.getTime() - intervals.liveMs);
+  const idleCutoff = new Date(now.getTime() - intervals.idleMs);
   const pageSize = options.pageSize ?? PAGE;
   const tally = emptyTally();
   const one = async ({ key, watch }: { key: string; watch: Watch }): Promise<void> => {
@@ -55,17 +59,18 @@ export async function reconcile(deps: UpkeepDeps, options: Pool & { intervalMs: 
   const range = rangeOf(options.shard);
   const queries = [
     (limit: number) => deps.channels.watches.awaitingSync(limit, range),
-    (limit: number) => deps.channels.watches.syncedBefore(cutoff, limit, range),
+    (limit: number) => deps.channels.watches.liveSyncedBefore(now, cutoff, limit, range),
+    (limit: number) => deps.channels.watches.syncedBefore(idleCutoff, limit, range),
   ] as const;
   for (const query of queries) {
     for (;;) {
       const fresh = new Map((await query(pageSize + seen.size)).filter(({ key }) => !seen.has(key)).map((item) => [item.key, item]));
       if (fresh.size === 0) break;
       for (const key of fresh.keys()) seen.add(key);
-      const due = [...fresh.values()].filter(({ watch }) => needsReconcile(watch, now, options.intervalMs));
+      const due = [...fresh.values()].filter(({ watch }) => needsReconcile(watch, now, reconcileIntervalFor(watch, now, intervals)));
       const started = await forEachWithin(due, options, one);
       if (started < due.length) return { ...tally, remaining: tally.remaining + due.length - started };
-      if (Date.now() >= options.deadline) return { ...tally, remaining: tally.remaining + (await queries[1](pageSize + seen.size)).filter(({ key }) => !seen.has(key)).length };
+      if (Date.now() >= options.deadline) return { ...tally, remaining: tally.remaining + (await queries[2](pageSize + seen.size)).filter(({ key }) => !seen.has(key)).length };
     }
   }
   return tally;

@@ -25,6 +25,7 @@ import type { SyncDeps } from '../sync/sync-channel';
 import { bucketOf, watchKey } from '../channels/watches';
 import { COSTS, type CallPacer } from './call-budget';
 import { needsRenewal } from './decisions';
+import type { LiveBookings } from './live-bookings';
 import { forEachPaged } from './paged-work';
 import { connectionLost, heal } from './heal';
 import { reconcile, SYNC_BUDGET_MS } from './reconcile';
@@ -48,13 +49,17 @@ export interface UpkeepDeps {
   log: Logger;
   /** Paces the run's Calendar calls under the project's rate (./call-budget); none: unpaced. */
   pacer?: CallPacer;
+  /** Marks the calendars with live bookings, reconciled first (./live-bookings); none: no marks. */
+  live?: LiveBookings;
 }
 
 export interface UpkeepOptions {
   /** Renew channels expiring within this much time. */
   windowMs: number;
-  /** Reconcile channels not synced within this much time. */
+  /** Reconcile calendars with live bookings not synced within this much time. */
   reconcileIntervalMs: number;
+  /** Reconcile the other calendars not synced within this much time; by default the same. */
+  idleReconcileIntervalMs?: number;
   /** Wall-clock time the run may start work in; in-flight work then finishes. */
   budgetMs: number;
   concurrency: number;
@@ -103,7 +108,8 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
     const healed = await heal(deps, pool, cursor);
     add(tally, healed.tally);
     next = healed.cursor;
-    add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs }));
+    await markLive(deps);
+    add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs, idleIntervalMs: options.idleReconcileIntervalMs }));
   };
   // The outbox and the stalled invites are not sharded (they are few, and two runs on the same
   // mail would send it twice): shard 0 of any count does them.
@@ -118,6 +124,15 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
   if (summary.failed > 0) deps.log.warn(line, 'renewal run done, with failures');
   else deps.log.info(line, 'renewal run done');
   return summary;
+}
+
+/** Calendars whose bookings became live since the last run are marked; a failure only delays it. */
+async function markLive(deps: UpkeepDeps): Promise<void> {
+  try {
+    await deps.live?.markChanged(deps.now());
+  } catch (error) {
+    deps.log.warn({ err: error }, 'could not mark the calendars with live bookings; the next run tries again');
+  }
 }
 
 function add(into: Tally, part: Tally): void {

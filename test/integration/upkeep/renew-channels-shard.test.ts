@@ -21,7 +21,7 @@ async function call(query: string): Promise<Response> {
 }
 
 async function leases(): Promise<string[]> {
-  return (await sys.db.collection('upkeep').get()).docs.map((doc) => doc.id).sort();
+  return (await sys.db.collection('upkeep').get()).docs.map((doc) => doc.id).filter((id) => id.startsWith('renewChannels')).sort();
 }
 
 it.each([
