@@ -7,6 +7,7 @@
 // of a sync ends by the sync's deadline, which is inside its lease. The same pages keep the
 // calendar's busy time (./keep-busy, ../store/busy-store.ts); a full resync rebuilds it.
 import { randomUUID } from 'node:crypto';
+import type { Transaction } from '@google-cloud/firestore';
 import { logEvent } from '../business-events';
 import { inviteInFlight } from '../booking/invite-in-flight';
 import type { Coverage } from '../busy/busy-plan';
@@ -132,7 +133,7 @@ async function syncUnderLease(deps: SyncDeps, key: string, budgetMs: number): Pr
         ended = 'failed';
       }
     }
-    const next = await deps.db.runTransaction(async (tx) => {
+    const next = await endRun(deps, key, holder, async (tx) => {
       const watch = await deps.watches.getIn(tx, key);
       if (!watch) return 'lost' as const;
       const state = ended === 'done' ? watch : { ...watch, dirty: true };
@@ -149,6 +150,36 @@ async function syncUnderLease(deps: SyncDeps, key: string, budgetMs: number): Pr
     });
     if (next === 'again') continue;
     return { outcome: next === 'lost' ? 'left_dirty' : next, runs, changes, failed: ended === 'failed', failuresInARow };
+  }
+}
+
+/**
+ * Records how a run ended, in a transaction. If that transaction cannot commit (Firestore under
+ * contention answers a lock timeout after its retries), the lease is still given back, by a write
+ * conditioned on the watch being unchanged, with the calendar left dirty: otherwise every push for
+ * the lease's remaining life would find it held and count itself covered, and nothing would sync.
+ */
+async function endRun(deps: SyncDeps, key: string, holder: string, record: (tx: Transaction) => Promise<'again' | 'lost' | 'left_dirty' | 'synced'>): Promise<'again' | 'lost' | 'left_dirty' | 'synced'> {
+  try {
+    return await deps.db.runTransaction(record);
+  } catch (error) {
+    deps.log.warn({ err: error, watch: key }, 'could not record the end of a sync; its lease is given back and the calendar stays dirty');
+    await giveBackLease(deps, key, holder);
+    return 'left_dirty';
+  }
+}
+
+/** Gives the lease back if still ours, the calendar dirty; not a transaction (see takeLease). */
+async function giveBackLease(deps: SyncDeps, key: string, holder: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const read = await deps.watches.snapshot(key);
+    if (read?.watch.lease?.holder !== holder) return;
+    try {
+      await deps.watches.ref(key).update({ lease: null, dirty: true }, { lastUpdateTime: read.updateTime });
+      return;
+    } catch (error) {
+      if (!isChangedSinceRead(error)) throw error;
+    }
   }
 }
 
