@@ -1,6 +1,7 @@
 // A host's buffers before and after each booking, through the booking API and the local stack
 // (Firestore, the Google Calendar emulator): the claim cells hold them, availability honours
 // them, and a reschedule's new time is checked with the slot's own time counted as free.
+import { DateTime } from 'luxon';
 import { services } from '../../../functions/services';
 import { busyTime, checkNewTime } from '../../../shared/booking/availability-service';
 import { SlotUnavailable } from '../../../shared/booking/errors';
@@ -37,6 +38,16 @@ async function booked(host: TestHost, start: string, email?: string): Promise<st
 
 async function offered(host: TestHost): Promise<string[]> {
   return (await availability(sys.functionsUrl, host.slug)).slots.map((s: OfferedSlot) => s.start);
+}
+
+/** The first offered time at 09:00 in the test host's zone (free all day, every day). */
+async function morningSlot(host: TestHost): Promise<string> {
+  const found = (await offered(host)).find((start) => {
+    const local = DateTime.fromISO(start, { zone: 'Europe/Berlin' });
+    return local.hour === 9 && local.minute === 0;
+  });
+  if (!found) throw new Error('no 09:00 time offered');
+  return found;
 }
 
 describe('buffers around bookings', () => {
@@ -119,7 +130,9 @@ describe('checking a new time for a slot (checkNewTime)', () => {
 
   it("another booking's time or buffer → taken; off the grid or inside the minimum notice → not_offered", async () => {
     const host = await hostWithBuffers(0, 15);
-    const first = await freeSlot(sys.functionsUrl, host.slug, 2);
+    // Three hours on from a morning time stay inside the day whatever the hour the test runs at
+    // (from the first times offered, +150 minutes ran past the day's last slot in the evening).
+    const first = { start: await morningSlot(host) };
     const slotId = await booked(host, first.start);
     await booked(host, plus(first.start, 120), 'other@example.org');
     const reason = (start: string) => check(host, slotId, start).then(() => 'free', (error: unknown) => (error instanceof SlotUnavailable ? error.reason : String(error)));
