@@ -6,7 +6,7 @@ import { services } from '../../../functions/services';
 import { busyTime, checkNewTime } from '../../../shared/booking/availability-service';
 import { SlotUnavailable } from '../../../shared/booking/errors';
 import { claimIdsFor } from '../../../shared/store/slot-claims';
-import { availability, book, freeSlot, GUEST, type OfferedSlot } from '../../support/booking-client';
+import { availability, book, GUEST, type OfferedSlot } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 
 let sys: TestSystem;
@@ -53,7 +53,7 @@ async function morningSlot(host: TestHost): Promise<string> {
 describe('buffers around bookings', () => {
   it('a booking holds its buffers: the time right after it is refused (409 taken) and not offered; the time after the buffer is', async () => {
     const host = await hostWithBuffers(0, 15);
-    const first = await freeSlot(sys.functionsUrl, host.slug, 4);
+    const first = { start: await morningSlot(host) };
     const slotId = await booked(host, first.start);
 
     const slot = await services().slots.require(slotId);
@@ -72,7 +72,7 @@ describe('buffers around bookings', () => {
 
   it("a booking's buffer before keeps the time just ahead of it, and the two buffers add up", async () => {
     const host = await hostWithBuffers(15, 15);
-    const first = await freeSlot(sys.functionsUrl, host.slug, 6);
+    const first = { start: await morningSlot(host) };
     await booked(host, first.start);
     // Held: [start - 15, start + 45). Before it: the slot ending at start needs [start - 45, start + 15).
     const times = await offered(host);
@@ -87,7 +87,7 @@ describe('buffers around bookings', () => {
 
   it('guests racing for adjacent times within each other\'s buffer: exactly one wins', async () => {
     const host = await hostWithBuffers(0, 15);
-    const first = await freeSlot(sys.functionsUrl, host.slug, 2);
+    const first = { start: await morningSlot(host) };
     const answers = await Promise.all(
       Array.from({ length: 8 }, (_, i) => bookAt(host, i % 2 === 0 ? first.start : plus(first.start, 30), `racer${i}@example.org`)),
     );
@@ -99,7 +99,7 @@ describe('buffers around bookings', () => {
 
   it('a slot keeps the buffers it was booked with when the host changes them', async () => {
     const host = await hostWithBuffers(0, 15);
-    const first = await freeSlot(sys.functionsUrl, host.slug, 2);
+    const first = { start: await morningSlot(host) };
     const slotId = await booked(host, first.start);
     await sys.db.collection('subscribers').doc(host.id).update({ 'schedule.bufferAfterMinutes': 0 });
     expect((await services().slots.require(slotId)).buffer).toEqual({ beforeMinutes: 0, afterMinutes: 15 });
@@ -117,7 +117,7 @@ describe('checking a new time for a slot (checkNewTime)', () => {
 
   it("counts the slot's own cells and its own Google event as free: a move by less than its length is free", async () => {
     const host = await hostWithBuffers(0, 15);
-    const first = await freeSlot(sys.functionsUrl, host.slug, 2);
+    const first = { start: await morningSlot(host) };
     const slotId = await booked(host, first.start);
     // Google reports the slot's own event busy (its cells left out here, its event not).
     const subscriber = await services().subscribers.get(host.id);
