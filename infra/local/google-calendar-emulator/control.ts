@@ -145,6 +145,7 @@ export async function handleControl(state: EmulatorState, method: string, path: 
             calendarId: channel.calendarId,
             address: channel.address,
             expiration: channel.expirationMs,
+            lastMessageNumber: channel.lastMessageNumber,
           })),
         );
       case 'POST oidc-token': {

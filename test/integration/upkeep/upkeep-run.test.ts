@@ -55,10 +55,12 @@ it('changes whose pushes were lost are all applied by the next run', async () =>
   const { host, channelId } = await watchedHost();
   const declined = await bookSlot(host, 'decliner@example.org', 0);
   const removed = await bookSlot(host, 'keeper@example.org', 3);
-  // The inserts' pushes have been synced (messages from 2 on; the channel's `sync` message is 1).
+  // Every push Google sent so far has been synced (the last message number Google gave is ours),
+  // so no push's sync still holds the lease when the run comes.
   await until(async () => {
+    const sent = (await sys.control<{ id: string; lastMessageNumber: number }[]>('/channels')).find((c) => c.id === channelId)?.lastMessageNumber;
     const channel = await channelState(channelId);
-    return channel && channel.lastMessageNumber >= 2 && channel.lease === null && !channel.dirty ? true : undefined;
+    return channel && sent !== undefined && sent >= 2 && channel.lastMessageNumber === sent && channel.lease === null && !channel.dirty ? true : undefined;
   }, 'the bookings to be synced');
   await sys.control('/push', { mode: 'drop' });
   try {
