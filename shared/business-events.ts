@@ -82,7 +82,7 @@ export const EVENTS = {
     fields: z
       .object({
         outcome: z.enum(['done', 'done_with_failures', 'skipped', 'failed']),
-        /** The run's shard, `INDEX/COUNT` (shared/upkeep/shards.ts): the alerts watch each shard's runs. */
+        /** The run's shard, `3of8` (shared/upkeep/shards.ts shardName; `0of1` for the whole install): the alerts watch each shard's runs. */
         shard: z.string().max(20).optional(),
         renewed: count.optional(),
         healed: count.optional(),

@@ -71,7 +71,7 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
   const idleReconcileIntervalMs = Math.max(config.renewal.reconcileIntervalMs, config.upkeep.idleReconcileIntervalMs);
   const options = { ...config.renewal, idleReconcileIntervalMs, shard: asked.shard };
   const summary = await runUpkeep({ ...upkeepDeps(), log, pacer, live: new LiveBookings(db) }, options).catch((error: unknown) => {
-    logEvent(log, 'upkeep.run', { outcome: 'failed' });
+    logEvent(log, 'upkeep.run', { outcome: 'failed', shard });
     throw error;
   });
   const gauges = await readRunGauges(services().db, services().now()).catch((error: unknown) => {
@@ -79,6 +79,6 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
     return {};
   });
   const { skipped, ...counts } = summary;
-  logEvent(log, 'upkeep.run', { outcome: skipped ? 'skipped' : summary.failed > 0 ? 'done_with_failures' : 'done', ...counts, ...gauges });
+  logEvent(log, 'upkeep.run', { outcome: skipped ? 'skipped' : summary.failed > 0 ? 'done_with_failures' : 'done', shard, ...counts, ...gauges });
   res.status(200).json({ ...summary, shard });
 }, BODY);

@@ -26,12 +26,28 @@ export interface StatusFigures {
     /** Watched calendars whose last syncs failed (errorCount > 0). */
     failing: number;
   };
-  lastRun: { at: Date; running: boolean; summary: Record<string, unknown> | null } | null;
+  /** Every shard's last scheduled run (one document each, shared/upkeep/upkeep-state.ts). */
+  runs: RunFigures[];
   outbox: { depth: number; oldestCreatedAt: Date | null };
   /** Slots created in the last 24 h, by the status they are in now. */
   bookingsByStatus: Record<SlotStatus, number>;
   /** The last hour's pushes by minute, as the webhooks have written them (./push-metrics.ts). */
   pushMinutes: MinuteCounts[];
+}
+
+export interface RunFigures {
+  /** `0of1` for the whole install, `3of8` for shard 3 of 8 (shared/upkeep/shards.ts). */
+  shard: string;
+  at: Date;
+  running: boolean;
+  summary: Record<string, unknown> | null;
+}
+
+export interface RunStatus {
+  shard: string;
+  at: string;
+  running: boolean;
+  summary: Record<string, unknown> | null;
 }
 
 /** `npm run ops -- status --json`: a fixed shape (test/unit/ops/status.test.ts pins it). */
@@ -46,7 +62,10 @@ export interface OpsStatus {
     dirty: number;
     failing: number;
   };
-  lastRun: { at: string; running: boolean; summary: Record<string, unknown> | null } | null;
+  /** The latest of `runs`, by the time its document was last written. */
+  lastRun: RunStatus | null;
+  /** Each shard's run, in shard order; a count no longer deployed keeps its last run here. */
+  runs: RunStatus[];
   outbox: { depth: number; oldestAgeSeconds: number | null };
   bookings: { windowHours: 24; byStatus: Record<SlotStatus, number> };
   /** Pushes the webhooks counted in the last hour (each instance writes its counts every 10 s or so). */
@@ -55,7 +74,9 @@ export interface OpsStatus {
 
 /** Shapes the figures for --json and the page (pure). */
 export function opsStatus(figures: StatusFigures): OpsStatus {
-  const { now, channels, lastRun, outbox } = figures;
+  const { now, channels, outbox } = figures;
+  const runs = figures.runs.map((run) => ({ ...run, at: run.at.toISOString() }));
+  const lastRun = figures.runs.reduce<RunFigures | null>((latest, run) => (latest && latest.at >= run.at ? latest : run), null);
   return {
     at: now.toISOString(),
     channels: {
@@ -67,7 +88,8 @@ export function opsStatus(figures: StatusFigures): OpsStatus {
       dirty: channels.dirty,
       failing: channels.failing,
     },
-    lastRun: lastRun && { at: lastRun.at.toISOString(), running: lastRun.running, summary: lastRun.summary },
+    lastRun: lastRun && { ...lastRun, at: lastRun.at.toISOString() },
+    runs,
     outbox: {
       depth: outbox.depth,
       oldestAgeSeconds: outbox.oldestCreatedAt ? Math.max(0, Math.floor((now.getTime() - outbox.oldestCreatedAt.getTime()) / 1000)) : null,
@@ -91,12 +113,29 @@ const upkeepStateSchema = z.object({
   updatedAt: z.date(),
 });
 
+/**
+ * The shard a document of the `upkeep` collection keeps the run of, from its id
+ * (shared/upkeep/upkeep-state.ts names them); undefined for the collection's other documents.
+ */
+export function runShard(documentId: string): string | undefined {
+  if (documentId === 'renewChannels') return '0of1';
+  const shard = /^renewChannels-(\d+of\d+)$/.exec(documentId)?.[1];
+  return shard;
+}
+
+/** Whole install first, then by shard count and index. */
+function shardOrder(a: RunFigures, b: RunFigures): number {
+  const [ai, ac] = a.shard.split('of').map(Number) as [number, number];
+  const [bi, bc] = b.shard.split('of').map(Number) as [number, number];
+  return ac - bc || ai - bi;
+}
+
 const dateField = (value: unknown): Date | null => {
   const converted = withDates(value);
   return converted instanceof Date ? converted : null;
 };
 
-/** Reads the figures side by side: fifteen aggregation queries, three single-document reads, the last hour's minutes (at most 60 small documents). */
+/** Reads the figures side by side: fifteen aggregation queries, two single-document reads, the `upkeep` collection (one document per shard), the last hour's minutes (at most 60 small documents). */
 export async function readStatusFigures(db: Firestore, now: Date, unwrittenPushes: MinuteCounts[] = []): Promise<StatusFigures> {
   const channels = db.collection('googleCalendarChannels');
   const watches = db.collection('googleCalendarWatches');
@@ -115,13 +154,18 @@ export async function readStatusFigures(db: Firestore, now: Date, unwrittenPushe
     channels.where('expiration', '>=', now).orderBy('expiration').limit(1).get(),
     count(watches.where('watched', '==', true).where('dirty', '==', true)),
     count(watches.where('watched', '==', true).where('errorCount', '>', 0)),
-    db.collection('upkeep').doc('renewChannels').get(),
+    db.collection('upkeep').get(),
     count(outbox.where('status', '==', 'pending')),
     outbox.where('status', '==', 'pending').orderBy('createdAt').limit(1).get(),
     ...SLOT_STATUSES.map((status) => count(slots.where('status', '==', status).where('createdAt', '>=', dayAgo))),
   ]);
 
-  const state = upkeep.exists ? upkeepStateSchema.safeParse(withDates(upkeep.data())) : undefined;
+  const runs = upkeep.docs.flatMap((doc): RunFigures[] => {
+    const shard = runShard(doc.id);
+    const state = shard === undefined ? undefined : upkeepStateSchema.safeParse(withDates(doc.data()));
+    if (shard === undefined || !state?.success) return [];
+    return [{ shard, at: state.data.updatedAt, running: state.data.lease !== null && state.data.lease.until > now, summary: state.data.lastRun }];
+  });
   return {
     now,
     channels: {
@@ -132,9 +176,7 @@ export async function readStatusFigures(db: Firestore, now: Date, unwrittenPushe
       dirty,
       failing,
     },
-    lastRun: state?.success
-      ? { at: state.data.updatedAt, running: state.data.lease !== null && state.data.lease.until > now, summary: state.data.lastRun }
-      : null,
+    runs: runs.sort(shardOrder),
     outbox: { depth, oldestCreatedAt: oldest.empty ? null : dateField(oldest.docs[0]?.get('createdAt')) },
     bookingsByStatus: Object.fromEntries(SLOT_STATUSES.map((status, i) => [status, bookings[i] ?? 0])) as Record<SlotStatus, number>,
     pushMinutes,

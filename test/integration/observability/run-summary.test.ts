@@ -55,6 +55,7 @@ it("a run that cannot renew a channel expiring within 12 h, with mail waiting, s
     expect.objectContaining({
       severity: 'INFO',
       outcome: 'done_with_failures',
+      shard: '0of1',
       channelsActive: 1,
       channelsExpiringWithin24h: 1,
       channelsExpiringWithin12h: 1,

@@ -131,7 +131,7 @@ describe('cloudbuild.yaml', () => {
     const job = step('scheduler-job');
     expect(job.lists.waitFor).toEqual(['renew-channels-invoker']);
     expect(job.lists.args).toEqual(
-      expect.arrayContaining(['scheduler', '--region=${_REGION}', '--public-base-url=${_PUBLIC_BASE_URL}', '--service-account=${_SCHEDULER_SA}', '--budget-seconds=${_RENEWAL_BUDGET_SECONDS}']),
+      expect.arrayContaining(['scheduler', '--region=${_REGION}', '--public-base-url=${_PUBLIC_BASE_URL}', '--service-account=${_SCHEDULER_SA}', '--budget-seconds=${_RENEWAL_BUDGET_SECONDS}', '--shards=${_UPKEEP_SHARDS}']),
     );
     expect(job.lists.env).toEqual(['SCHEDULER_AUDIENCE=${_SCHEDULER_AUDIENCE}']);
     expect(build.substitutions._FUNCTION_ENV_VARS?.split(';')).toEqual(
@@ -140,6 +140,10 @@ describe('cloudbuild.yaml', () => {
         'SCHEDULER_SERVICE_ACCOUNT=${_SCHEDULER_SA}',
         'SCHEDULER_AUDIENCE=${_SCHEDULER_AUDIENCE}',
         'RENEWAL_BUDGET_SECONDS=${_RENEWAL_BUDGET_SECONDS}',
+        // One value for the jobs and the functions (preflight checks the jobs from the functions' settings).
+        'UPKEEP_SHARDS=${_UPKEEP_SHARDS}',
+        'CALENDAR_CALLS_PER_MINUTE=${_CALENDAR_CALLS_PER_MINUTE}',
+        'RECONCILE_IDLE_HOURS=${_RECONCILE_IDLE_HOURS}',
       ]),
     );
   });
