@@ -9,7 +9,7 @@ import { readBody, sendJson } from '../http';
 import { DEFAULT_TIME_ZONE } from './calendars';
 import { ControlInputError } from './errors';
 import { eventResource } from './event-resource';
-import { MAX_TTL_S } from './push';
+import { checkAddress, MAX_TTL_S } from './push';
 import type { EmulatorState } from './state';
 
 const emailSchema = z.string().trim().regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address');
@@ -43,6 +43,31 @@ const oidcTokenSchema = z.object({
 });
 const channelPolicySchema = z.object({ maxTtlSeconds: z.number().int().min(60).max(MAX_TTL_S) });
 const pushSchema = z.object({ mode: z.enum(['normal', 'drop', 'duplicate', 'reorder']) });
+/** Accounts one bulk call makes at most: a simulation seeds 100,000 hosts in calls of this size. */
+const MAX_BULK = 1000;
+const bulkChannelSchema = z.object({
+  id: z.string().min(1).max(64),
+  token: z.string().max(256).optional(),
+  address: z.string().refine((address) => {
+    try {
+      checkAddress(address);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an https address (http for loopback)'),
+  /** When the channel expires, epoch ms of the emulator's clock (capped by the channel policy). */
+  expiration: z.number().int().min(0),
+});
+const bulkSchema = z
+  .object({ accounts: z.array(z.object({ email: emailSchema, name: z.string().optional(), channel: bulkChannelSchema.optional() })).min(1).max(MAX_BULK) })
+  .superRefine(({ accounts }, context) => {
+    const ids = accounts.flatMap(({ channel }) => (channel ? [channel.id] : []));
+    const twice = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (twice !== undefined) context.addIssue({ code: 'custom', path: ['accounts'], message: `channel id ${twice} is given twice` });
+  });
+const windowsSchema = z.object({ windowMs: z.number().int().min(0).max(86_400_000) });
+const eventBodySchema = z.record(z.string(), z.unknown());
 const clockSchema = z
   .object({ nowMs: z.number().int().min(0).optional(), advanceMs: z.number().int().optional() })
   .refine((clock) => clock.nowMs !== undefined || clock.advanceMs !== undefined, 'give nowMs or advanceMs');
@@ -75,6 +100,25 @@ export async function handleControl(state: EmulatorState, method: string, path: 
     const { email, name } = await input(req, accountSchema);
     return sendJson(res, 200, state.createAccount(email, name ?? email.split('@')[0] ?? email));
   }
+  if (route === 'POST accounts' && second === 'bulk' && path.length === 2) {
+    // Everything is checked before anything is made: a refused call leaves no account or channel.
+    const { accounts } = await input(req, bulkSchema);
+    const now = state.clock.now();
+    for (const { channel } of accounts) {
+      if (channel && state.push.isLive(channel.id)) throw new ControlInputError(`channel id ${channel.id} is live already`);
+      if (channel && channel.expiration <= now) throw new ControlInputError(`the expiration of channel ${channel.id} is not in the future`);
+    }
+    const baseUrl = `http://${req.headers.host ?? 'localhost'}`;
+    const made = accounts.map(({ email, name, channel }) => {
+      const account = state.createAccount(email, name ?? email.split('@')[0] ?? email);
+      const calendar = state.calendars.find(account.calendarId);
+      if (!channel || !calendar) return account;
+      const resourceUri = `${baseUrl}/calendar/v3/calendars/${encodeURIComponent(calendar.id)}/events?alt=json`;
+      const watched = state.push.watch(calendar, { id: channel.id, type: 'web_hook', address: channel.address, token: channel.token, expiration: channel.expiration }, resourceUri);
+      return { ...account, channel: { id: watched.id, resourceId: watched.resourceId, resourceUri: watched.resourceUri, expiration: watched.expirationMs } };
+    });
+    return sendJson(res, 200, made);
+  }
   if (route === 'POST accounts' && second !== undefined && path.length === 3) {
     const account = state.accounts.find(second);
     if (!account) throw notFound(`account ${second}`);
@@ -96,6 +140,17 @@ export async function handleControl(state: EmulatorState, method: string, path: 
       const event = state.events.respond(calendar, fourth, email, responseStatus);
       return sendJson(res, 200, eventResource(event, calendar));
     }
+    // The calendar's owner in Google's own UI: a change as the API makes it, but no API call counted.
+    if (third === 'events' && path.length === 3) {
+      const body = await input(req, eventBodySchema);
+      if (!calendar) throw notFound(`calendar ${second}`);
+      return sendJson(res, 200, eventResource(state.events.insert(calendar, calendar.ownerEmail, body, 'none'), calendar));
+    }
+    if (third === 'events' && fourth !== undefined && fifth === 'delete' && path.length === 5) {
+      if (!calendar) throw notFound(`calendar ${second}`);
+      state.events.delete(calendar, fourth, 'all');
+      return sendJson(res, 200, { calendarId: calendar.id, eventId: fourth, status: 'cancelled' });
+    }
     if (third === 'share' && path.length === 3) {
       const { email, role } = await input(req, shareSchema);
       if (!calendar) throw notFound(`calendar ${second}`);
@@ -110,6 +165,14 @@ export async function handleControl(state: EmulatorState, method: string, path: 
       calendar.syncGeneration += 1;
       return sendJson(res, 200, { calendarId: calendar.id });
     }
+  }
+  if (first === 'requests' && second === 'windows' && path.length === 2) {
+    if (method === 'POST') {
+      const { windowMs } = await input(req, windowsSchema);
+      state.requests.countWindows(windowMs);
+      return sendJson(res, 200, { windowMs });
+    }
+    if (method === 'GET') return sendJson(res, 200, state.requests.windowCounts());
   }
   if (path.length === 1) {
     switch (route) {

@@ -65,7 +65,7 @@ function isLoopback(hostname: string): boolean {
 }
 
 /** Google requires an https address; plain http is accepted for loopback only, a local concession. */
-function checkAddress(address: unknown): string {
+export function checkAddress(address: unknown): string {
   let url: URL;
   try {
     url = new URL(typeof address === 'string' ? address : '');
@@ -157,6 +157,11 @@ export class PushNotifier {
   /** The calendar is gone: its channels end without a message (Google documents none for this). */
   calendarRemoved(calendar: Calendar): void {
     for (const channel of [...(this.channelsByCalendar.get(calendar.id.toLowerCase()) ?? [])]) this.remove(channel);
+  }
+
+  /** Whether a live channel has this id (a watch with it would be refused). */
+  isLive(id: string): boolean {
+    return this.liveChannel(id) !== undefined;
   }
 
   liveChannels(): Channel[] {

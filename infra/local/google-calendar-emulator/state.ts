@@ -26,7 +26,7 @@ export class EmulatorState {
   readonly calendars = new Calendars();
   readonly mailbox = new Mailbox();
   readonly faults = new Faults();
-  readonly requests = new RequestCounts();
+  readonly requests = new RequestCounts(() => this.clock.now());
   readonly syncTokens = new SyncTokens();
   readonly timers = new PendingTimers();
   readonly oauth: OAuthServer;
