@@ -129,7 +129,17 @@ export function renderStatusPage(status: OpsStatus, series: MinuteCounts[], opti
     values: series.map(averageLagMs),
     minutes,
   });
-  const run = lastRun ? `${lastRun.running ? 'running, started' : 'ended'} ${ago(lastRun.at, status.at)}` : 'never ran';
+  const run = lastRun ? `${lastRun.running ? 'running, started' : 'ended'} ${ago(lastRun.at, status.at)}${status.runs.length > 1 ? ` (shard ${lastRun.shard})` : ''}` : 'never ran';
+  // A sharded upkeep: one row per shard's run, beside the latest run's summary.
+  const shardRuns =
+    status.runs.length > 1
+      ? `<table><caption>Each shard's last run</caption><thead><tr><th scope="col">Shard</th><th scope="col">State</th><th scope="col">Failed</th><th scope="col">Remaining</th></tr></thead><tbody>${status.runs
+          .map(
+            (r) =>
+              `<tr><th scope="row">${escapeHtml(r.shard)}</th><td>${escapeHtml(`${r.running ? 'running, started' : 'ended'} ${ago(r.at, status.at)}`)}</td><td class="n">${escapeHtml(String(r.summary?.failed ?? '–'))}</td><td class="n">${escapeHtml(String(r.summary?.remaining ?? '–'))}</td></tr>`,
+          )
+          .join('')}</tbody></table>`
+      : '';
   const runSummary = lastRun?.summary ? Object.entries(lastRun.summary).map(([k, v]) => row(k, JSON.stringify(v))).join('') : '';
   return `<!doctype html>
 <html lang="en">
@@ -161,6 +171,7 @@ ${row('Calendars left dirty', channels.dirty)}${row('Calendars failing to sync',
 <h2>Last scheduled run</h2>
 <p>${escapeHtml(run)}</p>
 ${runSummary ? `<table><tbody>${runSummary}</tbody></table>` : ''}
+${shardRuns}
 <h2>Mail outbox</h2>
 <table><tbody>${row('Mails waiting', outbox.depth)}${row('Oldest waiting (s)', outbox.oldestAgeSeconds ?? '–')}</tbody></table>
 <h2>Bookings made in the last 24 h, by status now</h2>
