@@ -1,5 +1,6 @@
 // A guest's side of the booking API, as the booking page uses it.
 import { DateTime } from 'luxon';
+import { nthFromFixedTime } from './fixed-day';
 
 export interface OfferedSlot {
   start: string;
@@ -22,18 +23,15 @@ export async function availability(functionsUrl: string, slug: string, days = 20
   return (await res.json()) as Availability;
 }
 
-/** Slots this close to the first one offered are skipped: see freeSlot. */
-const NOTICE_EDGE_MS = 60 * 60_000;
-
 /**
- * The n-th free slot (0 = the first) of a host, counted from an hour after the first one offered:
- * the first sit at the minimum-notice edge and stop being offered as the clock passes their
- * start minus the notice, which a test that books or checks one a few seconds later may meet.
+ * The n-th free slot (0 = the first) of a host, counted from 09:00 (the host's zone) of a day
+ * chosen ahead, never from the first one offered: see ./fixed-day. Slots n and n+1 are then
+ * adjacent times of one day for any n up to 28 on the test hosts (free 00:00–23:55), whatever
+ * the hour the test runs at.
  */
 export async function freeSlot(functionsUrl: string, slug: string, n = 0): Promise<OfferedSlot> {
-  const { slots } = await availability(functionsUrl, slug);
-  const edge = slots[0] ? Date.parse(slots[0].start) + NOTICE_EDGE_MS : 0;
-  const slot = slots.filter((s) => Date.parse(s.start) >= edge)[n];
+  const { host, slots } = await availability(functionsUrl, slug);
+  const slot = nthFromFixedTime(slots, host.timezone, n);
   if (!slot) throw new Error(`host ${slug} has no free slot #${n}`);
   return slot;
 }

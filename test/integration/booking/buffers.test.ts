@@ -6,7 +6,7 @@ import { services } from '../../../functions/services';
 import { busyTime, checkNewTime } from '../../../shared/booking/availability-service';
 import { SlotUnavailable } from '../../../shared/booking/errors';
 import { claimIdsFor } from '../../../shared/store/slot-claims';
-import { availability, book, GUEST, type OfferedSlot } from '../../support/booking-client';
+import { availability, book, freeSlot, GUEST, type OfferedSlot } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 
 let sys: TestSystem;
@@ -40,13 +40,14 @@ async function offered(host: TestHost): Promise<string[]> {
   return (await availability(sys.functionsUrl, host.slug)).slots.map((s: OfferedSlot) => s.start);
 }
 
-/** The first offered time at 09:00 in the test host's zone (free all day, every day). */
+/**
+ * 09:00 in the test host's zone (free all day, every day) of a day well ahead: the times hours
+ * either side of it are on the same day whatever the hour the test runs at (see freeSlot).
+ */
 async function morningSlot(host: TestHost): Promise<string> {
-  const found = (await offered(host)).find((start) => {
-    const local = DateTime.fromISO(start, { zone: 'Europe/Berlin' });
-    return local.hour === 9 && local.minute === 0;
-  });
-  if (!found) throw new Error('no 09:00 time offered');
+  const found = (await freeSlot(sys.functionsUrl, host.slug)).start;
+  const local = DateTime.fromISO(found, { zone: 'Europe/Berlin' });
+  if (local.hour !== 9 || local.minute !== 0) throw new Error(`the first free time counted from 09:00 is ${local.toISO()}`);
   return found;
 }
 
