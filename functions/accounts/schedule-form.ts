@@ -1,7 +1,7 @@
 // The host's schedule on the settings page: the form's fields, what they are read into, and the
 // fields as HTML. scheduleSchema (shared/store/subscribers.ts) decides what a schedule may be;
-// this file only turns typed text into a candidate schedule, words the schema's answer for people
-// and adds the one rule of a form, that a day's ranges must not overlap.
+// this file only turns typed text into a candidate schedule and words the schema's answer for
+// people (a day's overlapping ranges included: the schema refuses them for host files too).
 //
 // A day's hours are one text field ("09:00–12:00, 13:00–17:00") rather than rows of time inputs:
 // with no script a page can only offer a fixed number of rows, where a line of text takes any
@@ -128,15 +128,6 @@ const plainWords: z.core.$ZodErrorMap = (issue) => {
 
 const rangeText = (w: TypedWindow) => `${w.start}–${w.end}`;
 
-/** The first two ranges of a day that overlap (ranges that only touch do not). */
-function overlapIn(windows: TypedWindow[]): string | undefined {
-  const sorted = [...windows].sort((a, b) => a.start.localeCompare(b.start));
-  for (let i = 1; i < sorted.length; i += 1) {
-    if (sorted[i]!.start < sorted[i - 1]!.end) return `${rangeText(sorted[i - 1]!)} and ${rangeText(sorted[i]!)} overlap`;
-  }
-  return undefined;
-}
-
 function labelOf(field: ScheduleField): string {
   return field.startsWith('weekly-') ? DAY_LABELS[field.slice('weekly-'.length) as Weekday] : NUMBER_FIELDS[field as NumberField].label;
 }
@@ -162,10 +153,6 @@ export function parseScheduleForm(posted: Partial<ScheduleFormValues>, current: 
     const window = key === 'weekly' && typeof index === 'number' ? weekly[day as Weekday]?.[index] : undefined;
     const message = window ? `${rangeText(window)}: ${typeof end === 'string' ? `${end} ` : ''}${issue.message}` : issue.message;
     if (!problems.has(field)) problems.set(field, message);
-  }
-  for (const day of WEEKDAYS) {
-    const overlap = overlapIn(weekly[day] ?? []);
-    if (overlap && !problems.has(dayField(day))) problems.set(dayField(day), overlap);
   }
   if (problems.size > 0 || !checked.success) {
     const errors = FIELDS.flatMap((field) => {

@@ -15,11 +15,35 @@ const availabilityWindow = z
   .object({ start: timeOfDay, end: timeOfDay })
   .refine((w) => w.start < w.end, { error: 'end must be after start' });
 
+type AvailabilityWindow = z.infer<typeof availabilityWindow>;
+
+const rangeText = (w: AvailabilityWindow) => `${w.start}–${w.end}`;
+
+/** The first two ranges of a day that overlap, in order of their start (ranges that only touch do not). */
+function firstOverlap(windows: AvailabilityWindow[]): [AvailabilityWindow, AvailabilityWindow] | undefined {
+  const sorted = [...windows].sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end));
+  for (let i = 1; i < sorted.length; i += 1) {
+    if (sorted[i]!.start < sorted[i - 1]!.end) return [sorted[i - 1]!, sorted[i]!];
+  }
+  return undefined;
+}
+
+const dayWindows = z.array(availabilityWindow);
+
+// Availability would merge overlapping ranges without harm, but a host who wrote two that overlap
+// most likely mistyped one ("09:00-12:00, 11:00-13:00" for 13:00-15:00): refused, not guessed.
+// Ranges may touch and come in any order. The issue's path names the day (weekly.monday).
+const dayHours = dayWindows.superRefine((windows, ctx) => {
+  const overlap = firstOverlap(windows);
+  if (overlap) ctx.addIssue({ code: 'custom', message: `${rangeText(overlap[0])} and ${rangeText(overlap[1])} overlap` });
+});
+
+/** A schedule as a host may set it: through a host file (`ops host put`) or the settings form. */
 export const scheduleSchema = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/, 'must be 3-64 characters of a-z, 0-9 and -'),
   slotMinutes: z.number().int().min(5).max(480).multipleOf(5),
   /** Free windows per weekday, in the host's time zone. */
-  weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(availabilityWindow)),
+  weekly: z.partialRecord(z.enum(WEEKDAYS), dayHours),
   /** Earliest booking, in hours from now. */
   minNoticeHours: z.number().min(0).max(24 * 90).default(24),
   /** Farthest booking, in days from now. */
@@ -35,6 +59,12 @@ export const scheduleSchema = z.object({
   /** How late a guest may still cancel or reschedule with their manage link: hours before the start. */
   guestChangeLimitHours: z.number().min(0).max(24 * 30).default(2),
 });
+
+/**
+ * A schedule as stored: also the documents saved before a day's ranges were refused for
+ * overlapping, which must still load (availability merges their ranges).
+ */
+const storedScheduleSchema = scheduleSchema.extend({ weekly: z.partialRecord(z.enum(WEEKDAYS), dayWindows) });
 
 /** How many calendars besides the default a host may check for conflicts: each is a watch channel and a freeBusy item. */
 export const MAX_CONFLICT_CALENDARS = 10;
@@ -81,7 +111,7 @@ export const subscriberSchema = z.object({
     .max(MAX_CONFLICT_CALENDARS, `at most ${MAX_CONFLICT_CALENDARS} calendars can be checked for conflicts`)
     .refine((ids) => new Set(ids).size === ids.length, { error: 'a calendar is listed twice' })
     .optional(),
-  schedule: scheduleSchema,
+  schedule: storedScheduleSchema,
   createdAt: z.date(),
   updatedAt: z.date(),
 });
