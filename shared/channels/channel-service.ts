@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { logEvent } from '../business-events';
 import type { CalendarSession } from '../google/calendar';
-import { ConnectionRevoked } from '../google/errors';
 import type { Logger } from '../log';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { ChannelRepository } from './channel-repository';
 import { hashChannelToken, type Channel } from './channels';
+import { RenewalStore } from './renewal-store';
+import { afterFailedStop } from './stop-failure';
 import { isClearRefusal } from './watch-failure';
 import { watchStart } from './watch-start';
 import { FRESH_STATE, watchKey, WatchRepository } from './watches';
@@ -57,10 +58,12 @@ export function newChannelId(): string {
 export class ChannelService {
   readonly channels: ChannelRepository;
   readonly watches: WatchRepository;
+  private readonly renewals: RenewalStore;
 
   constructor(private readonly deps: ChannelDeps) {
     this.channels = new ChannelRepository(deps.db);
     this.watches = new WatchRepository(deps.db);
+    this.renewals = new RenewalStore(deps.db, this.channels, this.watches);
   }
 
   /**
@@ -130,43 +133,34 @@ export class ChannelService {
   /**
    * Renews a channel before it expires: the new channel is watched and recorded first, then the
    * old one stopped, so a crash at any point leaves the old or the new one tracked and working,
-   * never none. Nothing is copied: the sync state is the calendar's (one lease for both channels
-   * while they overlap at Google), and pushes on the channel that is not the watch's current one
-   * only mark the calendar dirty. A channel that is no longer the calendar's current one is not
-   * renewed (the heal stops it).
+   * never none (a pending channel left by a crash is the heal's, as for ensureChannel). Nothing is
+   * copied: the sync state is the calendar's (one lease for both channels while they overlap at
+   * Google), and pushes on the channel that is not the watch's current one only mark the calendar
+   * dirty. A channel that is no longer the calendar's current one is not renewed (the heal stops it).
+   * Four round trips to Firestore (issue 15: the run's pace at scale): one read of channel, watch
+   * and host; the pending channel made; one commit that records it and points the watch at it,
+   * conditioned on the watch as read; the old channel's document deleted once Google stopped it.
    */
   async renewChannel(oldChannelId: string): Promise<{ channelId: string } | undefined> {
-    const old = await this.channels.get(oldChannelId);
-    if (!old || old.state !== 'active') return undefined;
+    const found = await this.renewals.read(oldChannelId);
+    if (!found) return undefined;
+    const { old, host, watchRead } = found;
     const key = watchKey(old.subscriberId, old.calendarId);
-    if ((await this.watches.get(key))?.channelId !== oldChannelId) return undefined;
-    const host = await this.deps.subscribers.get(old.subscriberId);
     const session = host ? this.deps.sessionFor(old.subscriberId, host) : undefined;
     if (!session) throw new NoGoogleConnection(old.subscriberId);
     const channelId = newChannelId();
     const token = randomBytes(32).toString('base64url');
     await this.channels.ref(channelId).create({ ...this.pendingChannel(old.subscriberId, old.calendarId, token, this.deps.now()), ...FORMER_CHANNEL_STATE });
     const watched = await this.watch(session, channelId, old.calendarId, token);
-    const outcome = await this.deps.db.runTransaction(async (tx) => {
-      const watch = await this.watches.getIn(tx, key);
-      tx.update(this.channels.ref(channelId), {
-        state: 'active',
-        resourceId: watched.resourceId,
-        resourceUri: watched.resourceUri,
-        expiration: watched.expiration,
-        updatedAt: this.deps.now(),
-      });
-      // Another renewal of the same channel won the race: ours is recorded, then stopped below.
-      if (watch?.channelId !== oldChannelId) return { won: false as const, current: watch?.channelId ?? undefined };
-      tx.set(this.watches.ref(key), { ...watch, channelId, updatedAt: this.deps.now() });
-      return { won: true as const };
-    });
+    const active: Partial<Channel> = { state: 'active', resourceId: watched.resourceId, resourceUri: watched.resourceUri, expiration: watched.expiration, updatedAt: this.deps.now() };
+    const outcome = await this.renewals.pointWatchAt(key, { from: oldChannelId, to: channelId, active, watchRead }, this.deps.now());
     if (!outcome.won) {
       await this.stopChannel(channelId);
       return outcome.current ? { channelId: outcome.current } : undefined;
     }
-    // What we read of the old channel still holds for stopping it: its id, resource and host.
-    await this.stopChannel(oldChannelId, { channel: old, session });
+    // What we read of the old channel still holds for stopping it: its id, resource and host. The
+    // watch names the new one now, and a watch never comes back to a channel it left.
+    await this.stopChannel(oldChannelId, { channel: old, session, superseded: true });
     this.deps.log.info({ channelId, replaced: oldChannelId, expiration: watched.expiration.toISOString() }, 'watch channel renewed');
     logEvent(this.deps.log, 'channel.renewed', { channelId, replaced: oldChannelId, expiresAt: watched.expiration.toISOString() });
     return { channelId };
@@ -210,13 +204,13 @@ export class ChannelService {
   }
 
   /**
-   * Stops a channel at Google (unknown there is fine) and forgets it here. If Google could not be
+   * Stops a channel at Google (unknown or gone there is fine) and forgets it here. If Google could not be
    * reached, or the channel's resource id has not reached us (its watch may be live at Google, or
    * still in flight), the channel stays tracked (never an untracked live one) and the scheduled
    * heal stops it later; without a working grant it can never be stopped, so it is forgotten and
    * expires.
    */
-  async stopChannel(channelId: string, known?: { channel: Channel; session: CalendarSession }): Promise<'stopped' | 'kept'> {
+  async stopChannel(channelId: string, known?: { channel: Channel; session: CalendarSession; superseded?: boolean }): Promise<'stopped' | 'kept'> {
     const channel = known?.channel ?? (await this.channels.get(channelId));
     if (!channel) return 'stopped';
     const host = known ? undefined : await this.deps.subscribers.get(channel.subscriberId);
@@ -226,13 +220,16 @@ export class ChannelService {
       try {
         await session.stopChannel(channelId, channel.resourceId);
       } catch (error) {
-        if (!(error instanceof ConnectionRevoked)) {
+        if (afterFailedStop(error) === 'keep') {
           this.deps.log.warn({ err: error, channelId }, 'channels.stop failed; the channel stays tracked for the next heal');
           return 'kept';
         }
       }
     }
-    await this.forget(channelId);
+    // A channel its watch no longer names (`superseded`: the caller just moved the watch on) has
+    // no pointer to clear: its document goes in one write, not a transaction.
+    if (known?.superseded) await this.channels.ref(channelId).delete();
+    else await this.forget(channelId);
     logEvent(this.deps.log, 'channel.stopped', { channelId, hostId: channel.subscriberId, reason: session ? 'stopped_at_google' : 'forgotten_without_grant' });
     return 'stopped';
   }

@@ -11,7 +11,7 @@
 // channel on first use (a sync, a renewal, a re-watch or the heal's pass over the host), in the
 // same transaction as the read, so no token is lost at deploy.
 import { createHash } from 'node:crypto';
-import type { DocumentData, Firestore, FirestoreDataConverter, Query, Timestamp, Transaction } from '@google-cloud/firestore';
+import type { DocumentData, DocumentSnapshot, Firestore, FirestoreDataConverter, Query, Timestamp, Transaction } from '@google-cloud/firestore';
 import { z } from 'zod';
 import { withDates } from '../store/firestore';
 
@@ -149,12 +149,17 @@ export class WatchRepository {
   /** The watch and when it was written, for a write conditioned on it (an old pointer migrated first). */
   async snapshot(key: string): Promise<WatchSnapshot | undefined> {
     for (;;) {
-      const snap = await this.ref(key).get();
-      if (!snap.exists) return undefined;
-      const data = withDates(snap.data()) as Record<string, unknown>;
-      if ('watched' in data) return { watch: watchSchema.parse(data), updateTime: snap.updateTime! };
+      const read = this.fromSnapshot(await this.ref(key).get());
+      if (read !== 'unmigrated') return read;
       await this.get(key);
     }
+  }
+
+  /** A watch as read with its update time; `unmigrated` for an old pointer (`get` migrates it). */
+  fromSnapshot(snap: DocumentSnapshot): WatchSnapshot | 'unmigrated' | undefined {
+    if (!snap.exists) return undefined;
+    const data = withDates(snap.data()) as Record<string, unknown>;
+    return 'watched' in data ? { watch: watchSchema.parse(data), updateTime: snap.updateTime! } : 'unmigrated';
   }
 
   private async readIn(tx: Transaction, key: string): Promise<{ watch: Watch; old: boolean } | undefined> {
