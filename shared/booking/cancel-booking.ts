@@ -75,8 +75,8 @@ async function carryOutCancel(deps: DecisionDeps, { slotId, host }: SlotContext,
     });
   } catch (error) {
     if (!(error instanceof SlotMoved)) throw error;
-    // Something else ended the slot while we were at Google: the guest declined there, or the sync
-    // met our own delete first and cancelled it (its cause then says so, and it mailed what it tells).
+    // Something else ended the slot while we were at Google: the guest declined there. (A sync that
+    // meets our own delete first leaves the slot to this cancel: ../sync/decide-change.ts.)
     await release(deps, slotId, taken.slot);
     const now = await deps.slots.require(slotId);
     if (now.status !== 'cancelled') return { kind: 'conflict', slot: now };

@@ -53,7 +53,7 @@ export async function applyEventChange(deps: ApplyDeps, session: CalendarSession
     // Its invite is still being made: the slot is its request's to judge, which reads the event again.
     const left = leftToItsRequest(slot);
     if (left) return { slot: left, result: { change: { effects: [] } as SlotChange, slot } };
-    const change = decideChange(slot, event);
+    const change = decideChange(slot, event, now);
     if (!change.transition && !change.guestResponse) return { result: { change, slot } };
     const next: Slot = { ...slot, updatedAt: now };
     if (change.guestResponse) next.guestResponse = change.guestResponse;

@@ -3,6 +3,7 @@
 // Decided from the two states, not from "what changed", so that applying the same change twice
 // (a crash before the sync token was saved, a duplicated push) changes nothing the second time,
 // and our own writes echoing back find nothing to do.
+import { STEP_LEASE_MS } from '../booking/slot-state';
 import type { GoogleEvent } from '../google/calendar';
 import type { GuestResponse, Slot, SlotStatus } from '../store/slots';
 
@@ -123,13 +124,32 @@ function owed(slot: Slot, { eventStands }: { eventStands: boolean }): SlotChange
   return { effects };
 }
 
-export function decideChange(slot: Slot, event: GoogleEvent): SlotChange {
+/**
+ * Whether the slot records a step of ours that deletes its event (a cancel, the host's deny) and
+ * that may still be under way: taken in `decision` before the delete (../booking/take-step.ts) and
+ * cleared in the write that records its outcome. A step older than its lease was left by an
+ * instance that stopped (../booking/slot-state.ts STEP_LEASE_MS).
+ */
+export function deleteOfOursUnderWay(slot: Pick<Slot, 'decision'>, now: Date): boolean {
+  const step = slot.decision;
+  return !!step && (step.action === 'cancel' || step.action === 'deny') && now.getTime() - step.at.getTime() < STEP_LEASE_MS;
+}
+
+/** `now` tells a step of ours under way from one left behind. */
+export function decideChange(slot: Slot, event: GoogleEvent, now: Date): SlotChange {
   const holding = slot.status === 'requested' || slot.status === 'booked';
 
   if (event.status === 'cancelled') {
+    if (!holding) return owed(slot, { eventStands: false });
+    // Our own delete, met by a sync before the step recorded it (the push of the delete comes
+    // back while the step still waits for Google's answer, or a sync was already running): the
+    // step records its own outcome, cause and mail (a cancel or a deny, not a delete in Google).
+    // A delete by the host in Google at that very moment looks the same and ends the same way.
+    // Past the step's lease its instance has stopped: the delete may not have been ours, and
+    // ending the slot as deleted in Google leaves none holding its time forever.
+    if (deleteOfOursUnderWay(slot, now)) return { effects: [] };
     // Deleted in Google. If we still held the time, the host deleted it there (Google told the
     // guest in the invite flow; in the .ics flow only we can).
-    if (!holding) return owed(slot, { eventStands: false });
     return { transition: { to: 'cancelled', cause: 'event_deleted_in_google' }, effects: noticesFor('event_deleted_in_google', slot.inviteMode).map(notify) };
   }
 

@@ -1,12 +1,14 @@
 import type { GoogleEvent } from '../../../shared/google/calendar';
 import type { Slot } from '../../../shared/store/slots';
-import { decideChange } from '../../../shared/sync/decide-change';
+import { decideChange as decide } from '../../../shared/sync/decide-change';
 
 const at = new Date('2026-12-01T08:00:00Z');
 const start = new Date('2026-12-02T09:00:00Z');
 const end = new Date('2026-12-02T09:30:00Z');
 const HOST = 'host@example.com';
 const GUEST_EMAIL = 'Guest@Example.org';
+/** These cases' clock: no step of ours is under way in them (test/unit/sync/decide-change-steps.test.ts has those). */
+const decideChange = (slot: Slot, event: GoogleEvent) => decide(slot, event, at);
 
 function slot(overrides: Partial<Slot> = {}): Slot {
   return {
