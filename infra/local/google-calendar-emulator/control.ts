@@ -32,8 +32,11 @@ const faultSchema = z
     reason: z.string().min(1).optional(),
     count: z.number().int().min(1),
     delayMs: z.number().int().min(0).max(120_000).optional(),
+    hold: z.boolean().optional(),
+    afterCall: z.boolean().optional(),
   })
-  .refine((fault) => Boolean(fault.status) || fault.delayMs !== undefined, 'give a status, a delayMs, or both');
+  .refine((fault) => Boolean(fault.status) || fault.delayMs !== undefined || fault.hold === true, 'give a status, a delayMs, hold, or some of them')
+  .refine((fault) => !fault.afterCall || Boolean(fault.status), 'afterCall needs a status to answer with');
 const oidcTokenSchema = z.object({
   email: emailSchema,
   audience: z.string().min(1),
@@ -174,6 +177,8 @@ export async function handleControl(state: EmulatorState, method: string, path: 
     }
     if (method === 'GET') return sendJson(res, 200, state.requests.windowCounts());
   }
+  // Lets every call held by a `hold` fault go on; answers how many were waiting.
+  if (route === 'POST faults' && second === 'release' && path.length === 2) return sendJson(res, 200, { released: state.timers.releaseHeld() });
   if (path.length === 1) {
     switch (route) {
       case 'POST faults': {

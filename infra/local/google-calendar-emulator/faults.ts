@@ -1,6 +1,9 @@
 // Injected failures for the API and the OAuth endpoints (never the control API): the next `count`
 // matching calls wait `delayMs` and/or fail with Google's error JSON for that status, with the
-// reasons of the Calendar "Handle API errors" guide.
+// reasons of the Calendar "Handle API errors" guide. Two make an interleaving without timing:
+// `hold` keeps a call waiting until the control API releases it, and `afterCall` carries the call
+// out before answering with the failure (Google acted, then its answer said otherwise, as a 5xx or
+// a lost answer can).
 import { GoogleApiError, type GoogleErrorDetail } from './errors';
 
 export interface Fault {
@@ -10,6 +13,10 @@ export interface Fault {
   reason?: string;
   count: number;
   delayMs?: number;
+  /** Wait, before the call is carried out, until POST /emulator/v1/faults/release. */
+  hold?: boolean;
+  /** Carry the call out first, then answer with the failure (needs a status). */
+  afterCall?: boolean;
 }
 
 interface DocumentedError {
@@ -65,7 +72,9 @@ function failureFor(status: number, reason: string | undefined): GoogleApiError 
 
 export interface FaultOutcome {
   delayMs: number;
+  hold: boolean;
   failure?: GoogleApiError;
+  afterCall: boolean;
 }
 
 export class Faults {
@@ -91,7 +100,9 @@ export class Faults {
     if (fault.count <= 0) this.faults = this.faults.filter((candidate) => candidate !== fault);
     return {
       delayMs: fault.delayMs ?? 0,
+      hold: fault.hold ?? false,
       ...(fault.status ? { failure: failureFor(fault.status, fault.reason) } : {}),
+      afterCall: fault.afterCall ?? false,
     };
   }
 }

@@ -1,6 +1,6 @@
 // Request dispatch: the control API, the OAuth endpoints and the Calendar API. Every call but the
 // control API's is counted by operation and can be delayed or failed by an injected fault first.
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage, type RequestListener } from 'node:http';
 import { BodyTooLarge, readBody, sendJson } from '../http';
 import { matchApiRoute, receivedBodies } from './api';
 import { handleConsent } from './consent';
@@ -81,7 +81,10 @@ export function requestHandler(state: EmulatorState): RequestListener {
         // for the answer does not undo the call (a killed process mid-watch still gets a channel).
         if (url.pathname.startsWith('/calendar/v3/')) receivedBodies.set(req, await readBody(req));
         const fault = route.faultable ? state.faults.take(req.method ?? 'GET', url.pathname + url.search) : undefined;
+        if (fault?.hold) await state.timers.hold();
         if (fault && fault.delayMs > 0) await state.timers.sleep(fault.delayMs);
+        // The call carried out with its answer going nowhere (a response on no socket), then the failure sent.
+        if (fault?.failure && fault.afterCall) await findRoute(state, req, new ServerResponse(req), url)?.handle();
         if (fault?.failure) throw fault.failure;
         await route.handle();
       } catch (error) {

@@ -2,18 +2,16 @@
 // Google names its resource (its `sync` message) and the heal stops it. Never a live channel we
 // do not track.
 import { services, upkeepDeps } from '../../../functions/services';
-import { ChannelService } from '../../../shared/channels/channel-service';
-import { CalendarGateway } from '../../../shared/google/calendar';
 import { runUpkeep } from '../../../shared/upkeep/run-upkeep';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
 
 jest.setTimeout(60_000);
-// The interleaving is made by time: a 1 s client timeout against 1.5 s of injected delay. On a
-// loaded machine (CI's full run, once in session 5) the run then found two live channels; alone it
-// passes every time. Retried, with the first failure logged, until the interleaving is forced
-// without timing.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
+// The interleavings are made by the emulator, not by time: a watch carried out whose answer is a
+// failure (afterCall), and a watch held until the test releases it (hold). Made by a 1 s client
+// timeout against 1.5 s of delay, the first was lost on a loaded machine: a retry still waiting out
+// its delay at the emulator was carried out after the heal had stopped the channel, and made it
+// again, live and untracked (two live channels).
 
 let sys: TestSystem;
 
@@ -21,7 +19,10 @@ beforeAll(async () => {
   sys = await startSystem();
 });
 afterAll(() => sys.close());
-afterEach(() => fetch(`${sys.google.url}/emulator/v1/faults`, { method: 'DELETE' }));
+afterEach(async () => {
+  await fetch(`${sys.google.url}/emulator/v1/faults`, { method: 'DELETE' });
+  await sys.control('/faults/release', {});
+});
 
 const run = () => runUpkeep(upkeepDeps(), { windowMs: 0, reconcileIntervalMs: 60 * 60_000, budgetMs: 20_000, concurrency: 4 });
 
@@ -40,29 +41,14 @@ async function pastTheGrace(channelId: string): Promise<void> {
   await services().channels.channels.ref(channelId).update({ createdAt: new Date(Date.now() - 5 * 60_000) });
 }
 
-/** The channel service as an instance whose client gives Google one second per request. */
-function impatientChannels(): ChannelService {
-  const s = services();
-  const gateway = new CalendarGateway({ ...s.config.google, requestTimeoutMs: 1_000 });
-  return new ChannelService({
-    db: s.db,
-    subscribers: s.subscribers,
-    sessionFor: (id, host) => (host.google ? gateway.session({ id, refreshToken: s.cipher.decrypt(host.google.refreshToken) }) : undefined),
-    holdsSlotsOn: async () => false,
-    webhookUrl: `${sys.functionsUrl}/googleWebhook`,
-    now: s.now,
-    log: s.log,
-  });
-}
-
-it('a watch that timed out after Google made the channel (its retry answered "channel id not unique") stays tracked, and the heal stops it', async () => {
+it('a watch whose answer was lost after Google made the channel (its retry answered "channel id not unique") stays tracked, and the heal stops it', async () => {
   const host: TestHost = await sys.createHost();
   const subscriber = (await services().subscribers.get(host.id))!;
-  // Google takes 1.5 s over the first two tries: the client gives up on each after 1 s, and its
-  // next try, with the same channel id, finds the channel the first one made.
-  await sys.control('/faults', { pathContains: '/events/watch', delayMs: 1_500, count: 2 });
+  // Google makes the channel, then answers 503; the client's retry, with the same channel id,
+  // finds the channel the first try made.
+  await sys.control('/faults', { pathContains: '/events/watch', status: 503, afterCall: true, count: 1 });
 
-  await expect(impatientChannels().ensureChannel(host.id, subscriber, host.calendarId)).rejects.toThrow();
+  await expect(services().channels.ensureChannel(host.id, subscriber, host.calendarId)).rejects.toMatchObject({ reason: 'channelIdNotUnique' });
 
   const [made] = await liveAt(host.calendarId);
   expect(made).toBeDefined();
@@ -86,13 +72,16 @@ it('a watch that timed out after Google made the channel (its retry answered "ch
 it('a channel stopped while its watch is still in flight stays tracked until Google names it, then the heal stops it', async () => {
   const host: TestHost = await sys.createHost();
   const s = services();
-  await sys.control('/faults', { pathContains: '/events/watch', delayMs: 1_500, count: 1 });
+  // Google holds the watch until the test lets it go.
+  await sys.control('/faults', { pathContains: '/events/watch', hold: true, count: 1 });
   const watching = s.channels.ensureChannel(host.id, (await s.subscribers.get(host.id))!, host.calendarId).catch((error: unknown) => error);
   const pending = await until(async () => (await s.channels.channels.ofHost(host.id))[0]?.id, 'the pending channel');
 
   // Meanwhile the host's default leaves Google (settings), and its channels are stopped.
   await s.subscribers.change(host.id, (current) => ({ ...current, defaultCalendar: { provider: 'other', calendarId: 'caldav:work' } }));
   expect(await s.channels.stopChannel(pending)).toBe('kept');
+  // Then Google carries the watch out (released once the emulator holds it).
+  await until(async () => ((await sys.control<{ released: number }>('/faults/release', {})).released > 0 ? true : undefined), 'the held watch to be let go');
   await watching;
 
   // Before: the pending document was forgotten, and the watch that landed after it was live and untracked.
