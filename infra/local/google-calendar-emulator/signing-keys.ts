@@ -2,7 +2,7 @@
 // `oauth2/v1/certs` as a map of key id -> PEM X.509 certificate, and `oauth2/v3/certs` as a JWK set
 // (OpenID Connect guide, "Validating an ID token"); google-auth-library reads the PEM map. Node can
 // sign but not build certificates, so the self-signed certificate is DER-encoded here by hand.
-import { createHash, generateKeyPair, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const generateRsaKeyPair = promisify(generateKeyPair);
@@ -43,8 +43,8 @@ export class SigningKeys {
     const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength: 2048 });
     const spki = publicKey.export({ type: 'spki', format: 'der' });
     const keyId = createHash('sha1').update(spki).digest('hex');
-    const certificate = selfSignedCertificate(spki, privateKey, nowMs);
-    return new SigningKeys(keyId, privateKey, publicKey, toPem(certificate, 'CERTIFICATE'));
+    const serial = createHash('sha256').update(spki).digest().subarray(0, 16);
+    return new SigningKeys(keyId, privateKey, publicKey, certificatePem(privateKey, serial, nowMs));
   }
 
   /** An RS256 JWT of these claims: an id_token, or a service account's OIDC token. */
@@ -92,9 +92,19 @@ function der(tag: number, ...content: Buffer[]): Buffer {
 
 const sequence = (...items: Buffer[]): Buffer => der(0x30, ...items);
 
-function positiveInteger(bytes: Buffer): Buffer {
-  const first = bytes[0] ?? 0;
-  return der(0x02, first & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/**
+ * An unsigned big-endian number as a DER INTEGER: in the fewest bytes (X.690 §8.3.2; OpenSSL
+ * refuses a leading zero byte that is not needed, "illegal padding"), with a zero byte in front when
+ * the first bit is set, which would make it negative. The serial, 16 bytes of a hash of the key,
+ * kept a leading zero byte it did not need for one key in 512: such a certificate could not be
+ * read, and every id_token that emulator signed failed verification (all of a test file's
+ * sign-ins, once in a while).
+ */
+export function derPositiveInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
+  const minimal = bytes.length === 0 ? Buffer.from([0]) : bytes.subarray(start);
+  return der(0x02, (minimal[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function utcTime(ms: number): Buffer {
@@ -107,12 +117,14 @@ function utcTime(ms: number): Buffer {
 const SHA256_WITH_RSA = sequence(der(0x06, Buffer.from('2a864886f70d01010b', 'hex')), der(0x05));
 const COMMON_NAME_OID = der(0x06, Buffer.from('550403', 'hex'));
 
-function selfSignedCertificate(spki: Buffer, privateKey: KeyObject, nowMs: number): Buffer {
+/** The PEM of a self-signed certificate of this RSA key, with this serial (unsigned bytes), valid from a day before `nowMs`. */
+export function certificatePem(privateKey: KeyObject, serial: Buffer, nowMs: number): string {
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const name = sequence(der(0x31, sequence(COMMON_NAME_OID, der(0x0c, Buffer.from('google-calendar-emulator', 'utf8')))));
   const dayMs = 24 * 60 * 60 * 1000;
   const tbs = sequence(
-    der(0xa0, positiveInteger(Buffer.from([2]))),
-    positiveInteger(createHash('sha256').update(spki).digest().subarray(0, 16)),
+    der(0xa0, derPositiveInteger(Buffer.from([2]))),
+    derPositiveInteger(serial),
     SHA256_WITH_RSA,
     name,
     sequence(utcTime(nowMs - dayMs), utcTime(nowMs + 365 * dayMs)),
@@ -120,5 +132,5 @@ function selfSignedCertificate(spki: Buffer, privateKey: KeyObject, nowMs: numbe
     spki,
   );
   const signature = sign('sha256', tbs, privateKey);
-  return sequence(tbs, SHA256_WITH_RSA, der(0x03, Buffer.from([0]), signature));
+  return toPem(sequence(tbs, SHA256_WITH_RSA, der(0x03, Buffer.from([0]), signature)), 'CERTIFICATE');
 }

@@ -11,10 +11,6 @@ import { accountsUrl, bookingFor, googleAccount, signIn, slugOnSettings, stateOf
 import { formToken, Visitor } from './visitor';
 
 jest.setTimeout(60_000);
-// Once in session 5's CI (one of four full runs) every sign-in of this file answered "Google did not
-// confirm this sign-in" (the ID token check); alone and in the other runs it passes. Retried, the
-// first failure logged, until the cause is found.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
 
 let sys: TestSystem;
 
