@@ -87,7 +87,8 @@ export class CallPacer {
       }
       const next = window + windowMs;
       if (next >= deadline) return false;
-      await sleep(next - now());
+      // The reservation may have answered after the next window began: then no wait at all.
+      await sleep(Math.max(0, next - now()));
     }
   }
 }

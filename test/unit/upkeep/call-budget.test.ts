@@ -65,3 +65,21 @@ describe('the pacer', () => {
     expect(await new CallPacer(w.reserve, w.options).take(2, w.now() + 10 * 60_000)).toBe(false);
   });
 });
+
+describe('waiting for the next window', () => {
+  it('never sleeps a negative time when the window ended while reserving (Node warns and sleeps 1 ms)', async () => {
+    const w = world(2);
+    const slept: number[] = [];
+    // The window is spent, and the shared counter says so late: the next window has begun by then.
+    const late: Reserve = async (window, wanted) => {
+      const granted = await w.reserve(window, wanted);
+      if (granted === 0) w.advance(61_000);
+      return granted;
+    };
+    const pacer = new CallPacer(late, { ...w.options, sleep: async (ms) => void slept.push(ms) });
+    const deadline = w.now() + 10 * 60_000;
+    expect(await pacer.take(2, deadline)).toBe(true);
+    expect(await pacer.take(2, deadline)).toBe(true);
+    expect(slept.every((ms) => ms >= 0)).toBe(true);
+  });
+});
