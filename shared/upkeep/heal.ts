@@ -19,15 +19,18 @@ import { START, type HealCursor } from './upkeep-state';
 export async function heal(deps: UpkeepDeps, pool: Pool, from: HealCursor): Promise<{ tally: Tally; cursor: HealCursor }> {
   const tally = emptyTally();
   let after = from.after;
+  // A cycle begun now, or the one the cursor is in: the cursors carry when (./decisions healDue).
+  const fresh = from.phase === 'hosts' && from.after === null;
+  const cycleStartedAt = fresh ? deps.now() : (from.cycleStartedAt ?? null);
   if (from.phase === 'hosts') {
     const walked = await walk((a) => deps.subscribers.page(a, PAGE), after, pool, () => true, (hosts) => hostHealer(deps, hosts, pool.shard ?? WHOLE, tally, pool.deadline));
-    if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'hosts', after: walked.after } };
+    if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'hosts', after: walked.after, cycleStartedAt } };
     after = null;
   }
   const ours = ({ channel }: { id: string; channel: Channel }) => inShard(bucketOf(watchKey(channel.subscriberId, channel.calendarId)), pool.shard ?? WHOLE);
   const walked = await walk((a) => deps.channels.channels.page(a, PAGE), after, pool, ours, (channels) => channelHealer(deps, channels, tally, pool.deadline));
-  if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'channels', after: walked.after } };
-  return { tally, cursor: START };
+  if (!walked.done) return { tally: { ...tally, remaining: 1 }, cursor: { phase: 'channels', after: walked.after, cycleStartedAt } };
+  return { tally, cursor: { ...START, cycleStartedAt } };
 }
 
 /**

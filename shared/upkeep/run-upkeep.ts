@@ -2,7 +2,8 @@
 // our own (DESIGN §5). Each run, within a time budget below the scheduler's attempt deadline:
 //   1. renew   every channel expiring inside the window (new channel first, then the old stopped);
 //   2. heal    a watched calendar with no live channel gets one; a channel nobody wants is stopped
-//              (./heal: resumes at a cursor: hosts, then channels, then from the start again);
+//              (./heal: resumes at a cursor: hosts, then channels, then from the start again, at
+//              most once per `healIntervalMs`: the walk reads every host and channel);
 //   3. reconcile  an incremental sync of every watched calendar not synced within the interval, so
 //              a lost push is caught within one scheduler period; a calendar Google says is gone is
 //              healed (./reconcile, ./gone-calendars);
@@ -24,7 +25,7 @@ import type { SubscriberRepository } from '../store/subscribers';
 import type { SyncDeps } from '../sync/sync-channel';
 import { bucketOf, watchKey } from '../channels/watches';
 import { COSTS, type CallPacer } from './call-budget';
-import { needsRenewal } from './decisions';
+import { healDue, needsRenewal } from './decisions';
 import type { LiveBookings } from './live-bookings';
 import { forEachPaged } from './paged-work';
 import { connectionLost, heal } from './heal';
@@ -65,6 +66,8 @@ export interface UpkeepOptions {
   concurrency: number;
   /** The part of the install this run works on (./shards); by default the whole. */
   shard?: Shard;
+  /** Start a new heal cycle once the last began this long ago (./decisions healDue); by default 0: every run. */
+  healIntervalMs?: number;
 }
 
 export interface UpkeepSummary {
@@ -105,9 +108,11 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
   // are awaited whatever happens: nothing may run on after the answer.
   const channelSteps = async (): Promise<void> => {
     add(tally, await renewDue(deps, { ...pool, windowMs: options.windowMs }));
-    const healed = await heal(deps, pool, cursor);
-    add(tally, healed.tally);
-    next = healed.cursor;
+    if (healDue(cursor, deps.now(), options.healIntervalMs ?? 0)) {
+      const healed = await heal(deps, pool, cursor);
+      add(tally, healed.tally);
+      next = healed.cursor;
+    }
     await markLive(deps);
     add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs, idleIntervalMs: options.idleReconcileIntervalMs }));
   };

@@ -10,6 +10,11 @@ export const healCursorSchema = z.object({
   phase: z.enum(['hosts', 'channels']),
   /** The last id done in that phase; null at the start of it. */
   after: z.string().nullable(),
+  /**
+   * When the cycle under way began; at the start of a cycle, when the last whole one began (none:
+   * never walked, or a cursor from before it was kept). A new cycle waits for the heal interval.
+   */
+  cycleStartedAt: z.date().nullable().optional(),
 });
 export type HealCursor = z.infer<typeof healCursorSchema>;
 
