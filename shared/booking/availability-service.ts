@@ -2,13 +2,16 @@
 // calendars (the default and those checked for conflicts) and minus the time our own requested
 // and booked slots hold (with their buffers, ./buffers). A calendar's busy time comes from what
 // its sync keeps in Firestore while that can be trusted (../busy/trust.ts), else from Google's
-// freeBusy, for that calendar only.
+// freeBusy, for that calendar only. From stored busy time, the events of the host's own bookings
+// are left out: their slots' claim cells count them, and those change with our own cancel, deny or
+// reschedule, where the stored events change only once Google's push of it is synced
+// (../busy/booking-events.ts).
 import { DateTime } from 'luxon';
 import { watchKey } from '../channels/watches';
+import { bookingTimeCounted, ownersToRead } from '../busy/booking-events';
 import type { BusyView, CalendarBusy } from '../busy/busy-view';
 import type { BusyInterval } from '../google/calendar';
 import { CalendarError, ConnectionRevoked } from '../google/errors';
-import { eventIdForSlot } from '../google/event-identity';
 import type { Logger } from '../log';
 import type { SlotRepository } from '../store/slot-repository';
 import type { Slot } from '../store/slots';
@@ -52,9 +55,10 @@ export interface OwnTime {
 
 /**
  * Busy time of a host in a range: our slots, and the host's Google calendars (if its default
- * calendar is Google), each from its stored busy time when trusted, else from Google's freeBusy
- * (one call for all the others, each logged with why). With `own`, leaving out that slot's own
- * cells and its own event: by its id in stored busy time, by its time in Google's answer.
+ * calendar is Google), each from its stored busy time when trusted (less the host's own booking
+ * events), else from Google's freeBusy (one call for all the others, each logged with why). With
+ * `own`, leaving out that slot's own cells and its own event: in stored busy time as one of the
+ * host's own, by its time in Google's answer.
  */
 export async function busyTime(deps: BusyTimeDeps, hostId: string, host: Subscriber, range: TimeRange, own?: OwnTime): Promise<TimeRange[]> {
   const target = calendarTarget(deps.calendars, hostId, host);
@@ -62,20 +66,22 @@ export async function busyTime(deps: BusyTimeDeps, hostId: string, host: Subscri
   if (target.kind === 'google_broken') throw brokenGrant(deps.log, hostId);
   const calendarIds = busyCalendarIdsOf(host);
   try {
-    const [ours, stored] = await Promise.all([
-      deps.slots.heldTime(hostId, range.start, range.end, own?.slotId),
-      storedBusy(deps, hostId, calendarIds, range, own ? eventIdForSlot(own.slotId) : undefined),
-    ]);
+    const [held, stored] = await Promise.all([deps.slots.heldTimeBySlot(hostId, range.start, range.end, own?.slotId), storedBusy(deps, hostId, calendarIds, range)]);
     const asked = stored.filter((calendar) => calendar.source === 'google');
     for (const calendar of asked) deps.log?.info({ hostId, watch: watchKey(hostId, calendar.calendarId), busySource: 'google', reason: calendar.reason }, 'busy time asked of Google');
-    const google = asked.length > 0 ? await target.session.freeBusy(asked.map((calendar) => calendar.calendarId), range.start, range.end) : new Map<string, BusyInterval[]>();
+    const bookings = stored.flatMap((calendar) => (calendar.source === 'stored' ? calendar.bookings : []));
+    const [google, owners] = await Promise.all([
+      asked.length > 0 ? target.session.freeBusy(asked.map((calendar) => calendar.calendarId), range.start, range.end) : new Map<string, BusyInterval[]>(),
+      deps.slots.hostsOf(ownersToRead(bookings, held.slotIds)),
+    ]);
+    const others = bookingTimeCounted(bookings, hostId, held.slotIds, owners).map((b) => ({ start: new Date(b.start), end: new Date(b.end) }));
     const busy = stored.flatMap((calendar) => {
       if (calendar.source === 'stored') return calendar.intervals.map((b) => ({ start: new Date(b.start), end: new Date(b.end) }));
       const answer = (google.get(calendar.calendarId) ?? []).map((b) => ({ start: new Date(b.start), end: new Date(b.end) }));
       // freeBusy does not say whose time is whose: the own event goes by its time, from its own calendar only.
       return own && calendar.calendarId === target.calendarId ? busyWithoutOwnEvent(answer, own.event) : answer;
     });
-    return [...ours, ...busy];
+    return [...held.busy, ...busy, ...others];
   } catch (error) {
     if (error instanceof ConnectionRevoked) throw brokenGrant(deps.log, hostId, error);
     if (error instanceof CalendarError) throw new HostCalendarUnavailable('google_unavailable', { cause: error });
@@ -100,9 +106,9 @@ function brokenGrant(log: Logger | undefined, hostId: string, cause?: unknown): 
 }
 
 /** Each calendar's stored busy time, or why Google must be asked (everything, without a busy view). */
-async function storedBusy(deps: BusyTimeDeps, hostId: string, calendarIds: string[], range: TimeRange, exceptEventId: string | undefined): Promise<CalendarBusy[]> {
+async function storedBusy(deps: BusyTimeDeps, hostId: string, calendarIds: string[], range: TimeRange): Promise<CalendarBusy[]> {
   if (!deps.busy) return calendarIds.map((calendarId) => ({ calendarId, source: 'google', reason: 'not_watched' }));
-  return deps.busy.read(hostId, calendarIds, range, (deps.now ?? (() => new Date()))(), exceptEventId);
+  return deps.busy.read(hostId, calendarIds, range, (deps.now ?? (() => new Date()))());
 }
 
 export async function hostAvailability(deps: AvailabilityDeps, slug: string, fromDate: string, toDate: string): Promise<HostAvailability> {
@@ -121,9 +127,9 @@ export async function hostAvailability(deps: AvailabilityDeps, slug: string, fro
  *
  * The new time must be free with the buffers the slot was booked with (they are what its cells
  * will hold, ../store/slot-repository `reschedule`), on the host's grid and windows as set now.
- * Its own event is taken out of stored busy time by its id, and out of Google's freeBusy answer
- * by its time alone (freeBusy does not say whose time is whose): there, another event of the
- * host's exactly within the old time is not seen. The
+ * Its own event is left out of stored busy time as one of the host's own bookings, and out of
+ * Google's freeBusy answer by its time alone (freeBusy does not say whose time is whose): there,
+ * another event of the host's exactly within the old time is not seen. The
  * reschedule's own write is the real check: it fails with TimeTaken on any cell that is another's.
  */
 export async function checkNewTime(

@@ -8,7 +8,8 @@
 // - An event blocks unless it is cancelled, marked free (`transparency: transparent`, "does not
 //   block time on the calendar", Events reference), or declined by the calendar's owner (the
 //   attendee entry with `self: true`). Everything else blocks: other people's events, tentative
-//   ones, all-day ones, our own booking events (see ../store/busy-store.ts for why ours count).
+//   ones, all-day ones, our own booking events (kept, though availability counts the host's own
+//   from their slots: ../store/busy-store.ts).
 // - An all-day event blocks its whole days in the calendar's time zone (midnight to midnight; the
 //   `date` fields carry no zone), as freeBusy reports them.
 import { DateTime } from 'luxon';

@@ -1,5 +1,6 @@
 // Availability's read of stored busy time: for each of a host's calendars, its intervals in a
-// range if the trust rule (./trust.ts) holds, or why not. One round trip's time for all calendars
+// range if the trust rule (./trust.ts) holds, or why not; the intervals of our own booking events
+// apart, by slot (./booking-events.ts says which of them availability counts). One round trip's time for all calendars
 // at once: the watches with the range's day documents, and beside them the host's channels.
 import type { Firestore } from '@google-cloud/firestore';
 import { ZodError } from 'zod';
@@ -8,10 +9,14 @@ import type { Channel } from '../channels/channels';
 import { watchKey, watchSchema, type WatchRepository } from '../channels/watches';
 import { withDates } from '../store/firestore';
 import { BusyStore } from '../store/busy-store';
+import { splitBookings, type BookingBusy } from './booking-events';
 import type { Interval } from './busy-plan';
 import { trustBusyData, type DistrustReason, type TrustPolicy } from './trust';
 
-export type CalendarBusy = { calendarId: string; source: 'stored'; intervals: Interval[] } | { calendarId: string; source: 'google'; reason: DistrustReason };
+export type CalendarBusy =
+  /** `intervals`: every event's but ours; `bookings`: our events', by slot. */
+  | { calendarId: string; source: 'stored'; intervals: Interval[]; bookings: BookingBusy[] }
+  | { calendarId: string; source: 'google'; reason: DistrustReason };
 
 export class BusyView {
   constructor(
@@ -22,7 +27,7 @@ export class BusyView {
     private readonly policy: TrustPolicy,
   ) {}
 
-  async read(hostId: string, calendarIds: string[], range: { start: Date; end: Date }, now: Date, exceptEventId?: string): Promise<CalendarBusy[]> {
+  async read(hostId: string, calendarIds: string[], range: { start: Date; end: Date }, now: Date): Promise<CalendarBusy[]> {
     const plans = calendarIds.map((calendarId) => {
       const key = watchKey(hostId, calendarId);
       return { calendarId, watchRef: this.watches.ref(key), dayRefs: this.store.dayRefsFor(key, range.start, range.end) };
@@ -38,7 +43,7 @@ export class BusyView {
       const channel = watch?.channelId ? channels.get(watch.channelId) : undefined;
       const trust = trustBusyData({ watch, channel, range, now }, this.policy);
       if (!trust.trusted) return { calendarId, source: 'google', reason: trust.reason };
-      return { calendarId, source: 'stored', intervals: BusyStore.intervalsIn(days, range.start, range.end, exceptEventId) };
+      return { calendarId, source: 'stored', ...splitBookings(BusyStore.eventsIn(days, range.start, range.end)) };
     });
   }
 

@@ -11,16 +11,16 @@
 // moved horizon is expanded from the sources with no Google call. Days behind the range are read
 // no more; `expireAt` lets a Firestore TTL policy delete them (infra/firestore).
 //
-// Our own booking events are kept like any other event. Availability counts our slots through
-// their claim cells too, so they are counted twice, which changes nothing (busy time is a union),
-// while leaving them out would make the busy data differ from Google's freeBusy (what the
-// differential test holds it to) and would free the time of an event whose slot we no longer
-// hold but that is still in the host's calendar (a delete that failed). A reschedule leaves out
-// its own event by id (`readRange`'s `exceptEventId`).
+// Our own booking events are kept like any other event: the busy time mirrors the calendar as
+// Google has it (the differential test holds it to freeBusy). Availability leaves out those of the
+// host's own slots and counts those slots from their claim cells instead, which change in the same
+// write as our own cancel, deny or reschedule, not when Google's push of it comes back
+// (../busy/booking-events.ts).
 import { createHash } from 'node:crypto';
 import { FieldValue, type DocumentReference, type Firestore, type WriteBatch } from '@google-cloud/firestore';
 import { z } from 'zod';
 import type { ListedEvent } from '../busy/busy-event';
+import type { StoredEvent } from '../busy/booking-events';
 import { DAY_MS, daysOf, planExtension, planPage, type BusySource, type Coverage, type Interval } from '../busy/busy-plan';
 
 const eventTimeSchema = z.object({ date: z.string().optional(), dateTime: z.string().optional(), timeZone: z.string().optional() });
@@ -141,21 +141,23 @@ export class BusyStore {
     return daysOf(start.getTime(), end.getTime()).map((day) => this.dayRef(key, day));
   }
 
-  /**
-   * The busy intervals in [start, end) held by day documents as read (from `dayRefsFor`), merged
-   * per event as stored, less the event `exceptEventId` (a reschedule's own event).
-   */
-  static intervalsIn(days: { exists: boolean; data(): unknown }[], start: Date, end: Date, exceptEventId?: string): Interval[] {
+  /** The busy intervals in [start, end) held by day documents as read (from `dayRefsFor`). */
+  static intervalsIn(days: { exists: boolean; data(): unknown }[], start: Date, end: Date): Interval[] {
+    return BusyStore.eventsIn(days, start, end).flatMap((event) => event.intervals);
+  }
+
+  /** Each event's busy intervals in [start, end), clipped to it, held by day documents as read. */
+  static eventsIn(days: { exists: boolean; data(): unknown }[], start: Date, end: Date): StoredEvent[] {
     const [from, to] = [start.getTime(), end.getTime()];
-    const out: Interval[] = [];
+    const byEvent = new Map<string, Interval[]>();
     for (const day of days) {
       const parsed = day.exists ? dayDocumentSchema.safeParse(day.data()) : undefined;
       if (!parsed?.success) continue;
       for (const [eventId, intervals] of Object.entries(parsed.data.intervals)) {
-        if (eventId === exceptEventId) continue;
-        for (const interval of intervals) if (interval.end > from && interval.start < to) out.push({ start: Math.max(interval.start, from), end: Math.min(interval.end, to) });
+        const within = intervals.filter((i) => i.end > from && i.start < to).map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }));
+        if (within.length > 0) byEvent.set(eventId, [...(byEvent.get(eventId) ?? []), ...within]);
       }
     }
-    return out;
+    return [...byEvent].map(([eventId, intervals]) => ({ eventId, intervals }));
   }
 }

@@ -126,11 +126,23 @@ export class SlotRepository {
    * `exceptSlotId`, leaving out the cells that slot holds (its own time, for its reschedule).
    */
   async heldTime(subscriberId: string, start: Date, end: Date, exceptSlotId?: string): Promise<{ start: Date; end: Date }[]> {
+    return (await this.heldTimeBySlot(subscriberId, start, end, exceptSlotId)).busy;
+  }
+
+  /** `heldTime`, and the slots whose cells hold time in the range (`exceptSlotId` among them). */
+  async heldTimeBySlot(subscriberId: string, start: Date, end: Date, exceptSlotId?: string): Promise<{ busy: { start: Date; end: Date }[]; slotIds: Set<string> }> {
     const { from, to } = claimNameRange(subscriberId, start, end);
     const query = this.db.collection('slotClaims').where(FieldPath.documentId(), '>=', this.claimRef(from)).where(FieldPath.documentId(), '<', this.claimRef(to));
-    const found = await (exceptSlotId === undefined ? query.select() : query.select('slotId')).get();
-    const held = exceptSlotId === undefined ? found.docs : found.docs.filter((doc) => doc.get('slotId') !== exceptSlotId);
-    return busyFromClaims(held.map((doc) => doc.id));
+    const found = await query.select('slotId').get();
+    const held = found.docs.filter((doc) => doc.get('slotId') !== exceptSlotId);
+    return { busy: busyFromClaims(held.map((doc) => doc.id)), slotIds: new Set(found.docs.map((doc) => String(doc.get('slotId')))) };
+  }
+
+  /** The host of each of these slots that exists, by slot id: one round trip for them all. */
+  async hostsOf(slotIds: string[]): Promise<Map<string, string>> {
+    if (slotIds.length === 0) return new Map();
+    const snaps = await this.db.getAll(...slotIds.map((slotId) => this.slotRef(slotId)), { fieldMask: ['subscriberId'] });
+    return new Map(snaps.filter((snap) => snap.exists).map((snap) => [snap.id, String(snap.get('subscriberId'))]));
   }
 
   /** Reads a slot in a transaction, lets `change` decide, and writes what it returns. */

@@ -47,7 +47,8 @@ export async function googleBusy(sys: TestSystem, calendar: HostCalendar, window
 export async function storedBusy(calendar: HostCalendar, window: Interval, now: Date): Promise<Interval[]> {
   const [read] = await services().busy.read(calendar.host.id, [calendar.calendarId], { start: new Date(window.start), end: new Date(window.end) }, now);
   if (read?.source !== 'stored') throw new Error(`busy time of ${calendar.calendarId} not trusted: ${read?.source === 'google' ? read.reason : 'no answer'}`);
-  return merged(read.intervals);
+  // Our own booking events too: the stored busy time mirrors the whole calendar.
+  return merged([...read.intervals, ...read.bookings.flatMap((booking) => booking.intervals)]);
 }
 
 /** The calendar's watch once its syncs are done with every change made before `since`. */

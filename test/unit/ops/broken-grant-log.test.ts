@@ -13,7 +13,7 @@ const hostWith = (status: string) => ({ google: { status }, defaultCalendar: { p
 function deps(session: CalendarSession | undefined) {
   const errors: { fields: unknown; message: string }[] = [];
   const value: BusyTimeDeps = {
-    slots: { heldTime: async () => [] } as unknown as BusyTimeDeps['slots'],
+    slots: { heldTime: async () => [], heldTimeBySlot: async () => ({ busy: [], slotIds: new Set() }), hostsOf: async () => new Map() } as unknown as BusyTimeDeps['slots'],
     calendars: { sessionFor: () => session },
     log: { info: () => undefined, error: (fields: unknown, message: string) => errors.push({ fields, message }) } as unknown as Logger,
   };
