@@ -4,6 +4,8 @@
 // Firestore round trips by RPC, and the memory it held (sampled every 20 ms).
 // Settings come from the environment; RENEW_STRATEGY: `paged` (renewDue, as deployed) or
 // `load-all` (every due channel read first, the strategy paging replaced).
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { services, upkeepDeps } from '../../functions/services';
 import { ChannelService } from '../../shared/channels/channel-service';
 import type { Channel } from '../../shared/channels/channels';
@@ -17,6 +19,8 @@ import { percentile } from './stats';
 const strategy = process.env.RENEW_STRATEGY ?? 'paged';
 const concurrency = Number(process.env.RENEW_CONCURRENCY ?? 32);
 const windowMs = Number(process.env.RENEW_WINDOW_MS);
+/** A directory: a heap snapshot is written there at the end of the run, before anything is let go. */
+const snapshotDir = process.env.RENEW_HEAP_SNAPSHOT_DIR;
 
 /** Times each renewal; the run itself is unchanged. */
 class TimedChannelService extends ChannelService {
@@ -88,16 +92,23 @@ async function renewAllLoadedFirst(channels: ChannelService): Promise<{ renewed:
   return tally;
 }
 
+function inMb(usage: NodeJS.MemoryUsage): Record<string, number> {
+  return Object.fromEntries(Object.entries(usage).map(([name, bytes]) => [name, Math.round((bytes / 1048576) * 10) / 10]));
+}
+
 async function main(): Promise<void> {
   const channels = channelServiceOnNewInstance();
   const roundTrips = countRoundTrips();
   global.gc?.();
   const atStart = process.memoryUsage();
   const peak = { rss: atStart.rss, heapUsed: atStart.heapUsed };
+  // Where the memory is when RSS peaks: V8's heap (used and reserved), buffers outside it, the rest native.
+  let atPeak = atStart;
   const sampler = setInterval(() => {
-    const { rss, heapUsed } = process.memoryUsage();
-    peak.rss = Math.max(peak.rss, rss);
-    peak.heapUsed = Math.max(peak.heapUsed, heapUsed);
+    const now = process.memoryUsage();
+    if (now.rss > peak.rss) atPeak = now;
+    peak.rss = Math.max(peak.rss, now.rss);
+    peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
   }, 20);
   const started = performance.now();
   const tally =
@@ -106,6 +117,7 @@ async function main(): Promise<void> {
       : await renewDue({ ...upkeepDeps(), channels }, { windowMs, concurrency, deadline: Number.POSITIVE_INFINITY });
   const ms = performance.now() - started;
   clearInterval(sampler);
+  if (snapshotDir) console.error(`renewal-run: heap snapshot in ${writeHeapSnapshot(join(snapshotDir, `renewal-${strategy}-${process.pid}.heapsnapshot`))}`);
   const line = JSON.stringify({
       renewed: tally.renewed,
       failed: tally.failed,
@@ -117,6 +129,8 @@ async function main(): Promise<void> {
       peakRssMb: peak.rss / 1048576,
       heapAtStartMb: atStart.heapUsed / 1048576,
       peakHeapMb: peak.heapUsed / 1048576,
+      memoryAtStartMb: inMb(atStart),
+      memoryAtPeakRssMb: inMb(atPeak),
     });
   // Written out before the process ends (process.exit does not wait for a piped stdout).
   await new Promise<void>((resolve) => process.stdout.write(`${line}\n`, () => resolve()));
