@@ -13,29 +13,29 @@ export const COUNT_FROM = { hour: 9, minute: 0 };
 export const NOTICE_EDGE_MS = 60 * 60_000;
 
 /**
- * The day counted from, per zone, chosen once per test file: two look-ups either side of midnight
+ * The day counted from, per zone, kept for the test file: two look-ups either side of midnight
  * must not count from different days (a test that books the 3rd and then the 6th free time would
- * find them a day apart).
+ * find them a day apart). Chosen again only once it is no longer ahead (a simulated clock moved on).
  */
 const chosenDays = new Map<string, string>();
+
+const nineOn = (day: string, zone: string): number => DateTime.fromISO(day, { zone }).set(COUNT_FROM).toMillis();
 
 /**
  * 09:00 in `zone` on the day after the first time offered: at least 9 hours past the minimum
  * notice's edge whenever the test runs, and inside a 14-day horizon.
  */
 export function countFrom(firstOffered: string, zone: string): number {
-  let day = chosenDays.get(zone);
-  if (day === undefined) {
-    day = DateTime.fromISO(firstOffered, { zone }).plus({ days: 1 }).toISODate()!;
-    chosenDays.set(zone, day);
-  }
-  return DateTime.fromISO(day, { zone }).set(COUNT_FROM).toMillis();
+  const kept = chosenDays.get(zone);
+  if (kept !== undefined && nineOn(kept, zone) >= Date.parse(firstOffered) + NOTICE_EDGE_MS) return nineOn(kept, zone);
+  const day = DateTime.fromISO(firstOffered, { zone }).plus({ days: 1 }).toISODate()!;
+  chosenDays.set(zone, day);
+  return nineOn(day, zone);
 }
 
 /**
  * The n-th (0 = the first) of these offered times at or after `countFrom`, and never within an
- * hour of the first offered (a test on a simulated clock that has moved past the chosen day counts
- * from there). Undefined when fewer are offered.
+ * hour of the first offered. Undefined when fewer are offered.
  */
 export function nthFromFixedTime<T extends { start: string }>(offered: T[], zone: string, n: number): T | undefined {
   const first = offered[0];
