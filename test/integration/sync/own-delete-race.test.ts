@@ -20,7 +20,7 @@ import { until } from '../../support/until';
 jest.setTimeout(60_000);
 
 /** Long enough for one sync on a loaded machine, well inside the client's 8 s per call. */
-const DELETE_DELAY_MS = 3_000;
+const DELETE_DELAY_MS = 5_000;
 
 let sys: TestSystem;
 
