@@ -2,7 +2,9 @@
 // a test does not depend on the hour: `TEST_CLOCK_AT=22:40 npx jest -c test/support/jest-at-hour.config.mjs <files>`.
 // Only Date is replaced, starting today at that time and moving with real time; timers stay
 // real. Everything a test file runs in its process (the functions, the Google emulator, the
-// clients) then reads that time; the Firestore emulator, a process of its own, does not.
+// clients) then reads that time; the Firestore emulator and any child process a test starts (a
+// booking cut off in its own process, a renewal killed mid-call) do not, so a test that compares
+// their times with its own (stalled-invites) fails here for that reason alone.
 import { DateTime } from 'luxon';
 
 const at = /^(\d\d):(\d\d)$/.exec(process.env.TEST_CLOCK_AT ?? '');
