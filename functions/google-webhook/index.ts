@@ -29,12 +29,12 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
     // Cut to a channel id's length: the header is the sender's to fill.
     log.warn({ channelId: push.channelId.slice(0, 64) }, 'push refused: unknown channel, token or resource');
     logEvent(log, 'push.received', { channelId: push.channelId.slice(0, 64), outcome: 'refused' });
-    await countPush(s.db, log, 'refused', s.now());
+    countPush(s.db, log, 'refused', s.now());
     return void res.status(404).end();
   }
   if (verdict.kind !== 'changed') {
     logEvent(log, 'push.received', { channelId: push.channelId, outcome: verdict.kind === 'sync_message' ? 'ignored' : 'coalesced', messageNumber: push.messageNumber });
-    if (verdict.kind !== 'sync_message') await countPush(s.db, log, 'coalesced', s.now());
+    if (verdict.kind !== 'sync_message') countPush(s.db, log, 'coalesced', s.now());
     return void res.status(200).end();
   }
   try {
@@ -48,7 +48,7 @@ export const googleWebhook = httpFunction(async (req, res, { log }) => {
       changes: report.changes,
       lagMs: Date.now() - arrived,
     });
-    await countPush(s.db, log, report.outcome === 'queued' ? 'coalesced' : 'handled', s.now(), report.outcome === 'synced' ? Date.now() - arrived : undefined);
+    countPush(s.db, log, report.outcome === 'queued' ? 'coalesced' : 'handled', s.now(), report.outcome === 'synced' ? Date.now() - arrived : undefined);
   } catch (error) {
     // The lease transaction failed: the need to sync is not recorded anywhere. Let Google retry.
     log.error({ err: error, channelId: push.channelId }, 'could not record or run the sync');

@@ -2,12 +2,17 @@
 // one small document a minute, counters only (FieldValue.increment, no read, no transaction),
 // deleted by Firestore's TTL a week later.
 //
-// Cheap for the webhook: an instance counts its pushes in memory and writes them in one batch at
-// most every FLUSH_EVERY_MS, during a push it is answering anyway (there is no work after the
-// response on Cloud Run), so a minute document takes at most one write per instance per 10 s, far
-// under Firestore's sustained write rate for one document, whatever the push rate. The price: the
-// counts of an instance's last seconds before it is shut down are lost. That is fine for a chart
-// of the last hour; the log lines of each push remain the record.
+// Cheap for the webhook, and never in its way: an instance counts its pushes in memory and writes
+// them in one batch at most every FLUSH_EVERY_MS, one batch at a time, started during a push it is
+// answering anyway and not awaited by it. Every push of every instance adds to the same minute
+// document, which Firestore writes one write at a time: a push that waited for that write would
+// wait behind every other instance's (under a flood of pushes, the webhook stalled so). A minute
+// document takes at most one write per instance per 10 s, far under Firestore's sustained write
+// rate for one document, whatever the push rate. The price: a batch still being written when the
+// response goes out finishes when the instance next has CPU (Cloud Run throttles it after the
+// response), and the counts of an instance's last seconds before it is shut down, or of a batch
+// that failed, are lost; while writes fail, an instance keeps at most MAX_UNWRITTEN_MINUTES
+// minutes. That is fine for a chart of the last hour; the log lines of each push remain the record.
 //
 // Lag: from the push reaching the webhook to the end of the sync it ran (the slot updated). How
 // late Google itself was is not knowable: a push carries no time of the change.
@@ -20,6 +25,9 @@ export const PUSH_OUTCOMES = ['handled', 'coalesced', 'refused'] as const;
 export type PushOutcome = (typeof PUSH_OUTCOMES)[number];
 
 export const FLUSH_EVERY_MS = 10_000;
+
+/** Minutes of counts an instance holds while its batches cannot be written: the oldest go first. */
+export const MAX_UNWRITTEN_MINUTES = 60;
 
 /** Firestore's TTL policy on `expireAt` (infra/firestore/firestore.indexes.json) deletes a minute after a week. */
 const KEEP_MS = 7 * 24 * 3_600_000;
@@ -64,14 +72,18 @@ export function addCounts(a: MinuteCounts, b: MinuteCounts): MinuteCounts {
 export class PushMetrics {
   private pending = new Map<number, MinuteCounts>();
   private oldest: number | undefined;
+  private writing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Firestore,
     private readonly flushEveryMs = FLUSH_EVERY_MS,
   ) {}
 
-  /** Counts one push, and writes what is counted when the oldest count has waited long enough. */
-  async record(outcome: PushOutcome, lagMs: number | undefined, at: Date): Promise<void> {
+  /**
+   * Counts one push in memory. When the oldest count has waited long enough and no batch is being
+   * written, starts writing them, without waiting for it: `failed` hears of a batch that failed.
+   */
+  record(outcome: PushOutcome, lagMs: number | undefined, at: Date, failed: (error: unknown) => void): void {
     const minute = minuteOf(at);
     const counts = this.pending.get(minute.getTime()) ?? emptyMinute(minute);
     counts.pushes[outcome] += 1;
@@ -80,8 +92,19 @@ export class PushMetrics {
       counts.lagCount += 1;
     }
     this.pending.set(minute.getTime(), counts);
+    while (this.pending.size > MAX_UNWRITTEN_MINUTES) this.pending.delete(Math.min(...this.pending.keys()));
     this.oldest ??= at.getTime();
-    if (at.getTime() - this.oldest >= this.flushEveryMs) await this.flush();
+    if (at.getTime() - this.oldest < this.flushEveryMs || this.writing) return;
+    this.writing = this.flush()
+      .catch(failed)
+      .finally(() => {
+        this.writing = undefined;
+      });
+  }
+
+  /** Resolves when the batch being written (if any) is written or has failed. */
+  async written(): Promise<void> {
+    await this.writing;
   }
 
   /** What this instance counted and has not written yet (the local status page adds it). */
@@ -112,28 +135,44 @@ export class PushMetrics {
   }
 }
 
-let instanceMetrics: PushMetrics | undefined;
+/**
+ * This instance's counts, one per Firestore client (module scope: instances are reused, and the
+ * counts wait with them). Keyed on the client, so counts go to the database they were counted
+ * for; a client that is gone takes its counts with it.
+ */
+const instanceMetrics = new WeakMap<Firestore, PushMetrics>();
+/** The same, to add up what is not written yet (held weakly: they live as long as their client). */
+const everyMetrics = new Set<WeakRef<PushMetrics>>();
 
-/** This instance's counts (module scope: instances are reused, and the counts wait with them). */
 export function instancePushMetrics(db: Firestore): PushMetrics {
-  instanceMetrics ??= new PushMetrics(db);
-  return instanceMetrics;
+  let metrics = instanceMetrics.get(db);
+  if (!metrics) {
+    metrics = new PushMetrics(db);
+    instanceMetrics.set(db, metrics);
+    everyMetrics.add(new WeakRef(metrics));
+  }
+  return metrics;
 }
 
 /**
  * Counts one push in this instance's counts (webhook): `handled` when it ran a sync, with its lag
  * if the sync finished; `coalesced` when a running sync or the current channel covers it;
- * `refused` when it was not ours. Never fails the push: a failed write is logged and its counts dropped.
+ * `refused` when it was not ours. Returns at once, and never fails the push: a batch that could
+ * not be written is logged and its counts dropped.
  */
-export async function countPush(db: Firestore, log: Logger, outcome: PushOutcome, at: Date, lagMs?: number): Promise<void> {
-  await instancePushMetrics(db)
-    .record(outcome, lagMs, at)
-    .catch((err: unknown) => log.warn({ err }, 'push counts for the status page not written'));
+export function countPush(db: Firestore, log: Logger, outcome: PushOutcome, at: Date, lagMs?: number): void {
+  instancePushMetrics(db).record(outcome, lagMs, at, (err: unknown) => log.warn({ err }, 'push counts for the status page not written'));
 }
 
 /** The counts of this process not yet written, if it is the one that received pushes (the local stack). */
 export function unwrittenPushCounts(): MinuteCounts[] {
-  return instanceMetrics?.unwritten() ?? [];
+  const unwritten: MinuteCounts[] = [];
+  for (const ref of everyMetrics) {
+    const metrics = ref.deref();
+    if (metrics) unwritten.push(...metrics.unwritten());
+    else everyMetrics.delete(ref);
+  }
+  return unwritten;
 }
 
 /** The last `minutes` minutes up to `now`, oldest first, one entry a minute (zeros where nothing came). */
