@@ -4,8 +4,10 @@
 // events, reconciled both ways, under a fresh token. One sync per calendar at a time, whichever of
 // its channels was pushed (./lease, on the calendar's watch: ../channels/watches); the lease is
 // checked and extended between pages, and a sync that lost it stops applying. Every Google call
-// of a sync ends by the sync's deadline, which is inside its lease. The same pages keep the
-// calendar's busy time (./keep-busy, ../store/busy-store.ts); a full resync rebuilds it.
+// of a sync ends by the sync's deadline, which is inside its lease. The pushes of a channel that
+// reach one instance together take the lease (or mark the calendar dirty) in one round of writes
+// (./push-rounds). The same pages keep the calendar's busy time (./keep-busy,
+// ../store/busy-store.ts); a full resync rebuilds it.
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from '@google-cloud/firestore';
 import { logEvent } from '../business-events';
@@ -25,6 +27,7 @@ import { forEachWithin } from '../work-pool';
 import { applyEventChange, type ApplyDeps } from './apply-change';
 import { busyCoverageOf, busyKept, rebuildBusy, type KeepBusyDeps } from './keep-busy';
 import { afterRun, requestLease } from './lease';
+import { PushRounds } from './push-rounds';
 
 /** Longer than any sync's budget (webhook 8 s, scheduled 30 s, ops 60 s), extended between pages. */
 export const LEASE_MS = 2 * 60_000;
@@ -67,20 +70,41 @@ class SyncOutOfTime extends Error {
   }
 }
 
-/** A push's (or an operator's) sync: the channel's calendar is synced, under its one lease. */
+type Taken = 'acquired' | 'queued' | 'unknown';
+
+/** This instance's rounds of pushes, by channel (module scope: instances are reused). */
+const pushRounds = new PushRounds<number | undefined, { key: string; taken: Taken } | undefined>();
+
+/**
+ * A push's (or an operator's) sync: the channel's calendar is synced, under its one lease. The
+ * pushes of the channel that come while this instance is taking its lease share the next round:
+ * the one that opened it syncs (if the lease was free), the others are covered by that sync.
+ */
 export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: number, messageNumber?: number): Promise<SyncReport> {
+  const deadline = Date.now() + budgetMs;
+  const holder = randomUUID();
+  const { result, opened } = await pushRounds.join(channelId, messageNumber, (numbers) => recordAndTake(deps, channelId, holder, numbers));
+  if (!result || result.taken === 'unknown') return { outcome: 'unknown_channel', runs: 0, changes: 0 };
+  if (result.taken === 'queued' || !opened) return report(deps, result.key, { outcome: 'queued', runs: 0, changes: 0 });
+  return report(deps, result.key, await syncHeld(deps, result.key, holder, deadline));
+}
+
+/**
+ * The round's writes: the highest message number of its pushes, then the lease (or the dirty mark
+ * for the holder). The number is for monitoring only (pushes may come reordered), never a
+ * watermark: a write conditioned on the channel as read, skipped when another instance wrote first.
+ */
+async function recordAndTake(deps: SyncDeps, channelId: string, holder: string, numbers: readonly (number | undefined)[]): Promise<{ key: string; taken: Taken } | undefined> {
   const snap = await deps.channels.ref(channelId).get();
-  if (!snap.exists) return { outcome: 'unknown_channel', runs: 0, changes: 0 };
-  const [subscriberId, calendarId] = [String(snap.get('subscriberId')), String(snap.get('calendarId'))];
-  // Monitoring only (pushes may come reordered): never used as a watermark. A write conditioned on
-  // the channel as read, skipped when another push wrote first.
-  const seen = Number(snap.get('lastMessageNumber') ?? 0);
-  if (messageNumber !== undefined && messageNumber > seen) {
-    await deps.channels.ref(channelId).update({ lastMessageNumber: messageNumber }, { lastUpdateTime: snap.updateTime! }).catch((error: unknown) => {
+  if (!snap.exists) return undefined;
+  const key = watchKey(String(snap.get('subscriberId')), String(snap.get('calendarId')));
+  const highest = Math.max(0, ...numbers.filter((n) => n !== undefined));
+  if (highest > Number(snap.get('lastMessageNumber') ?? 0)) {
+    await deps.channels.ref(channelId).update({ lastMessageNumber: highest }, { lastUpdateTime: snap.updateTime! }).catch((error: unknown) => {
       if (!isChangedSinceRead(error)) throw error;
     });
   }
-  return syncCalendar(deps, watchKey(subscriberId, calendarId), budgetMs);
+  return { key, taken: await takeLease(deps, key, holder) };
 }
 
 /**
@@ -89,20 +113,24 @@ export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: n
  * scheduler's reconciliation.
  */
 export async function syncCalendar(deps: SyncDeps, key: string, budgetMs: number): Promise<SyncReport> {
-  const report = await syncUnderLease(deps, key, budgetMs);
-  logEvent(deps.log, 'sync.result', { watch: key, outcome: report.outcome, runs: report.runs, changes: report.changes, failed: report.failed === true, failuresInARow: report.failuresInARow ?? 0 });
-  return { outcome: report.outcome, runs: report.runs, changes: report.changes };
+  const deadline = Date.now() + budgetMs;
+  const holder = randomUUID();
+  const taken = await takeLease(deps, key, holder);
+  if (taken === 'unknown') return report(deps, key, { outcome: 'unknown_channel', runs: 0, changes: 0 });
+  if (taken === 'queued') return report(deps, key, { outcome: 'queued', runs: 0, changes: 0 });
+  return report(deps, key, await syncHeld(deps, key, holder, deadline));
 }
 
 /** `failed`: the last run ended on an error; `failuresInARow`: the watch's error count after it. */
-async function syncUnderLease(deps: SyncDeps, key: string, budgetMs: number): Promise<SyncReport & { failed?: boolean; failuresInARow?: number }> {
-  const holder = randomUUID();
-  const started = Date.now();
-  const deadline = started + budgetMs;
-  const taken = await takeLease(deps, key, holder);
-  if (taken === 'unknown') return { outcome: 'unknown_channel', runs: 0, changes: 0 };
-  if (taken === 'queued') return { outcome: 'queued', runs: 0, changes: 0 };
+type HeldReport = SyncReport & { failed?: boolean; failuresInARow?: number };
 
+function report(deps: SyncDeps, key: string, held: HeldReport): SyncReport {
+  logEvent(deps.log, 'sync.result', { watch: key, outcome: held.outcome, runs: held.runs, changes: held.changes, failed: held.failed === true, failuresInARow: held.failuresInARow ?? 0 });
+  return { outcome: held.outcome, runs: held.runs, changes: held.changes };
+}
+
+/** Runs the calendar's sync, again while notifications come during it and time is left, under the lease `holder` took. */
+async function syncHeld(deps: SyncDeps, key: string, holder: string, deadline: number): Promise<HeldReport> {
   let runs = 0;
   let changes = 0;
   let failuresInARow = 0;
