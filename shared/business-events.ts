@@ -89,6 +89,7 @@ export const EVENTS = {
         reconciled: count.optional(),
         mailed: count.optional(),
         invitesSettled: count.optional(),
+        stepsSettled: count.optional(),
         failed: count.optional(),
         remaining: count.optional(),
         durationMs: count.optional(),

@@ -8,7 +8,8 @@
 // HOLD or booked event deleted silently, our mail tells the guest with a METHOD:CANCEL); then the
 // transition, which frees the claim cells in the same write; then our mail. A failure at Google
 // releases the cancel and leaves the slot as it was; repeating is harmless and sends the mail an
-// earlier attempt may not have.
+// earlier attempt may not have. An instance that stops half way leaves the cancel to the scheduled
+// run, which records it or releases it as Google says (../upkeep/stalled-decisions).
 import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import { SlotMoved, SlotNotFound, type Slot } from '../store/slots';
 import type { SlotContext } from './booking-notices';
@@ -48,7 +49,10 @@ async function carryOutCancel(deps: DecisionDeps, { slotId, host }: SlotContext,
   // waited for: two cancels at once make one Google delete, a cancel right after a confirm cancels.
   const taken = await takeStep(deps, slotId, (slot, now) => {
     const verdict = judgeCancel(slot, now);
-    return { verdict, claim: verdict.kind === 'apply' ? { ...slot, decision: { action: 'cancel' as const, at: now } } : undefined };
+    // Who cancels, and the host's note, go with the step: the scheduled run finishes a step whose
+    // instance stopped after Google acted, with its cause and mail (../upkeep/stalled-decisions).
+    const decision = { action: 'cancel' as const, at: now, by: canceller.by, ...(message === null ? {} : { note: message }) };
+    return { verdict, claim: verdict.kind === 'apply' ? { ...slot, decision } : undefined };
   });
   if (taken.verdict.kind === 'repeat') {
     // Cancelled before, perhaps by an attempt that stopped before mailing: its mail is still owed.

@@ -4,7 +4,8 @@
 // (GET) changes nothing; acting (POST) first takes the decision in a transaction (so a confirm, a
 // deny and a cancel cannot both reach Google), then changes the event at Google, then records the
 // transition, then mails. A failure at Google releases the decision so the host can try again;
-// repeating a step is harmless, and a repeat sends the mail an earlier attempt may not have.
+// repeating a step is harmless, and a repeat sends the mail an earlier attempt may not have. An
+// instance that stops half way leaves the step to the scheduled run (../upkeep/stalled-decisions).
 import { logEvent, type EventLog } from '../business-events';
 import { CalendarError, ConnectionRevoked, EventGone } from '../google/errors';
 import type { Logger } from '../log';
@@ -16,7 +17,7 @@ import { InvalidLink, type DecisionGrant, type DecisionLinks } from './decision-
 import { HostCalendarUnavailable } from './errors';
 import { calendarTarget, type HostCalendars } from './host-calendar';
 import { confirmedHold, withHostAccepted } from './invite-events';
-import { judgeDecision, type DecisionAction } from './slot-state';
+import { judgeDecision, STEP_LEASE_MS, type DecisionAction } from './slot-state';
 import { takeStep } from './take-step';
 
 export interface DecisionDeps {
@@ -72,7 +73,10 @@ export function logDecision(log: EventLog, slotId: string, action: string, outco
 async function carryOut(deps: DecisionDeps, { slotId, host }: SlotContext, action: DecisionAction): Promise<DecisionOutcome> {
   const taken = await takeStep(deps, slotId, (slot, now) => {
     const verdict = judgeDecision(slot, action, now);
-    return { verdict, claim: verdict.kind === 'apply' && !slot.decision ? { ...slot, decision: { action, at: now } } : undefined };
+    // The same decision under way is shared (both patch alike); one whose lease is over is taken
+    // afresh, so the scheduled run does not take this attempt for the stopped one (./stalled-step).
+    const fresh = !slot.decision || now.getTime() - slot.decision.at.getTime() >= STEP_LEASE_MS;
+    return { verdict, claim: verdict.kind === 'apply' && fresh ? { ...slot, decision: { action, at: now, by: 'host' as const } } : undefined };
   });
   if (taken.verdict.kind === 'repeat') {
     // Done before, perhaps by an instance that stopped between saving the transition and mailing:

@@ -62,9 +62,18 @@ export const slotSchema = z.object({
   /**
    * The host's decision (or a cancel, the host's or the guest's) while it is being carried out at
    * Google: taken in a transaction before any Calendar call, so a confirm, a deny and a cancel
-   * racing each other cannot both reach Google.
+   * racing each other cannot both reach Google. `by` and `note` (the host's note to the guest with
+   * a cancel) are what the scheduled run needs to finish a step whose instance stopped
+   * (shared/booking/stalled-step); absent on steps taken before they were recorded.
    */
-  decision: z.object({ action: z.enum(['confirm', 'deny', 'cancel']), at: z.date() }).nullable(),
+  decision: z
+    .object({
+      action: z.enum(['confirm', 'deny', 'cancel']),
+      at: z.date(),
+      by: z.enum(['host', 'guest']).optional(),
+      note: z.string().max(2000).optional(),
+    })
+    .nullable(),
   /** Our mails about this slot already handed to the mailer (sent or queued): never twice. */
   notices: z.array(z.string()),
   /**

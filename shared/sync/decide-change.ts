@@ -3,7 +3,7 @@
 // Decided from the two states, not from "what changed", so that applying the same change twice
 // (a crash before the sync token was saved, a duplicated push) changes nothing the second time,
 // and our own writes echoing back find nothing to do.
-import { STEP_LEASE_MS } from '../booking/slot-state';
+import { STEP_LEASE_MS, type HostStep } from '../booking/slot-state';
 import type { GoogleEvent } from '../google/calendar';
 import type { GuestResponse, Slot, SlotStatus } from '../store/slots';
 
@@ -45,7 +45,7 @@ function sameEmail(a: string | null | undefined, b: string | null | undefined): 
 }
 
 /** The host is the calendar's own entry (`self`), also when the calendar is not the primary one. */
-function hostAttendee(event: GoogleEvent, slot: Slot): Attendee | undefined {
+export function hostAttendee(event: GoogleEvent, slot: Pick<Slot, 'calendarId'>): Attendee | undefined {
   const attendees = event.attendees ?? [];
   return attendees.find((a) => a.self) ?? attendees.find((a) => sameEmail(a.email, slot.calendarId));
 }
@@ -131,8 +131,14 @@ function owed(slot: Slot, { eventStands }: { eventStands: boolean }): SlotChange
  * instance that stopped (../booking/slot-state.ts STEP_LEASE_MS).
  */
 export function deleteOfOursUnderWay(slot: Pick<Slot, 'decision'>, now: Date): boolean {
+  const step = stepUnderWay(slot, now);
+  return step === 'cancel' || step === 'deny';
+}
+
+/** The step of ours the slot records as still under way (within its lease), if any. */
+function stepUnderWay(slot: Pick<Slot, 'decision'>, now: Date): HostStep | undefined {
   const step = slot.decision;
-  return !!step && (step.action === 'cancel' || step.action === 'deny') && now.getTime() - step.at.getTime() < STEP_LEASE_MS;
+  return step && now.getTime() - step.at.getTime() < STEP_LEASE_MS ? step.action : undefined;
 }
 
 /** `now` tells a step of ours under way from one left behind. */
@@ -184,7 +190,10 @@ export function decideChange(slot: Slot, event: GoogleEvent, now: Date): SlotCha
   } else {
     change.effects.push(...owedForMove(slot));
   }
-  if (slot.status === 'requested' && host?.responseStatus === 'accepted') {
+  // The host accepted: our own confirm's patch, if one is under way (it records host_confirmed and
+  // its mail; taken from it, the confirm would answer the host "conflict"). Past its lease, or with
+  // none, the host accepted in Google. Stopped steps: ../booking/stalled-step.ts.
+  if (slot.status === 'requested' && host?.responseStatus === 'accepted' && stepUnderWay(slot, now) !== 'confirm') {
     change.transition = { to: 'booked', cause: 'host_accepted_in_google' };
     if (event.status !== 'confirmed') change.effects.push({ kind: 'confirmEvent' });
   }

@@ -10,6 +10,8 @@
 //   4. outbox  mail SendGrid did not take is sent again (backoff and giving up are the mailer's);
 //   5. invites bookings whose request died while making the invite are completed or released
 //              (./stalled-invites).
+//   6. steps   a confirm, deny or cancel whose instance stopped is recorded as it would have been
+//              (its cause, its mail) if Google has its outcome, else released (./stalled-decisions).
 // Renewal, reconciliation and the outbox resume by themselves: what was done leaves their queries.
 import { randomUUID } from 'node:crypto';
 import { logEvent } from '../business-events';
@@ -30,6 +32,7 @@ import type { LiveBookings } from './live-bookings';
 import { forEachPaged } from './paged-work';
 import { connectionLost, heal } from './heal';
 import { reconcile, SYNC_BUDGET_MS } from './reconcile';
+import { settleStalledDecisions } from './stalled-decisions';
 import { settleStalledInvites, type StalledInviteDeps } from './stalled-invites';
 import { emptyTally, mayCall, PAGE, rangeOf, type Pool, type Tally } from './tally';
 import { shardName, WHOLE, type Shard } from './shards';
@@ -77,6 +80,8 @@ export interface UpkeepSummary {
   mailed: number;
   /** Bookings whose request died while making the invite, completed or released. */
   invitesSettled: number;
+  /** Steps (confirm, deny, cancel) whose instance stopped, recorded or released. */
+  stepsSettled: number;
   failed: number;
   /** Work seen but not done in this run's budget: the next run does it. */
   remaining: number;
@@ -116,11 +121,17 @@ export async function runUpkeep(deps: UpkeepDeps, options: UpkeepOptions): Promi
     await markLive(deps);
     add(tally, await reconcile(deps, { ...pool, intervalMs: options.reconcileIntervalMs, idleIntervalMs: options.idleReconcileIntervalMs }));
   };
-  // The outbox and the stalled invites are not sharded (they are few, and two runs on the same
-  // mail would send it twice): shard 0 of any count does them.
+  // The outbox and the stalled invites and steps are not sharded (they are few, and two runs on
+  // the same mail would send it twice): shard 0 of any count does them.
   const outcomes = await Promise.allSettled([
     channelSteps(),
-    ...(shard.index === 0 ? [retryMail(deps, deadline).then((mailed) => add(tally, mailed)), settleInvites(deps, pool).then((settled) => add(tally, settled))] : []),
+    ...(shard.index === 0
+      ? [
+          retryMail(deps, deadline).then((mailed) => add(tally, mailed)),
+          settleInvites(deps, pool).then((settled) => add(tally, settled)),
+          settleSteps(deps, pool).then((settled) => add(tally, settled)),
+        ]
+      : []),
   ]);
   await deps.state.end(holder, next, { ...tally }, deps.now(), shard);
   for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
@@ -213,6 +224,12 @@ export async function renewDue(
 async function settleInvites(deps: UpkeepDeps, pool: Pool): Promise<Tally> {
   const report = await settleStalledInvites(deps.invites, pool);
   return { ...emptyTally(), invitesSettled: report.finished + report.released, failed: report.failed, remaining: report.remaining };
+}
+
+/** Steps whose instance stopped: recorded as they would have been, or released. */
+async function settleSteps(deps: UpkeepDeps, pool: Pool): Promise<Tally> {
+  const report = await settleStalledDecisions(deps.invites, pool);
+  return { ...emptyTally(), stepsSettled: report.finished + report.released, failed: report.failed, remaining: report.remaining };
 }
 
 /** Mail waiting in the outbox, sent again until none is due or the budget is spent. */

@@ -11,7 +11,7 @@ export type Pool = { concurrency: number; deadline: number; shard?: Shard };
 export const PAGE = 500;
 
 export function emptyTally(): Tally {
-  return { renewed: 0, healed: 0, reconciled: 0, mailed: 0, invitesSettled: 0, failed: 0, remaining: 0 };
+  return { renewed: 0, healed: 0, reconciled: 0, mailed: 0, invitesSettled: 0, stepsSettled: 0, failed: 0, remaining: 0 };
 }
 
 /** Whether the project's rate leaves room for `cost` more calls before the deadline (always, unpaced). */

@@ -1,0 +1,112 @@
+// The scheduled run's step for steps (the host's confirm or deny, a cancel) whose instance stopped
+// while carrying them out: the slot still holds the step in `decision`, long past its lease. Google
+// may have acted (our delete or patch done, the answer never recorded), and a sync that met the
+// change then left the slot to the step (../sync/decide-change.ts), its token moved on. The run looks
+// at Google and settles each (../booking/stalled-step.ts): the step's outcome recorded with its own
+// cause and mail (the mail once: its dedupe key), or the step released, the slot as it was.
+import { logDecision } from '../booking/decide';
+import { calendarTarget } from '../booking/host-calendar';
+import { canTransition } from '../booking/slot-state';
+import { judgeStalledStep, sameStep, STEP_STALLED_AFTER_MS, type StalledStepVerdict, type StepFound } from '../booking/stalled-step';
+import { ConnectionRevoked, EventGone } from '../google/errors';
+import { stepsTakenBefore, type StepCursor } from '../store/slot-steps';
+import type { Slot } from '../store/slots';
+import type { Subscriber } from '../store/subscribers';
+import { forEachWithin, type PoolOptions } from '../work-pool';
+import type { StalledInviteDeps } from './stalled-invites';
+
+/** The same adapters as the stalled invites'. */
+export type StalledDecisionDeps = StalledInviteDeps;
+
+export interface StalledDecisionReport {
+  /** Recorded as the step would have: Google had its outcome. */
+  finished: number;
+  /** Released: Google had nothing of it, or the slot had moved on without it. */
+  released: number;
+  failed: number;
+  /** Seen but not started in this run's budget. */
+  remaining: number;
+}
+
+const PAGE = 100;
+
+/** Every slot whose step has stalled, a few at a time until the deadline. */
+export async function settleStalledDecisions(deps: StalledDecisionDeps, pool: PoolOptions): Promise<StalledDecisionReport> {
+  const report: StalledDecisionReport = { finished: 0, released: 0, failed: 0, remaining: 0 };
+  const cutoff = new Date(deps.now().getTime() - STEP_STALLED_AFTER_MS);
+  // Page by page past the ones settled, left or failed: one that fails every run holds up no other.
+  let after: StepCursor | undefined;
+  for (;;) {
+    const page = await stepsTakenBefore(deps.db, cutoff, PAGE, after);
+    const last = page.at(-1);
+    if (last?.slot.decision) after = { slotId: last.slotId, at: last.slot.decision.at };
+    const started = await forEachWithin(page, pool, async ({ slotId, slot }) => {
+      try {
+        const outcome = await settle(deps, slotId, slot);
+        if (outcome === 'finished') report.finished += 1;
+        else if (outcome === 'released') report.released += 1;
+      } catch (error) {
+        deps.log.warn({ err: error, slotId }, 'a stalled step could not be settled; the next run tries again');
+        report.failed += 1;
+      }
+    });
+    if (started < page.length) return { ...report, remaining: page.length - started };
+    if (page.length < PAGE) return report;
+  }
+}
+
+async function settle(deps: StalledDecisionDeps, slotId: string, slot: Slot): Promise<'finished' | 'released' | 'left'> {
+  const step = slot.decision;
+  if (!step) return 'left';
+  const host = await deps.subscribers.get(slot.subscriberId);
+  const found: StepFound = host ? await lookUp(deps, slot, host) : { kind: 'calendar_unavailable' };
+  if (judgeStalledStep(slot, found, deps.now()).kind === 'leave') return 'left';
+  // Judged again on the slot as the transaction reads it: only the very step read, and only as
+  // the slot is now (a late retry of the step, or a cancel after its lease, may have come since).
+  const written = await deps.slots.update<{ verdict: StalledStepVerdict; slot: Slot } | undefined>(slotId, (current) => {
+    if (!sameStep(current, step)) return { result: undefined };
+    const verdict = judgeStalledStep(current, found, deps.now());
+    const at = deps.now();
+    if (verdict.kind === 'release') return { slot: { ...current, decision: null }, result: { verdict, slot: current } };
+    if (verdict.kind !== 'finish' || !canTransition(current.status, verdict.to)) return { result: undefined };
+    const next: Slot = {
+      ...current,
+      status: verdict.to,
+      decision: null,
+      history: [...current.history, { from: current.status, to: verdict.to, cause: verdict.cause, at }],
+      updatedAt: at,
+    };
+    return { slot: next, result: { verdict, slot: next } };
+  });
+  if (!written) return 'left';
+  const log = { slotId, hostId: slot.subscriberId, action: step.action };
+  if (written.verdict.kind === 'release') {
+    deps.log.warn(log, 'a step whose instance stopped before Google acted: released, the slot as it was');
+    return 'released';
+  }
+  if (host) await mailOf(deps, { slotId, slot: written.slot, host }, step);
+  logDecision(deps.log, slotId, step.action, { kind: 'done', repeated: false, slot: written.slot }, step.by ?? 'host');
+  deps.log.warn({ ...log, cause: written.slot.history.at(-1)?.cause }, 'a step whose instance stopped after Google acted: recorded, its mail sent');
+  return 'finished';
+}
+
+/** The step's own mail, as the step sends it (../booking/cancel-booking, ../booking/decide). */
+async function mailOf(deps: StalledDecisionDeps, context: { slotId: string; slot: Slot; host: Subscriber }, step: NonNullable<Slot['decision']>): Promise<void> {
+  if (step.action === 'cancel') await deps.notices.bookingCancelled(context, step.note ?? null);
+  else await deps.notices.decisionMade(context, step.action);
+}
+
+/** What Google has for the slot's event. */
+async function lookUp(deps: StalledDecisionDeps, slot: Slot, host: Subscriber): Promise<StepFound> {
+  const target = calendarTarget(deps.calendars, slot.subscriberId, host);
+  // As the steps: no event was ever written for a slot of a host without a Google calendar.
+  if (target.kind === 'none' || !slot.calendarId) return { kind: 'no_calendar' };
+  if (target.kind === 'google_broken') return { kind: 'calendar_unavailable' };
+  try {
+    return { kind: 'event', event: await target.session.getEvent(slot.calendarId, slot.eventId) };
+  } catch (error) {
+    if (error instanceof EventGone) return { kind: 'no_event' };
+    if (error instanceof ConnectionRevoked) return { kind: 'calendar_unavailable' };
+    throw error;
+  }
+}
