@@ -81,9 +81,10 @@ async function settle(deps: StalledDecisionDeps, slotId: string, slot: Slot): Pr
   if (!written) return 'left';
   const log = { slotId, hostId: slot.subscriberId, action: step.action };
   if (written.verdict.kind === 'release') {
-    deps.log.warn(log, 'a step whose instance stopped before Google acted: released, the slot as it was');
+    deps.log.warn(log, 'a step whose instance stopped left nothing to record (Google has none of it, or the slot moved on): released');
     return 'released';
   }
+  // After the write, as the steps mail: a mail must not tell of a step the slot did not record.
   if (host) await mailOf(deps, { slotId, slot: written.slot, host }, step);
   logDecision(deps.log, slotId, step.action, { kind: 'done', repeated: false, slot: written.slot }, step.by ?? 'host');
   deps.log.warn({ ...log, cause: written.slot.history.at(-1)?.cause }, 'a step whose instance stopped after Google acted: recorded, its mail sent');
