@@ -150,6 +150,8 @@ describe('cloudbuild.yaml', () => {
 
   it('deploys every function with NODE_ENV=production, so what Express answers itself shows no stack trace', () => {
     expect(build.substitutions._FUNCTION_ENV_VARS?.split(';')).toContain('NODE_ENV=production');
+    // The renewal's memory under the function's limit (test/bench/renewal.bench.ts runs with the same cap).
+    expect(build.substitutions._FUNCTION_ENV_VARS?.split(';')).toContain('NODE_OPTIONS=--max-semi-space-size=8');
     for (const name of registered) expect(deployStepOf(name)?.lists.args).toContain('--set-env-vars=${_FUNCTION_ENV_VARS}');
   });
 
