@@ -19,18 +19,7 @@ export interface ExpiryCursor {
 /** Where a channel is: fixed when it is made, never changed, and its id never reused. */
 export type ChannelPlace = Pick<Channel, 'subscriberId' | 'calendarId'>;
 
-/** Channels listed for renewal whose place is kept: about four of the run's pages (it holds two). */
-const LISTED_PLACES = 2_000;
-
 export class ChannelRepository {
-  /**
-   * The place of each channel expiringBefore listed lately, until a renewal takes it: with it, the
-   * renewal reads its channel, watch and host in one round trip instead of reading the channel
-   * first for the watch's key (./channel-service). A place never changes for a channel id, so
-   * what is kept here cannot be stale; a channel not here costs that one read more.
-   */
-  private readonly listedPlaces = new Map<string, ChannelPlace>();
-
   constructor(private readonly db: Firestore) {}
 
   ref(channelId: string) {
@@ -43,13 +32,6 @@ export class ChannelRepository {
 
   fromSnapshot(snap: DocumentSnapshot): Channel | undefined {
     return snap.exists ? channelSchema.parse(withDates(snap.data())) : undefined;
-  }
-
-  /** The place of a channel listed by expiringBefore, forgotten once taken; undefined if not kept. */
-  takeListedPlace(channelId: string): ChannelPlace | undefined {
-    const place = this.listedPlaces.get(channelId);
-    this.listedPlaces.delete(channelId);
-    return place;
   }
 
   async getIn(tx: Transaction, channelId: string): Promise<Channel | undefined> {
@@ -67,16 +49,7 @@ export class ChannelRepository {
 
   /** Channels expiring before `time` (pending ones have no expiration yet), soonest first. */
   async expiringBefore(time: Date, limit: number, after?: ExpiryCursor, range?: BucketRange): Promise<{ id: string; channel: Channel }[]> {
-    const listed = await this.list(this.expiringQuery(time, after, range).limit(limit));
-    for (const { id, channel } of listed) {
-      this.listedPlaces.delete(id);
-      this.listedPlaces.set(id, { subscriberId: channel.subscriberId, calendarId: channel.calendarId });
-    }
-    for (const oldest of this.listedPlaces.keys()) {
-      if (this.listedPlaces.size <= LISTED_PLACES) break;
-      this.listedPlaces.delete(oldest);
-    }
-    return listed;
+    return this.list(this.expiringQuery(time, after, range).limit(limit));
   }
 
   /** How many expiringBefore would list, counted by Firestore (no document is read into memory). */

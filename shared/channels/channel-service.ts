@@ -9,7 +9,7 @@ import { logEvent } from '../business-events';
 import type { CalendarSession } from '../google/calendar';
 import type { Logger } from '../log';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
-import { ChannelRepository } from './channel-repository';
+import { ChannelRepository, type ChannelPlace } from './channel-repository';
 import { hashChannelToken, type Channel } from './channels';
 import { RenewalStore } from './renewal-store';
 import { afterFailedStop } from './stop-failure';
@@ -141,8 +141,8 @@ export class ChannelService {
    * and host; the pending channel made; one commit that records it and points the watch at it,
    * conditioned on the watch as read; the old channel's document deleted once Google stopped it.
    */
-  async renewChannel(oldChannelId: string): Promise<{ channelId: string } | undefined> {
-    const found = await this.renewals.read(oldChannelId);
+  async renewChannel(oldChannelId: string, place?: ChannelPlace): Promise<{ channelId: string } | undefined> {
+    const found = await this.renewals.read(oldChannelId, place);
     if (!found) return undefined;
     const { old, host, watchRead } = found;
     const key = watchKey(old.subscriberId, old.calendarId);

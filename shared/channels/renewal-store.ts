@@ -5,7 +5,7 @@
 import type { DocumentReference, Firestore, Timestamp } from '@google-cloud/firestore';
 import { isChangedSinceRead, withDates } from '../store/firestore';
 import { subscriberSchema, type Subscriber } from '../store/subscribers';
-import type { ChannelRepository } from './channel-repository';
+import type { ChannelPlace, ChannelRepository } from './channel-repository';
 import type { Channel } from './channels';
 import { renewalStart } from './renewal-start';
 import { watchKey, type WatchRepository, type WatchSnapshot } from './watches';
@@ -39,12 +39,13 @@ export class RenewalStore {
 
   /**
    * The channel, its calendar's watch and its host, in one read (a getAll is one consistent
-   * snapshot); undefined if the channel is not to be renewed (./renewal-start). A channel the run
-   * did not list (a test, an ops command) is read once more first, for where it is; an old watch
-   * pointer is migrated first (./watches).
+   * snapshot); undefined if the channel is not to be renewed (./renewal-start). `place` is where
+   * the channel is (its host and calendar, which never change for its id), as the caller listed
+   * it; without it the channel is read once more first; an old watch pointer is migrated first
+   * (./watches).
    */
-  async read(channelId: string): Promise<RenewalFound | undefined> {
-    const place = this.channels.takeListedPlace(channelId) ?? (await this.channels.get(channelId));
+  async read(channelId: string, place?: ChannelPlace): Promise<RenewalFound | undefined> {
+    place ??= await this.channels.get(channelId);
     if (!place) return undefined;
     const key = watchKey(place.subscriberId, place.calendarId);
     for (;;) {

@@ -194,7 +194,8 @@ export async function renewDue(
         return;
       }
       try {
-        const renewed = await deps.channels.renewChannel(id);
+        // Where the channel is, as listed: the renewal reads channel, watch and host in one round trip.
+        const renewed = await deps.channels.renewChannel(id, { subscriberId: channel.subscriberId, calendarId: channel.calendarId });
         if (renewed) {
           made.add(renewed.channelId);
           tally.renewed += 1;

@@ -68,7 +68,8 @@ it('a renewal makes at most 4 Firestore round trips and 3 Google calls, and leav
   expect(listed.map((c) => c.id)).toContain(oldId);
   const [before, callsBefore] = [{ ...sent }, await googleCalls()];
 
-  const renewed = await channels.renewChannel(oldId);
+  const place = listed.find((c) => c.id === oldId)!.channel;
+  const renewed = await channels.renewChannel(oldId, { subscriberId: place.subscriberId, calendarId: place.calendarId });
 
   const calls = (await googleCalls()) - callsBefore;
   const byMethod = Object.fromEntries(Object.entries(sent).map(([method, n]) => [method, n - (before[method] ?? 0)] as const).filter(([, n]) => n !== 0));
