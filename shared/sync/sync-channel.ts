@@ -81,12 +81,11 @@ const pushRounds = new PushRounds<number | undefined, { key: string; taken: Take
  * the one that opened it syncs (if the lease was free), the others are covered by that sync.
  */
 export async function syncChannel(deps: SyncDeps, channelId: string, budgetMs: number, messageNumber?: number): Promise<SyncReport> {
-  const deadline = Date.now() + budgetMs;
   const holder = randomUUID();
   const { result, opened } = await pushRounds.join(channelId, messageNumber, (numbers) => recordAndTake(deps, channelId, holder, numbers));
   if (!result || result.taken === 'unknown') return { outcome: 'unknown_channel', runs: 0, changes: 0 };
   if (result.taken === 'queued' || !opened) return report(deps, result.key, { outcome: 'queued', runs: 0, changes: 0 });
-  return report(deps, result.key, await syncHeld(deps, result.key, holder, deadline));
+  return report(deps, result.key, await syncHeld(deps, result.key, holder, budgetMs));
 }
 
 /**
@@ -113,12 +112,11 @@ async function recordAndTake(deps: SyncDeps, channelId: string, holder: string, 
  * scheduler's reconciliation.
  */
 export async function syncCalendar(deps: SyncDeps, key: string, budgetMs: number): Promise<SyncReport> {
-  const deadline = Date.now() + budgetMs;
   const holder = randomUUID();
   const taken = await takeLease(deps, key, holder);
   if (taken === 'unknown') return report(deps, key, { outcome: 'unknown_channel', runs: 0, changes: 0 });
   if (taken === 'queued') return report(deps, key, { outcome: 'queued', runs: 0, changes: 0 });
-  return report(deps, key, await syncHeld(deps, key, holder, deadline));
+  return report(deps, key, await syncHeld(deps, key, holder, budgetMs));
 }
 
 /** `failed`: the last run ended on an error; `failuresInARow`: the watch's error count after it. */
@@ -129,8 +127,14 @@ function report(deps: SyncDeps, key: string, held: HeldReport): SyncReport {
   return { outcome: held.outcome, runs: held.runs, changes: held.changes };
 }
 
-/** Runs the calendar's sync, again while notifications come during it and time is left, under the lease `holder` took. */
-async function syncHeld(deps: SyncDeps, key: string, holder: string, deadline: number): Promise<HeldReport> {
+/**
+ * Runs the calendar's sync, again while notifications come during it and time is left, under the
+ * lease `holder` took. The budget counts from here, not from the push's arrival: when Firestore is
+ * slow to grant the lease, a budget already spent would take the lease only to give it back dirty,
+ * and no sync would progress while the slowness lasted.
+ */
+async function syncHeld(deps: SyncDeps, key: string, holder: string, budgetMs: number): Promise<HeldReport> {
+  const deadline = Date.now() + budgetMs;
   let runs = 0;
   let changes = 0;
   let failuresInARow = 0;
@@ -258,7 +262,9 @@ async function keepLease(deps: SyncDeps, key: string, holder: string, deadline: 
 }
 
 async function runOnce(deps: SyncDeps, key: string, holder: string, deadline: number): Promise<number> {
-  const watch = await deps.watches.get(key);
+  // A plain read (an old pointer is migrated on the way): a transaction would hold the watch while
+  // the pushes' rounds wait to write it.
+  const watch = (await deps.watches.snapshot(key))?.watch;
   if (!watch) return 0;
   const host = await deps.subscribers.get(watch.subscriberId);
   const session = host ? deps.sessionFor(watch.subscriberId, host, deadline) : undefined;
