@@ -408,6 +408,8 @@ export function run(): Promise<Record<string, unknown>[]> {
           );
         }
       }
+      // A run shorter than the check period is still checked at its end.
+      if (hours % CHECK_EVERY_HOURS !== 0) await sim.checkChannels(hours);
       const simS = (performance.now() - simStarted) / 1000;
       if (roundTrips) console.error(JSON.stringify({ roundTrips }));
       const reserved = await sim.reserved();
