@@ -212,7 +212,7 @@ describe('push notifications of events.watch', () => {
   it('lists live channels on the control API', async () => {
     const channel = await watch();
     const { body } = await emulator().control<unknown[]>('GET', 'channels');
-    expect(body).toEqual([{ id: channel.id, resourceId: channel.resourceId, calendarId: 'host@example.com', address: receiver.url, expiration: Number(channel.expiration) }]);
+    expect(body).toEqual([{ id: channel.id, resourceId: channel.resourceId, calendarId: 'host@example.com', address: receiver.url, expiration: Number(channel.expiration), lastMessageNumber: 1 }]);
   });
 
   it('stops notifying after channels.stop, which refuses an unknown id or a wrong resourceId with 404', async () => {
