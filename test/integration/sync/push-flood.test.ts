@@ -9,7 +9,7 @@
 import { services } from '../../../functions/services';
 import { watchKey } from '../../../shared/channels/watches';
 import { eventIdForSlot } from '../../../shared/google/event-identity';
-import { availability, book, GUEST } from '../../support/booking-client';
+import { book, freeSlot, GUEST } from '../../support/booking-client';
 import { startSystem, type TestHost, type TestSystem } from '../../support/system';
 import { until } from '../../support/until';
 
@@ -37,11 +37,12 @@ interface BookedSlot {
 async function hostWithBookings(index: number): Promise<BookedSlot[]> {
   const host = await sys.createHost();
   await services().channels.ensureChannel(host.id, (await services().subscribers.get(host.id))!, host.calendarId);
-  const offered = (await availability(sys.functionsUrl, host.slug)).slots;
   const booked: BookedSlot[] = [];
   for (let i = 0; i < SLOTS_PER_CALENDAR; i += 1) {
     const guest = `flood-${index}-${i}@example.org`;
-    const res = await book(sys.functionsUrl, { host: host.slug, start: offered[i]!.start, guest: { ...GUEST, email: guest } });
+    // Counted from a fixed time of a day ahead: the first times offered sit at the notice edge.
+    const { start } = await freeSlot(sys.functionsUrl, host.slug, i);
+    const res = await book(sys.functionsUrl, { host: host.slug, start, guest: { ...GUEST, email: guest } });
     if (res.status !== 201) throw new Error(`booking answered ${res.status}: ${await res.text()}`);
     booked.push({ host, slotId: ((await res.json()) as { slotId: string }).slotId, guest });
   }
