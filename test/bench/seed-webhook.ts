@@ -69,6 +69,8 @@ export async function startSeedWebhook(deps: SyncDeps) {
   const served = new Map<string, { channel: KnownChannel; key: string }>();
   let pushes = 0;
   let failures = 0;
+  /** Syncs started and not yet ended: the work a phase leaves behind when it ends. */
+  let inFlight = 0;
   const server = await listen((req, res) => {
     const headers = parsePushHeaders(req.headers);
     const known = headers.success ? served.get(headers.data.channelId) : undefined;
@@ -76,9 +78,14 @@ export async function startSeedWebhook(deps: SyncDeps) {
     if (!headers.success || !known || headers.data.token !== known.channel.token) return void res.writeHead(404).end();
     if (headers.data.resourceState === 'sync') return void res.writeHead(200).end();
     pushes += 1;
+    inFlight += 1;
     syncOnce(deps, known.key).then(
-      () => res.writeHead(200).end(),
+      () => {
+        inFlight -= 1;
+        res.writeHead(200).end();
+      },
       (error: unknown) => {
+        inFlight -= 1;
         failures += 1;
         // A few, to say why (races between its syncs, mostly); the count is in the bench's rows.
         if (failures <= 3) console.error('seed webhook: a sync failed:', error instanceof Error ? error.message : error);
@@ -93,6 +100,7 @@ export async function startSeedWebhook(deps: SyncDeps) {
     },
     pushes: () => pushes,
     failures: () => failures,
+    inFlight: () => inFlight,
     close: () => server.close(),
   };
 }
