@@ -58,8 +58,16 @@ export async function answerFromOwnProcess<T>(body: () => Promise<T>): Promise<v
   stopOnSignals();
   process.on('disconnect', () => void stopEverything().finally(() => process.exit(1)));
   // As in run-one.ts: a late rejection (a request still in flight when the clients closed) is
-  // logged; the body's own result or error decides.
-  process.on('unhandledRejection', (reason) => console.error('bench: unhandled rejection', reason instanceof Error ? reason.message : reason));
+  // logged, not a failure; the body's own result or error decides. A flood's leftovers reject by
+  // the hundred: the first few are printed, then how many there were.
+  let rejections = 0;
+  process.on('unhandledRejection', (reason) => {
+    rejections += 1;
+    if (rejections <= 3) console.error('bench: unhandled rejection', reason instanceof Error ? reason.message : reason);
+  });
+  process.on('exit', () => {
+    if (rejections > 3) console.error(`bench: ${rejections} unhandled rejections in all`);
+  });
   try {
     const value = await body();
     await new Promise<void>((sent, fail) => process.send?.({ value }, (error: Error | null) => (error ? fail(error) : sent())) ?? fail(new Error('no parent to answer')));
