@@ -1,6 +1,6 @@
-// The upkeep at scale (issue 16): BENCH_UPKEEP_CHANNELS hosts (default 100,000), one calendar and
+// The upkeep at scale (issue 16): BENCH_UPKEEP_CHANNELS hosts (default 1,000), one calendar and
 // channel each, over BENCH_UPKEEP_SHARDS shards (default 4), BENCH_UPKEEP_DAYS simulated days
-// (default 30) of hourly scheduled runs of every shard at once: the real runUpkeep against the real
+// (default 2) of hourly scheduled runs of every shard at once: the real runUpkeep against the real
 // Firestore emulator and our Calendar emulator, their clocks moved together an hour at a time.
 // Every push is lost (only the runs see changes), Google fails some watches and lists each hour
 // (500, 503, 429), hosts with live bookings see guests decline and hosts delete the event at
@@ -32,7 +32,12 @@
 // BENCH_UPKEEP_FAULT_RATE (the share of an hour's expected watches and lists that fail, 0.05),
 // BENCH_UPKEEP_HEAL_HOURS (the heal's walk of every host and channel at most this often, 24; 0:
 // every run, which at 1,000 hosts made a run with nothing to do take 20 s of reads on this machine).
-// `BENCH_UPKEEP_CHANNELS=1000 BENCH_UPKEEP_DAYS=2 npm run bench upkeep-scale` for a quick run.
+// The defaults are small so that `npm run bench` (every bench) ends: the issue's size,
+// `BENCH_UPKEEP_CHANNELS=100000 BENCH_UPKEEP_DAYS=30 npm run bench upkeep-scale`, does not fit
+// this 2-core machine: at ~10 renewals and reconciles a second it would take about 115 hours, and
+// the Firestore emulator's queries slow with every host (it scans; 100,000 hosts seed in ~9 min,
+// and the first run's walk of them made no call in 15 min). 2,000 × 7 days took 32 min.
+// docs/benchmarks.md has the readings.
 import { services, upkeepDeps } from '../../functions/services';
 import { watchKey } from '../../shared/channels/watches';
 import { eventIdForSlot } from '../../shared/google/event-identity';
@@ -54,9 +59,9 @@ const env = (name: string, fallback: number): number => {
   return value;
 };
 
-const CHANNELS = Math.max(1, Math.round(env('BENCH_UPKEEP_CHANNELS', 100_000)));
+const CHANNELS = Math.max(1, Math.round(env('BENCH_UPKEEP_CHANNELS', 1_000)));
 const SHARDS = Math.max(1, Math.round(env('BENCH_UPKEEP_SHARDS', 4)));
-const DAYS = env('BENCH_UPKEEP_DAYS', 30);
+const DAYS = env('BENCH_UPKEEP_DAYS', 2);
 const TTL_DAYS = env('BENCH_UPKEEP_TTL_DAYS', 7);
 const WINDOW_MS = Math.max(10, Math.round(env('BENCH_UPKEEP_WINDOW_MS', 1_000)));
 const FAULT_RATE = env('BENCH_UPKEEP_FAULT_RATE', 0.05);
