@@ -59,6 +59,9 @@ const COMMON_DEFAULTS = {
   // 0: calendars without live bookings are reconciled every run too (as before). At scale, 24: they
   // are reconciled within a day, those with live bookings every run (shared/upkeep/live-bookings.ts).
   RECONCILE_IDLE_HOURS: '0',
+  // 0: every run walks every host and channel (the heal). At scale, 24: a walk begins at most once
+  // a day, each run resuming one under way (shared/upkeep/decisions.ts healDue).
+  HEAL_INTERVAL_HOURS: '0',
   // Abuse limits (shared/abuse): far above what a person booking a time does, far below what a
   // script needs to spam invites through Google or spend the host's Calendar quota.
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: '30',
@@ -136,6 +139,8 @@ const schema = z.object({
   CALENDAR_CALLS_PER_MINUTE: wholeNumber(1, 10_000),
   /** Calendars without live bookings are reconciled within this many hours (0: every run). */
   RECONCILE_IDLE_HOURS: wholeNumber(0, 24 * 7),
+  /** A new heal walk (every host and channel) begins at most this often (0: every run). */
+  HEAL_INTERVAL_HOURS: wholeNumber(0, 24 * 7),
   /** Booking requests one client address may send a minute. */
   LIMIT_BOOKING_ATTEMPTS_PER_MINUTE: wholeNumber(1, 100_000),
   /** Availability views (each a Google freeBusy call) one client address may ask for a minute. */
@@ -184,6 +189,8 @@ export interface Config {
     callsPerMinute: number;
     /** Calendars without live bookings are reconciled within this; 0: every run. */
     idleReconcileIntervalMs: number;
+    /** A new heal walk begins at most this often; 0: every run. */
+    healIntervalMs: number;
   };
   limits: AbuseLimits;
 }
@@ -246,7 +253,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       budgetMs: s.RENEWAL_BUDGET_SECONDS * 1000,
       concurrency: s.RENEWAL_CONCURRENCY,
     },
-    upkeep: { shards: s.UPKEEP_SHARDS, callsPerMinute: s.CALENDAR_CALLS_PER_MINUTE, idleReconcileIntervalMs: s.RECONCILE_IDLE_HOURS * 3_600_000 },
+    upkeep: { shards: s.UPKEEP_SHARDS, callsPerMinute: s.CALENDAR_CALLS_PER_MINUTE, idleReconcileIntervalMs: s.RECONCILE_IDLE_HOURS * 3_600_000, healIntervalMs: s.HEAL_INTERVAL_HOURS * 3_600_000 },
     limits: {
       bookingAttemptsPerMinute: s.LIMIT_BOOKING_ATTEMPTS_PER_MINUTE,
       availabilityViewsPerMinute: s.LIMIT_AVAILABILITY_VIEWS_PER_MINUTE,

@@ -69,7 +69,7 @@ export const renewChannels = httpFunction(async (req, res, { log }) => {
   const pacer = new CallPacer(firestoreReserve(db, limit), { limit, windowMs: 60_000, block: BLOCK, now: Date.now, sleep: (ms) => new Promise((wake) => setTimeout(wake, ms)) });
   // The idle interval is never shorter than the live one: a calendar with bookings is never behind one without.
   const idleReconcileIntervalMs = Math.max(config.renewal.reconcileIntervalMs, config.upkeep.idleReconcileIntervalMs);
-  const options = { ...config.renewal, idleReconcileIntervalMs, shard: asked.shard };
+  const options = { ...config.renewal, idleReconcileIntervalMs, healIntervalMs: config.upkeep.healIntervalMs, shard: asked.shard };
   const summary = await runUpkeep({ ...upkeepDeps(), log, pacer, live: new LiveBookings(db) }, options).catch((error: unknown) => {
     logEvent(log, 'upkeep.run', { outcome: 'failed', shard });
     throw error;

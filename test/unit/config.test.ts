@@ -95,4 +95,10 @@ describe('settings', () => {
       'RENEWAL_CONCURRENCY must be at least 1',
     ]);
   });
+
+  it('the upkeep at scale: shards, the shared call rate, idle reconciles and the heal interval, each bounded', () => {
+    expect(parseConfig({}).upkeep).toEqual({ shards: 1, callsPerMinute: 6000, idleReconcileIntervalMs: 0, healIntervalMs: 0 });
+    expect(parseConfig({ RECONCILE_IDLE_HOURS: '24', HEAL_INTERVAL_HOURS: '24' }).upkeep).toMatchObject({ idleReconcileIntervalMs: 24 * 3_600_000, healIntervalMs: 24 * 3_600_000 });
+    expect(problemsOf({ HEAL_INTERVAL_HOURS: '169' })).toEqual(['HEAL_INTERVAL_HOURS must be at most 168']);
+  });
 });

@@ -144,6 +144,7 @@ describe('cloudbuild.yaml', () => {
         'UPKEEP_SHARDS=${_UPKEEP_SHARDS}',
         'CALENDAR_CALLS_PER_MINUTE=${_CALENDAR_CALLS_PER_MINUTE}',
         'RECONCILE_IDLE_HOURS=${_RECONCILE_IDLE_HOURS}',
+        'HEAL_INTERVAL_HOURS=${_HEAL_INTERVAL_HOURS}',
       ]),
     );
   });
