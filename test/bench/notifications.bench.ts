@@ -146,6 +146,23 @@ async function probeWriteMs(): Promise<number> {
   return round(performance.now() - started);
 }
 
+/**
+ * Waits (up to 2 min) until the setup's syncs are done: the seed has none in flight; ours holds no
+ * lease and nothing is left dirty. At least 1 s, for pushes still on their way. Seconds waited.
+ */
+async function settle(host: TestHost, seed: { inFlight(): number } | undefined): Promise<number> {
+  const started = performance.now();
+  const watch = services().channels.watches.refOf(host.id, host.calendarId);
+  const busy = async (): Promise<boolean> => {
+    if (seed) return seed.inFlight() > 0;
+    const state = await watch.get();
+    return Boolean(state.get('lease')) || state.get('dirty') === true;
+  };
+  await new Promise((r) => setTimeout(r, 1_000));
+  while ((await busy()) && performance.now() - started < 120_000) await new Promise((r) => setTimeout(r, 200));
+  return round((performance.now() - started) / 1000);
+}
+
 /** One strategy's phase on a fresh system (run in a process of its own): its row. */
 function measure(strategy: Strategy, phase: Phase): Promise<Record<string, unknown>> {
   return withLocalSystem({ GOOGLE_INVITE_ENABLED: 'true' }, async (sys) => {
@@ -155,9 +172,10 @@ function measure(strategy: Strategy, phase: Phase): Promise<Record<string, unkno
       if (seed) seed.serve(await watchTo(host, seed.url), watchKey(host.id, host.calendarId));
       else await services().channels.ensureChannel(host.id, (await services().subscribers.get(host.id))!, host.calendarId);
       const slots = await bookMany(sys, host, SLOTS);
-      // The bookings' own pushes are synced before the phase starts.
-      await new Promise((r) => setTimeout(r, 1_000));
-      const environment = `own Firestore ${process.env.FIRESTORE_EMULATOR_HOST} + Calendar ${new URL(sys.google.url).host}, probe write ${await probeWriteMs()} ms`;
+      // The bookings' own pushes are synced before the phase starts: the seed's hundred syncs,
+      // each applying up to a hundred events, would otherwise still hold the slots' locks.
+      const settledS = await settle(host, seed);
+      const environment = `own Firestore ${process.env.FIRESTORE_EMULATOR_HOST} + Calendar ${new URL(sys.google.url).host}, setup settled in ${settledS} s, probe write ${await probeWriteMs()} ms`;
       const { count, gapMs } = PHASES[phase];
       const before = { syncs: seed?.pushes() ?? 0, failed: seed?.failures() ?? 0 };
       const measured = row(strategy, phase, environment, await drive(sys, host, slots, count, gapMs));
