@@ -1,5 +1,5 @@
 // One sync per calendar at a time. Pure rules over the lease and dirty mark on the calendar's
-// watch (shared by every channel of it); the writes that apply them are in ./sync-channel.ts.
+// watch (shared by every channel of it); the writes that apply them are in ./held-lease.ts.
 import type { SyncState } from '../channels/watches';
 
 type LeaseState = Pick<SyncState, 'lease' | 'dirty'>;
