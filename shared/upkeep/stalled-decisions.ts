@@ -12,50 +12,32 @@ import { ConnectionRevoked, EventGone } from '../google/errors';
 import { stepsTakenBefore, type StepCursor } from '../store/slot-steps';
 import type { Slot } from '../store/slots';
 import type { Subscriber } from '../store/subscribers';
-import { forEachWithin, type PoolOptions } from '../work-pool';
+import type { PoolOptions } from '../work-pool';
+import { settleStalled, type SettleOutcome, type SettleReport } from './settle-stalled';
 import type { StalledInviteDeps } from './stalled-invites';
 
 /** The same adapters as the stalled invites'. */
 export type StalledDecisionDeps = StalledInviteDeps;
 
-export interface StalledDecisionReport {
-  /** Recorded as the step would have: Google had its outcome. */
-  finished: number;
-  /** Released: Google had nothing of it, or the slot had moved on without it. */
-  released: number;
-  failed: number;
-  /** Seen but not started in this run's budget. */
-  remaining: number;
-}
-
-const PAGE = 100;
+/** Finished: recorded as the step would have (Google had its outcome); released: Google had nothing of it, or the slot had moved on without it. */
+export type StalledDecisionReport = SettleReport;
 
 /** Every slot whose step has stalled, a few at a time until the deadline. */
 export async function settleStalledDecisions(deps: StalledDecisionDeps, pool: PoolOptions): Promise<StalledDecisionReport> {
-  const report: StalledDecisionReport = { finished: 0, released: 0, failed: 0, remaining: 0 };
   const cutoff = new Date(deps.now().getTime() - STEP_STALLED_AFTER_MS);
-  // Page by page past the ones settled, left or failed: one that fails every run holds up no other.
-  let after: StepCursor | undefined;
-  for (;;) {
-    const page = await stepsTakenBefore(deps.db, cutoff, PAGE, after);
-    const last = page.at(-1);
-    if (last?.slot.decision) after = { slotId: last.slotId, at: last.slot.decision.at };
-    const started = await forEachWithin(page, pool, async ({ slotId, slot }) => {
-      try {
-        const outcome = await settle(deps, slotId, slot);
-        if (outcome === 'finished') report.finished += 1;
-        else if (outcome === 'released') report.released += 1;
-      } catch (error) {
-        deps.log.warn({ err: error, slotId }, 'a stalled step could not be settled; the next run tries again');
-        report.failed += 1;
-      }
-    });
-    if (started < page.length) return { ...report, remaining: page.length - started };
-    if (page.length < PAGE) return report;
-  }
+  return settleStalled<StepCursor>(
+    {
+      page: (after, size) => stepsTakenBefore(deps.db, cutoff, size, after),
+      cursorOf: ({ slotId, slot }) => (slot.decision ? { slotId, at: slot.decision.at } : undefined),
+      settle: (slotId, slot) => settle(deps, slotId, slot),
+      failure: 'a stalled step could not be settled; the next run tries again',
+    },
+    pool,
+    deps.log,
+  );
 }
 
-async function settle(deps: StalledDecisionDeps, slotId: string, slot: Slot): Promise<'finished' | 'released' | 'left'> {
+async function settle(deps: StalledDecisionDeps, slotId: string, slot: Slot): Promise<SettleOutcome> {
   const step = slot.decision;
   if (!step) return 'left';
   const host = await deps.subscribers.get(slot.subscriberId);

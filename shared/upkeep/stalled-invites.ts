@@ -17,7 +17,8 @@ import type { SlotRepository } from '../store/slot-repository';
 import { SlotMoved, type Slot } from '../store/slots';
 import type { Subscriber, SubscriberRepository } from '../store/subscribers';
 import { applyEventChange } from '../sync/apply-change';
-import { forEachWithin, type PoolOptions } from '../work-pool';
+import type { PoolOptions } from '../work-pool';
+import { settleStalled, type SettleOutcome, type SettleReport } from './settle-stalled';
 
 export interface StalledInviteDeps {
   db: Firestore;
@@ -29,44 +30,25 @@ export interface StalledInviteDeps {
   log: Logger;
 }
 
-export interface StalledInviteReport {
-  /** Completed: the event stood (or there was none to make), and the host was told. */
-  finished: number;
-  /** Released: no event came to be; the time is free again. */
-  released: number;
-  failed: number;
-  /** Seen but not started in this run's budget. */
-  remaining: number;
-}
-
-const PAGE = 100;
+/** Finished: the event stood (or there was none to make), and the host was told; released: no event came to be, the time is free again. */
+export type StalledInviteReport = SettleReport;
 
 /** Every slot whose invite has stalled, a few at a time until the deadline. */
 export async function settleStalledInvites(deps: StalledInviteDeps, pool: PoolOptions): Promise<StalledInviteReport> {
-  const report: StalledInviteReport = { finished: 0, released: 0, failed: 0, remaining: 0 };
   const cutoff = new Date(deps.now().getTime() - STALLED_AFTER_MS);
-  // Page by page past the ones done or failed: a slot that fails every run never holds up the rest.
-  let after: { slotId: string; until: Date } | undefined;
-  for (;;) {
-    const page = await deps.slots.invitesInFlightBefore(cutoff, PAGE, after);
-    const last = page.at(-1);
-    if (last?.slot.inviteInFlight) after = { slotId: last.slotId, until: last.slot.inviteInFlight.until };
-    const started = await forEachWithin(page, pool, async ({ slotId, slot }) => {
-      try {
-        const outcome = await settle(deps, slotId, slot);
-        if (outcome === 'finished') report.finished += 1;
-        else if (outcome === 'released') report.released += 1;
-      } catch (error) {
-        deps.log.warn({ err: error, slotId }, 'a stalled booking could not be settled; the next run tries again');
-        report.failed += 1;
-      }
-    });
-    if (started < page.length) return { ...report, remaining: page.length - started };
-    if (page.length < PAGE) return report;
-  }
+  return settleStalled<{ slotId: string; until: Date }>(
+    {
+      page: (after, size) => deps.slots.invitesInFlightBefore(cutoff, size, after),
+      cursorOf: ({ slotId, slot }) => (slot.inviteInFlight ? { slotId, until: slot.inviteInFlight.until } : undefined),
+      settle: (slotId, slot) => settle(deps, slotId, slot),
+      failure: 'a stalled booking could not be settled; the next run tries again',
+    },
+    pool,
+    deps.log,
+  );
 }
 
-async function settle(deps: StalledInviteDeps, slotId: string, slot: Slot): Promise<'finished' | 'released' | 'left'> {
+async function settle(deps: StalledInviteDeps, slotId: string, slot: Slot): Promise<SettleOutcome> {
   const host = await deps.subscribers.get(slot.subscriberId);
   // A guest's reschedule, not a booking: its event stands (at the old time or the new); finish the move.
   if (isRescheduleInFlight(slot)) {
