@@ -6,6 +6,7 @@ import type { Firestore, Query } from '@google-cloud/firestore';
 import { z } from 'zod';
 import type { Channel } from '../channels/channels';
 import { withDates } from '../store/firestore';
+import { runDocumentShard } from '../upkeep/upkeep-state';
 import { SLOT_STATUSES, type SlotStatus } from '../store/slots';
 import { PUSH_OUTCOMES, readPushMinutes, type MinuteCounts, type PushOutcome } from './push-metrics';
 
@@ -113,15 +114,8 @@ const upkeepStateSchema = z.object({
   updatedAt: z.date(),
 });
 
-/**
- * The shard a document of the `upkeep` collection keeps the run of, from its id
- * (shared/upkeep/upkeep-state.ts names them); undefined for the collection's other documents.
- */
-export function runShard(documentId: string): string | undefined {
-  if (documentId === 'renewChannels') return '0of1';
-  const shard = /^renewChannels-(\d+of\d+)$/.exec(documentId)?.[1];
-  return shard;
-}
+/** The shard a document of the `upkeep` collection keeps the run of (shared/upkeep/upkeep-state.ts names them). */
+export const runShard = runDocumentShard;
 
 /** Whole install first, then by shard count and index. */
 function shardOrder(a: RunFigures, b: RunFigures): number {

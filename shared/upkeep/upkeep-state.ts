@@ -28,16 +28,26 @@ type UpkeepState = z.infer<typeof upkeepStateSchema>;
 
 export const START: HealCursor = { phase: 'hosts', after: null };
 
+/**
+ * One document per shard: the shards' runs go at once, each with its lease and heal cursor. The
+ * whole install keeps the document it had before shards (`renewChannels`); shard 3 of 8 has
+ * `renewChannels-3of8`, so a run of the old count and one of the new never share a lease.
+ */
+export function runDocumentId(shard: Shard): string {
+  return isWhole(shard) ? 'renewChannels' : `renewChannels-${shardName(shard)}`;
+}
+
+/** The shard's name (`0of1`, `3of8`) a document of `upkeep` keeps the run of; undefined for its other documents. */
+export function runDocumentShard(documentId: string): string | undefined {
+  if (documentId === runDocumentId(WHOLE)) return shardName(WHOLE);
+  return /^renewChannels-(\d+of\d+)$/.exec(documentId)?.[1];
+}
+
 export class UpkeepStateRepository {
   constructor(private readonly db: Firestore) {}
 
-  /**
-   * One document per shard: the shards' runs go at once, each with its lease and heal cursor. The
-   * whole install keeps the document it had before shards (`renewChannels`); shard 3 of 8 has
-   * `renewChannels-3of8`, so a run of the old count and one of the new never share a lease.
-   */
   private ref(shard: Shard) {
-    return this.db.collection('upkeep').doc(isWhole(shard) ? 'renewChannels' : `renewChannels-${shardName(shard)}`);
+    return this.db.collection('upkeep').doc(runDocumentId(shard));
   }
 
   /**
